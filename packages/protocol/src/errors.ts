@@ -1,0 +1,33 @@
+/**
+ * The one error shape of the whole API: every HTTP error body and every
+ * WebSocket error carries `{ class, desc }`, mirroring QMP's own errors so a
+ * QEMU error passes through unchanged and the bridge's own errors read alike.
+ */
+import { z } from 'zod';
+
+export const ErrorBody = z.object({
+  class: z.string(),
+  desc: z.string(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** Error classes the bridge itself produces (QEMU's classes pass through as they are). */
+export const BridgeErrorClass = {
+  BadRequest: 'BadRequest',
+  InvalidJson: 'InvalidJson',
+  FrameTooLarge: 'FrameTooLarge',
+  UnknownMessage: 'UnknownMessage',
+  VmNotFound: 'VmNotFound',
+  VmNotConnected: 'VmNotConnected',
+  NotManaged: 'NotManaged',
+  Timeout: 'Timeout',
+  Cancelled: 'Cancelled',
+  ConnectionClosed: 'ConnectionClosed',
+  SlowConsumer: 'SlowConsumer',
+  GuestAgentUnavailable: 'GuestAgentUnavailable',
+  NotFound: 'NotFound',
+  MethodNotAllowed: 'MethodNotAllowed',
+  ShuttingDown: 'ShuttingDown',
+  Internal: 'Internal',
+} as const;
+export type BridgeErrorClass = (typeof BridgeErrorClass)[keyof typeof BridgeErrorClass];

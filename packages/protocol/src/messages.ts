@@ -1,0 +1,96 @@
+/**
+ * Every WebSocket message of `/api/ws`, declared once as a validator. The
+ * bridge parses what clients send with `ClientMessage`; the web app parses what
+ * the bridge sends with `ServerMessage`. Types are inferred, never written twice.
+ */
+import { z } from 'zod';
+import { ErrorBody } from './errors.ts';
+import { EventRecord } from './events.ts';
+import { InflightCommand } from './inflight.ts';
+import { Vm } from './vm.ts';
+
+/** The version of this contract; sent in `hello`. */
+export const PROTOCOL_VERSION = 1;
+
+const VmId = z.string().min(1).max(128);
+const ClientCommandId = z.union([z.string().max(128), z.number()]);
+
+export const SubscribeMessage = z.strictObject({
+  type: z.literal('subscribe'),
+  vm: VmId,
+  /** Replay stored events with a seq above this, then go live. */
+  after: z.number().int().nonnegative().optional(),
+});
+export const UnsubscribeMessage = z.strictObject({ type: z.literal('unsubscribe'), vm: VmId });
+export const ExecuteMessage = z.strictObject({
+  type: z.literal('execute'),
+  id: ClientCommandId,
+  vm: VmId,
+  execute: z.string().min(1).max(256),
+  arguments: z.record(z.string(), z.unknown()).optional(),
+  timeoutMs: z.number().int().positive().max(3_600_000).optional(),
+  origin: z.string().max(128).optional(),
+  /** Send to the guest agent instead of QMP. */
+  target: z.enum(['qmp', 'guest']).optional(),
+});
+export const PingMessage = z.strictObject({ type: z.literal('ping'), id: ClientCommandId.optional() });
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  SubscribeMessage,
+  UnsubscribeMessage,
+  ExecuteMessage,
+  PingMessage,
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+export type SubscribeMessage = z.infer<typeof SubscribeMessage>;
+export type ExecuteMessage = z.infer<typeof ExecuteMessage>;
+
+export const HelloMessage = z.object({
+  type: z.literal('hello'),
+  version: z.string(),
+  protocol: z.number().int().optional(),
+  client: z.string().optional(),
+  user: z.string().nullable().optional(),
+});
+export const ResultMessage = z.union([
+  z.object({ type: z.literal('result'), id: ClientCommandId, return: z.unknown() }),
+  z.object({ type: z.literal('result'), id: ClientCommandId, error: ErrorBody }),
+]);
+export const EventMessage = EventRecord.extend({ type: z.literal('event') });
+export const VmMessage = z.object({ type: z.literal('vm'), vm: Vm });
+export const VmRemovedMessage = z.object({ type: z.literal('vm-removed'), vm: z.string() });
+export const InflightMessage = z.object({
+  type: z.literal('inflight'),
+  vm: z.string(),
+  commands: z.array(InflightCommand),
+});
+/** Sent once a subscription's replay is done: everything after `lastSeq` comes live. */
+export const SubscribedMessage = z.object({
+  type: z.literal('subscribed'),
+  vm: z.string(),
+  lastSeq: z.number().int(),
+});
+export const ErrorMessage = z.object({
+  type: z.literal('error'),
+  error: ErrorBody,
+  /** Echoes the offending message's id when it had one. */
+  id: ClientCommandId.optional(),
+});
+export const PongMessage = z.object({ type: z.literal('pong'), id: ClientCommandId.optional() });
+
+export const ServerMessage = z.union([
+  HelloMessage,
+  ResultMessage,
+  EventMessage,
+  VmMessage,
+  VmRemovedMessage,
+  InflightMessage,
+  SubscribedMessage,
+  ErrorMessage,
+  PongMessage,
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+export type EventMessage = z.infer<typeof EventMessage>;
+export type ResultMessage = z.infer<typeof ResultMessage>;
+export type VmMessage = z.infer<typeof VmMessage>;
+export type InflightMessage = z.infer<typeof InflightMessage>;

@@ -1,0 +1,70 @@
+/**
+ * The VM object: what the bridge knows about one VM at this moment. It is
+ * pushed whole in `vm` messages, so the dashboard replaces, never merges.
+ */
+import { z } from 'zod';
+
+/** How the bridge's QMP link to the VM stands. `busy`: another client holds the monitor. `gone`: a discovered socket disappeared. */
+export const Connection = z.enum(['connected', 'connecting', 'disconnected', 'busy', 'gone']);
+export type Connection = z.infer<typeof Connection>;
+
+export const QemuVersion = z.object({
+  major: z.number().int(),
+  minor: z.number().int(),
+  micro: z.number().int(),
+  package: z.string(),
+});
+export type QemuVersion = z.infer<typeof QemuVersion>;
+
+export const GuestAddress = z.object({
+  interface: z.string(),
+  address: z.string(),
+  prefix: z.number().int(),
+  family: z.enum(['ipv4', 'ipv6']),
+});
+export type GuestAddress = z.infer<typeof GuestAddress>;
+
+/** What the guest says about itself through the QEMU Guest Agent. */
+export const GuestInfo = z.object({
+  agent: z.enum(['connected', 'unavailable']),
+  hostname: z.string().optional(),
+  os: z.record(z.string(), z.unknown()).optional(),
+  addresses: z.array(GuestAddress).optional(),
+});
+export type GuestInfo = z.infer<typeof GuestInfo>;
+
+/** The QEMU process of a managed VM (one the bridge launches itself). */
+export const ProcessInfo = z.object({
+  state: z.enum(['running', 'exited', 'starting', 'failed']),
+  pid: z.number().int().nullable(),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+});
+export type ProcessInfo = z.infer<typeof ProcessInfo>;
+
+export const LatestEvent = z.object({
+  seq: z.number().int(),
+  event: z.string(),
+  timestamp: z.object({ seconds: z.number().int(), microseconds: z.number().int() }),
+});
+
+export const Vm = z.object({
+  id: z.string(),
+  name: z.string(),
+  connection: Connection,
+  /** The QMP RunState (`running`, `paused`, `prelaunch`, ...), or null while unknown. */
+  status: z.string().nullable(),
+  qemu: QemuVersion.nullable(),
+  /** Why the connection is not `connected`, in words for people; null when connected. */
+  message: z.string().nullable().optional(),
+  /** True when the bridge launches this VM's QEMU itself (start/kill allowed). */
+  managed: z.boolean().optional(),
+  process: ProcessInfo.nullable().optional(),
+  /** Where the VM came from: the config file, or a discovery directory. */
+  origin: z.enum(['config', 'discovered']).optional(),
+  guest: GuestInfo.nullable().optional(),
+  latestEvent: LatestEvent.nullable().optional(),
+});
+export type Vm = z.infer<typeof Vm>;
+
+export const VmList = z.array(Vm);
