@@ -1,0 +1,73 @@
+/**
+ * `pnpm start`: the bridge with the demo VMs, or with the user's config.
+ *
+ * pnpm 10 passes a literal `--` through to scripts, so `pnpm start -- --port 9000`
+ * arrives here as `-- --port 9000`; the bridge's parser drops it too, this file
+ * only needs to know whether a `--config` was given. Without one it writes the
+ * demo config (or an empty one when QEMU is missing) and hands it to the bridge.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildDemoConfig } from '../demo/demo-config.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const QEMU = 'qemu-system-x86_64';
+
+function onPath(binary: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, binary)));
+}
+
+function dataDir(): string {
+  const base = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(base, 'qmpdeck');
+}
+
+function writeDemoConfig(): string {
+  const dir = dataDir();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, 'demo-config.json');
+  if (onPath(QEMU)) {
+    writeFileSync(file, `${JSON.stringify(buildDemoConfig(), null, 2)}\n`);
+  } else {
+    console.log(`${QEMU} was not found: serving the dashboard with no VMs.`);
+    console.log('Install QEMU to get the demo VMs: sudo apt-get install -y qemu-system-x86');
+    writeFileSync(file, `${JSON.stringify({ vms: [] }, null, 2)}\n`);
+  }
+  return file;
+}
+
+function ensureWebBuilt(): void {
+  if (existsSync(join(root, 'apps/web/dist/index.html'))) return;
+  console.log('Building the dashboard (first start only)...');
+  const result = spawnSync('pnpm', ['--filter', '@qmpdeck/web', 'build'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error('The dashboard build failed; the bridge will start and say so on its page.');
+  }
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  if (args[0] === '--') args.shift();
+  const hasConfig = args.some((arg) => arg === '--config' || arg.startsWith('--config='));
+  if (!hasConfig) args.push('--config', writeDemoConfig());
+  ensureWebBuilt();
+  const bridge = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'apps/bridge/src/main.ts'), ...args],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => bridge.kill(signal));
+  }
+  bridge.on('exit', (code, signal) => {
+    process.exit(code ?? (signal ? 1 : 0));
+  });
+}
+
+main();
