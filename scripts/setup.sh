@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs everything QMP Deck needs on Debian 12 (or a close relative):
+# QEMU, Chromium (for the end-to-end tests), a C++ toolchain (SQLite's Node
+# binding compiles from source), pnpm, the workspace's dependencies, the demo
+# guest and the dashboard build. Safe to run again: each step skips what is done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\n==> %s\n' "$*"; }
+fail() { printf 'setup: %s\n' "$*" >&2; exit 1; }
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || fail "run as root or install sudo: apt-get needs root to install QEMU and Chromium"
+  SUDO="sudo"
+fi
+
+command -v node >/dev/null || fail "Node.js >= 20.19 is needed (https://nodejs.org or Debian's nodesource packages)"
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
+  || fail "Node.js >= 20.19 is needed; this is $(node --version)"
+
+APT_PACKAGES=(qemu-system-x86 qemu-utils chromium build-essential python3 ca-certificates)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  command -v apt-get >/dev/null || fail "apt-get not found: install ${missing[*]} with your system's package manager"
+  say "Installing system packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  say "System packages present: ${APT_PACKAGES[*]}"
+fi
+
+if ! command -v pnpm >/dev/null || ! pnpm --version | grep -q '^10\.'; then
+  say "Installing pnpm 10"
+  if [ -w "$(npm prefix -g)/lib" ] 2>/dev/null; then npm install -g pnpm@10 >/dev/null; else $SUDO npm install -g pnpm@10 >/dev/null; fi
+fi
+
+say "Installing dependencies (pnpm $(pnpm --version))"
+pnpm install --frozen-lockfile
+
+if [ -f demo/guest/build.ts ]; then
+  say "Building the demo guest (Linux kernel + busybox initramfs, cached)"
+  node --import tsx demo/guest/build.ts
+fi
+
+say "Building the dashboard"
+pnpm --filter @qmpdeck/web build
+
+say "Ready. Start the demo with: pnpm start    Run every test with: pnpm test"
