@@ -1,0 +1,14 @@
+/**
+ * @qmpdeck/qmp: a typed client for the QEMU Machine Protocol (QMP) and the QEMU Guest Agent.
+ */
+export { QmpClient, type QmpClientEvents } from './client.ts';
+export * from './errors.ts';
+export { DEFAULT_MAX_MESSAGE_BYTES, JsonStreamParser, type JsonStreamParserOptions } from './framing.ts';
+export {
+  backoffDelay,
+  type ReconnectingOptions,
+  ReconnectingQmpClient,
+  type ReconnectingState,
+  type ReconnectingStateDetail,
+} from './reconnecting.ts';
+export type * from './types.ts';

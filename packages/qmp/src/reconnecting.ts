@@ -1,0 +1,158 @@
+/**
+ * Supervision for QEMU processes that restart: keeps one QmpClient connected, reconnecting with exponential backoff
+ * plus jitter, and reports each state change (with the error that caused it, e.g. QmpBusyError).
+ */
+import { QmpClient } from './client.ts';
+import { type QmpClientError, QmpConnectError, QmpConnectionClosed } from './errors.ts';
+import type { ArgsOf, ConnectOptions, ExecuteOptions, QmpAddress, QmpEvent, ReturnOf } from './types.ts';
+
+export type ReconnectingState = 'connecting' | 'connected' | 'disconnected';
+
+export interface ReconnectingStateDetail {
+  error?: QmpClientError;
+  client?: QmpClient;
+}
+
+export interface ReconnectingOptions extends ConnectOptions {
+  /** First retry delay. Default 100 ms. */
+  minDelayMs?: number;
+  /** Retry delay cap. Default 5000 ms. */
+  maxDelayMs?: number;
+  /** Random spread of each delay, as a fraction (0.2 = ±20%). Default 0.2. */
+  jitter?: number;
+  onStateChange?: (state: ReconnectingState, detail: ReconnectingStateDetail) => void;
+}
+
+type StateListener = (state: ReconnectingState, detail: ReconnectingStateDetail) => void;
+type EventListener = (event: QmpEvent) => void;
+
+export function backoffDelay(
+  attempt: number,
+  minDelayMs: number,
+  maxDelayMs: number,
+  jitter: number,
+): number {
+  const base = Math.min(maxDelayMs, minDelayMs * 2 ** attempt);
+  const spread = base * jitter * (Math.random() * 2 - 1);
+  return Math.max(0, Math.round(base + spread));
+}
+
+function asClientError(error: unknown): QmpClientError {
+  if (error instanceof Error && 'class' in error) return error as QmpClientError;
+  return new QmpConnectError(`Unexpected connect failure: ${String(error)}`, undefined, { cause: error });
+}
+
+export class ReconnectingQmpClient {
+  readonly #address: QmpAddress;
+  readonly #options: ReconnectingOptions;
+  readonly #stateListeners = new Set<StateListener>();
+  readonly #eventListeners = new Set<EventListener>();
+  #state: ReconnectingState = 'disconnected';
+  #client: QmpClient | null = null;
+  #running = false;
+  #attempt = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(address: QmpAddress, options: ReconnectingOptions = {}) {
+    this.#address = address;
+    this.#options = options;
+  }
+
+  get state(): ReconnectingState {
+    return this.#state;
+  }
+
+  /** The live connection, or null while not connected. */
+  get client(): QmpClient | null {
+    return this.#client;
+  }
+
+  start(): this {
+    if (this.#running) return this;
+    this.#running = true;
+    this.#attempt = 0;
+    void this.#connectOnce();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const client = this.#client;
+    if (client) await client.close();
+    else if (this.#state !== 'disconnected') this.#setState('disconnected', {});
+  }
+
+  /** Runs a command on the current connection; rejects with QmpConnectionClosed when there is none. */
+  execute<K extends string>(name: K, args?: ArgsOf<K>, options?: ExecuteOptions): Promise<ReturnOf<K>> {
+    if (!this.#client) {
+      return Promise.reject(new QmpConnectionClosed(`Cannot run ${name}: not connected (${this.#state})`));
+    }
+    return this.#client.execute(name, args, options);
+  }
+
+  on(type: 'state', fn: StateListener): this;
+  on(type: 'event', fn: EventListener): this;
+  on(type: 'state' | 'event', fn: StateListener | EventListener): this {
+    if (type === 'state') this.#stateListeners.add(fn as StateListener);
+    else this.#eventListeners.add(fn as EventListener);
+    return this;
+  }
+
+  off(type: 'state', fn: StateListener): this;
+  off(type: 'event', fn: EventListener): this;
+  off(type: 'state' | 'event', fn: StateListener | EventListener): this {
+    if (type === 'state') this.#stateListeners.delete(fn as StateListener);
+    else this.#eventListeners.delete(fn as EventListener);
+    return this;
+  }
+
+  async #connectOnce(): Promise<void> {
+    this.#timer = undefined;
+    if (!this.#running) return;
+    this.#setState('connecting', {});
+    let client: QmpClient;
+    try {
+      client = await QmpClient.connect(this.#address, this.#options);
+    } catch (error) {
+      if (!this.#running) return;
+      this.#setState('disconnected', { error: asClientError(error) });
+      this.#scheduleRetry();
+      return;
+    }
+    if (!this.#running) {
+      await client.close();
+      return;
+    }
+    this.#attempt = 0;
+    this.#client = client;
+    client.on('event', (event) => {
+      for (const fn of this.#eventListeners) fn(event);
+    });
+    client.on('close', (error) => {
+      this.#client = null;
+      const detail: ReconnectingStateDetail = {};
+      if (error) detail.error = asClientError(error);
+      this.#setState('disconnected', detail);
+      if (this.#running) this.#scheduleRetry();
+    });
+    this.#setState('connected', { client });
+  }
+
+  #scheduleRetry(): void {
+    const delay = backoffDelay(
+      this.#attempt++,
+      this.#options.minDelayMs ?? 100,
+      this.#options.maxDelayMs ?? 5000,
+      this.#options.jitter ?? 0.2,
+    );
+    this.#timer = setTimeout(() => void this.#connectOnce(), delay);
+  }
+
+  #setState(state: ReconnectingState, detail: ReconnectingStateDetail): void {
+    this.#state = state;
+    this.#options.onStateChange?.(state, detail);
+    for (const fn of this.#stateListeners) fn(state, detail);
+  }
+}
