@@ -1,0 +1,53 @@
+/** The app's frame: top bar, connection banner, and the routes. */
+import { Link, Route, Switch } from 'wouter';
+import { OverviewPage } from './features/overview/OverviewPage.tsx';
+import { VmPage } from './features/vm/VmPage.tsx';
+import { VM_TABS, type VmTabId } from './features/vm/VmTabs.tsx';
+import { ConnectionBanner } from './live/ConnectionBanner.tsx';
+import { ThemeToggle } from './ui/ThemeToggle.tsx';
+
+const TAB_IDS = new Set<string>(VM_TABS.map((tab) => tab.id));
+
+function NotFound() {
+  return (
+    <main className="p-6 text-sm">
+      <p>There is no page here.</p>
+      <Link href="/" className="text-sky-700 underline dark:text-sky-400">
+        Go to the overview
+      </Link>
+    </main>
+  );
+}
+
+export function App() {
+  return (
+    <div className="flex h-dvh flex-col">
+      <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:p-2">
+        Skip to content
+      </a>
+      <header className="flex h-12 shrink-0 items-center justify-between gap-2 border-b border-zinc-200 px-3 dark:border-zinc-800">
+        <Link href="/" className="font-semibold tracking-tight">
+          QMP Deck
+        </Link>
+        <ThemeToggle />
+      </header>
+      <ConnectionBanner />
+      <div id="content" className="flex min-h-0 flex-1 flex-col overflow-auto">
+        <Switch>
+          <Route path="/">
+            <OverviewPage />
+          </Route>
+          <Route path="/vms/:id">{(params) => <VmPage vmId={params.id} tab="timeline" />}</Route>
+          <Route path="/vms/:id/:tab">
+            {(params) =>
+              TAB_IDS.has(params.tab) ? <VmPage vmId={params.id} tab={params.tab as VmTabId} /> : <NotFound />
+            }
+          </Route>
+          <Route>
+            <NotFound />
+          </Route>
+        </Switch>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * The overview: every VM at a glance with live state, counts by state, a name
+ * filter, and Pause/Resume for one VM or a selection of several.
+ */
+import { useMemo, useState } from 'react';
+import { Button } from '../../ui/Button.tsx';
+import { usePageTitle } from '../../ui/usePageTitle.ts';
+import { useNow } from '../timeline/useNow.ts';
+import { countByState, filterByName } from './overview-model.ts';
+import { useBulkAction } from './useBulkAction.ts';
+import { useVms } from './useVms.ts';
+import { VmRow } from './VmRow.tsx';
+
+export function OverviewPage() {
+  usePageTitle('Virtual machines');
+  const { data: vms, error, isPending } = useVms();
+  const [filter, setFilter] = useState('');
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
+  const bulk = useBulkAction();
+  const now = useNow(10_000);
+  const shown = useMemo(() => filterByName(vms ?? [], filter), [vms, filter]);
+  const counts = useMemo(() => countByState(vms ?? []), [vms]);
+  const selectedIds = shown.filter((vm) => selected.has(vm.id)).map((vm) => vm.id);
+
+  const onSelect = (id: string, on: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+
+  return (
+    <main className="mx-auto flex w-full max-w-7xl flex-col gap-3 p-3 sm:p-4">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h1 className="text-xl font-semibold">Virtual machines</h1>
+        <ul className="flex flex-wrap gap-2" aria-label="VMs by state">
+          {counts.map(([status, count]) => (
+            <li key={status} className="flex items-center gap-1 text-sm">
+              <span className="font-semibold tabular-nums">{count}</span>
+              <span className="text-zinc-600 dark:text-zinc-400">{status}</span>
+            </li>
+          ))}
+        </ul>
+      </div>
+      <div className="flex flex-wrap items-end gap-2">
+        <label className="flex min-w-48 flex-1 flex-col text-xs text-zinc-600 dark:text-zinc-400">
+          Filter by name
+          <input
+            type="search"
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+            className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+          />
+        </label>
+        <fieldset className="flex items-center gap-2">
+          <legend className="sr-only">Selected VMs</legend>
+          <span className="text-sm text-zinc-600 tabular-nums dark:text-zinc-400">
+            {selectedIds.length} selected
+          </span>
+          <Button
+            disabled={selectedIds.length === 0}
+            onClick={() => void bulk.run(selectedIds, 'stop', 'overview bulk Pause')}
+          >
+            Pause selected
+          </Button>
+          <Button
+            disabled={selectedIds.length === 0}
+            onClick={() => void bulk.run(selectedIds, 'cont', 'overview bulk Resume')}
+          >
+            Resume selected
+          </Button>
+        </fieldset>
+      </div>
+      {error && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          Cannot list VMs: {error.message}
+        </p>
+      )}
+      {isPending && <p className="text-sm text-zinc-500">Loading VMs…</p>}
+      {vms && vms.length === 0 && (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          No VMs configured. Start the bridge with <code>--config FILE</code> listing your VMs.
+        </p>
+      )}
+      <ul className="rounded-lg border border-zinc-200 dark:border-zinc-800" aria-label="VM list">
+        {shown.map((vm) => (
+          <VmRow
+            key={vm.id}
+            vm={vm}
+            selected={selected.has(vm.id)}
+            onSelect={onSelect}
+            outcome={bulk.outcomes.get(vm.id)}
+            now={now}
+          />
+        ))}
+      </ul>
+      {vms && vms.length > 0 && shown.length === 0 && (
+        <p className="text-sm text-zinc-500">No VM matches “{filter}”.</p>
+      )}
+    </main>
+  );
+}

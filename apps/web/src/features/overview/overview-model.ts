@@ -1,0 +1,25 @@
+/** Pure helpers of the overview: counts by state, the name filter, a VM's first IPv4 address. */
+import type { Vm } from '@qmpdeck/protocol';
+import { displayedStatus } from '../../ui/StatusBadge.tsx';
+
+export function countByState(vms: readonly Vm[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const vm of vms) {
+    const status = displayedStatus(vm);
+    counts.set(status, (counts.get(status) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+export function filterByName(vms: readonly Vm[], text: string): readonly Vm[] {
+  const needle = text.trim().toLowerCase();
+  if (!needle) return vms;
+  return vms.filter((vm) => vm.name.toLowerCase().includes(needle) || vm.id.toLowerCase().includes(needle));
+}
+
+export function firstIpv4(vm: Vm): string | null {
+  const address = vm.guest?.addresses?.find(
+    (item) => item.family === 'ipv4' && !item.address.startsWith('127.'),
+  );
+  return address ? address.address : null;
+}

@@ -1,0 +1,70 @@
+/**
+ * One event in the timeline: coloured by kind, name, meaning, cause, absolute
+ * and relative time; expands to the event's data as formatted JSON. Collapsed
+ * rows have a fixed height so streaming events never shift the layout.
+ */
+import type { EventRecord } from '@qmpdeck/protocol';
+import { memo } from 'react';
+import { eventKind, KIND_COLOURS } from './event-kind.ts';
+import { causeLine, eventMeaning } from './event-meaning.ts';
+import { formatAgo, formatClock, formatFull } from './event-time.ts';
+
+export const COLLAPSED_ROW_HEIGHT = 52;
+
+interface EventRowProps {
+  event: EventRecord;
+  expanded: boolean;
+  now: number;
+  onToggle(seq: number): void;
+}
+
+export const EventRow = memo(function EventRow({ event, expanded, now, onToggle }: EventRowProps) {
+  const colours = KIND_COLOURS[eventKind(event.event)];
+  const cause = causeLine(event.cause);
+  return (
+    <div className="flex border-b border-zinc-100 dark:border-zinc-800/80" data-testid="timeline-event">
+      <div className={`w-1 shrink-0 ${colours.stripe}`} aria-hidden="true" />
+      <div className="min-w-0 flex-1 px-3 py-1.5">
+        <button
+          type="button"
+          onClick={() => onToggle(event.seq)}
+          aria-expanded={expanded}
+          className="flex h-[36px] w-full min-w-0 flex-col items-stretch rounded text-left"
+        >
+          <span className="flex min-w-0 items-baseline gap-2">
+            <span className={`shrink-0 font-mono text-sm font-semibold ${colours.text}`}>{event.event}</span>
+            <span className="min-w-0 flex-1 truncate text-sm text-zinc-700 dark:text-zinc-300">
+              {eventMeaning(event)}
+            </span>
+            <time
+              dateTime={new Date(event.timestamp.seconds * 1000).toISOString()}
+              title={formatFull(event.timestamp)}
+              className="shrink-0 font-mono text-xs tabular-nums text-zinc-500 dark:text-zinc-400"
+            >
+              {formatClock(event.timestamp)}
+              <span className="hidden sm:inline"> · {formatAgo(event.timestamp, now)}</span>
+            </time>
+          </span>
+          <span className="truncate text-xs text-zinc-500 dark:text-zinc-400">
+            #{event.seq}
+            {cause ? ` · ${cause}` : ''}
+          </span>
+        </button>
+        {expanded && (
+          <pre className="mt-1 max-h-80 overflow-auto rounded bg-zinc-50 p-2 font-mono text-xs text-zinc-800 dark:bg-zinc-900 dark:text-zinc-200">
+            {JSON.stringify(
+              {
+                event: event.event,
+                data: event.data ?? {},
+                timestamp: event.timestamp,
+                cause: event.cause ?? null,
+              },
+              null,
+              2,
+            )}
+          </pre>
+        )}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { eventKind } from './event-kind.ts';
+import { causeLine, eventMeaning } from './event-meaning.ts';
+
+describe('eventMeaning', () => {
+  it('tells a guest shutdown from a host one, reason included', () => {
+    expect(eventMeaning({ event: 'SHUTDOWN', data: { guest: true, reason: 'guest-shutdown' } })).toBe(
+      'the guest shut itself down (a guest shutdown)',
+    );
+    expect(eventMeaning({ event: 'SHUTDOWN', data: { guest: false, reason: 'host-qmp-quit' } })).toBe(
+      'the VM was shut down (a quit command)',
+    );
+  });
+
+  it('names the device of a tray move', () => {
+    expect(
+      eventMeaning({ event: 'DEVICE_TRAY_MOVED', data: { device: 'ide1-cd0', 'tray-open': true } }),
+    ).toBe('tray opened on ide1-cd0');
+  });
+
+  it('reads an unknown event by its name', () => {
+    expect(eventMeaning({ event: 'FUTURE_THING' })).toBe('future thing');
+  });
+});
+
+describe('causeLine', () => {
+  it('says which command, from where and by whom', () => {
+    expect(
+      causeLine({
+        command: 'stop',
+        id: '1',
+        client: 'c1',
+        user: 'alice',
+        origin: 'Pause button',
+        remote: null,
+      }),
+    ).toBe('after `stop` from the Pause button by alice');
+  });
+
+  it('is absent when the bridge does not know the cause', () => {
+    expect(causeLine(null)).toBeNull();
+  });
+});
+
+describe('eventKind', () => {
+  it('sorts events into kinds', () => {
+    expect(eventKind('STOP')).toBe('run-state');
+    expect(eventKind('DEVICE_TRAY_MOVED')).toBe('block');
+    expect(eventKind('BRIDGE_DISCONNECTED')).toBe('bridge');
+    expect(eventKind('BRIDGE_GUEST_AGENT_CONNECTED')).toBe('guest');
+    expect(eventKind('MIGRATION')).toBe('migration');
+    expect(eventKind('DEVICE_DELETED')).toBe('device');
+  });
+});

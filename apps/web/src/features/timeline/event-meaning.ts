@@ -1,0 +1,93 @@
+/**
+ * One line in plain words for each event: what happened to the VM. Data
+ * fields come from QEMU 7.2's event definitions; anything missing reads as
+ * "?" rather than failing, since a newer QEMU may change them.
+ */
+import type { Cause, EventRecord } from '@qmpdeck/protocol';
+
+type Data = Record<string, unknown>;
+const text = (value: unknown) => (value === undefined || value === null ? '?' : String(value));
+
+/** QEMU's ShutdownCause values in words. */
+const REASONS: Record<string, string> = {
+  none: 'no reason given',
+  'host-error': 'an error in QEMU',
+  'host-qmp-quit': 'a quit command',
+  'host-qmp-system-reset': 'a system_reset command',
+  'host-signal': 'a signal to QEMU',
+  'host-ui': 'the QEMU window',
+  'guest-shutdown': 'a guest shutdown',
+  'guest-reset': 'a guest reset',
+  'guest-panic': 'a guest panic',
+  'subsystem-reset': 'a subsystem reset',
+  'snapshot-load': 'loading a snapshot',
+};
+const reason = (data: Data) => REASONS[String(data.reason)] ?? text(data.reason);
+const device = (data: Data) => text(data.device ?? data.id ?? data['node-name'] ?? data.path);
+
+const MEANINGS: Record<string, (data: Data) => string> = {
+  STOP: () => 'the VM was paused',
+  RESUME: () => 'the VM is running again',
+  RESET: (d) =>
+    d.guest === true ? `the guest reset itself (${reason(d)})` : `the VM was reset (${reason(d)})`,
+  SHUTDOWN: (d) =>
+    d.guest === true ? `the guest shut itself down (${reason(d)})` : `the VM was shut down (${reason(d)})`,
+  POWERDOWN: () => 'the ACPI power button was pressed',
+  SUSPEND: () => 'the guest went to sleep (ACPI S3)',
+  SUSPEND_DISK: () => 'the guest hibernated (ACPI S4)',
+  WAKEUP: () => 'the guest woke up',
+  GUEST_PANICKED: (d) => `the guest kernel panicked (action: ${text(d.action)})`,
+  GUEST_CRASHLOADED: () => 'the guest loaded its crash kernel',
+  WATCHDOG: (d) => `the watchdog fired (action: ${text(d.action)})`,
+  DEVICE_TRAY_MOVED: (d) => `tray ${d['tray-open'] === true ? 'opened' : 'closed'} on ${device(d)}`,
+  DEVICE_DELETED: (d) => `device ${device(d)} was removed`,
+  DEVICE_UNPLUG_GUEST_ERROR: (d) => `the guest refused to unplug ${device(d)}`,
+  BLOCK_IO_ERROR: (d) => `${text(d.operation)} error on ${device(d)} (${text(d.action)})`,
+  BLOCK_IMAGE_CORRUPTED: (d) => `disk image of ${device(d)} is corrupted`,
+  BLOCK_JOB_COMPLETED: (d) =>
+    d.error ? `${text(d.type)} job on ${device(d)} failed` : `${text(d.type)} job on ${device(d)} finished`,
+  BLOCK_JOB_CANCELLED: (d) => `${text(d.type)} job on ${device(d)} was cancelled`,
+  BLOCK_JOB_READY: (d) => `${text(d.type)} job on ${device(d)} is ready to complete`,
+  BLOCK_JOB_ERROR: (d) => `block job on ${device(d)} hit an error`,
+  BLOCK_JOB_PENDING: (d) => `block job ${text(d.id)} is waiting to finish`,
+  BLOCK_WRITE_THRESHOLD: (d) => `write threshold passed on ${text(d['node-name'])}`,
+  JOB_STATUS_CHANGE: (d) => `job ${text(d.id)} is now ${text(d.status)}`,
+  MIGRATION: (d) => `migration is ${text(d.status)}`,
+  MIGRATION_PASS: (d) => `migration pass ${text(d.pass)}`,
+  VNC_CONNECTED: () => 'a VNC client connected',
+  VNC_INITIALIZED: () => 'a VNC client finished its handshake',
+  VNC_DISCONNECTED: () => 'a VNC client disconnected',
+  SPICE_CONNECTED: () => 'a SPICE client connected',
+  SPICE_INITIALIZED: () => 'a SPICE client finished its handshake',
+  SPICE_DISCONNECTED: () => 'a SPICE client disconnected',
+  VSERPORT_CHANGE: (d) => `serial port ${text(d.id)} ${d.open === true ? 'opened' : 'closed'} in the guest`,
+  RTC_CHANGE: (d) => `the guest set its clock (offset ${text(d.offset)} s)`,
+  BALLOON_CHANGE: (d) => `the balloon holds ${text(d.actual)} bytes`,
+  NIC_RX_FILTER_CHANGED: (d) => `the guest changed the receive filter of ${text(d.name ?? d.path)}`,
+  MEMORY_DEVICE_SIZE_CHANGE: (d) =>
+    `memory device ${text(d.id ?? d['qom-path'])} is now ${text(d.size)} bytes`,
+  MEMORY_FAILURE: (d) => `memory failure handled by ${text(d.recipient)} (${text(d.action)})`,
+  ACPI_DEVICE_OST: () => 'the guest reported an ACPI device status',
+  BRIDGE_CONNECTED: () => 'the bridge connected to QMP',
+  BRIDGE_DISCONNECTED: () => 'the bridge lost its QMP connection',
+  BRIDGE_BUSY: () => 'another client holds the QMP monitor',
+  BRIDGE_PROCESS_STARTED: (d) => `the bridge started QEMU${d.pid ? ` (pid ${text(d.pid)})` : ''}`,
+  BRIDGE_PROCESS_EXITED: (d) =>
+    d.signal ? `QEMU was ended by ${text(d.signal)}` : `QEMU exited (code ${text(d.exitCode ?? d.code)})`,
+  BRIDGE_GUEST_AGENT_CONNECTED: () => 'the guest agent answers',
+  BRIDGE_GUEST_AGENT_UNAVAILABLE: () => 'the guest agent stopped answering',
+};
+
+export function eventMeaning(event: Pick<EventRecord, 'event' | 'data'>): string {
+  const meaning = MEANINGS[event.event];
+  return meaning ? meaning(event.data ?? {}) : event.event.toLowerCase().replaceAll('_', ' ');
+}
+
+/** "after `stop` from the Pause button by alice (127.0.0.1)": who and what caused the event. */
+export function causeLine(cause: Cause | null | undefined): string | null {
+  if (!cause) return null;
+  const from = cause.origin ? `from the ${cause.origin}` : `from client ${cause.client}`;
+  const by = cause.user ? ` by ${cause.user}` : '';
+  const where = cause.remote ? ` (${cause.remote})` : '';
+  return `after \`${cause.command}\` ${from}${by}${where}`;
+}

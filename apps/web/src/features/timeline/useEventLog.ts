@@ -1,0 +1,90 @@
+/**
+ * A VM's timeline data: the newest page of history from the bridge, then live
+ * events over the socket from exactly where that page ends (`after`), and
+ * older pages on demand. Everything lives in the query cache under
+ * `queryKeys.events(vm)`; the socket writes live events there too.
+ */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { type ApiError, toApiError } from '../../api/api-error.ts';
+import { fetchEventPage } from '../../api/events.ts';
+import { queryKeys } from '../../api/queryKeys.ts';
+import { type EventLog, emptyEventLog, firstSeq, lastSeq, mergeEvents } from '../../live/event-log.ts';
+import { useLiveSocket } from '../../live/LiveProvider.tsx';
+
+export const HISTORY_PAGE = 200;
+
+/** The newest page; kept as is when the cache already holds events (a refetch must not open a gap). */
+async function loadNewest(read: () => EventLog | undefined, vm: string): Promise<EventLog> {
+  const current = read();
+  if (current && current.events.length > 0) return current;
+  const probe = await fetchEventPage(vm, 0, 1);
+  const after = Math.max(0, probe.lastSeq - HISTORY_PAGE);
+  const page = probe.lastSeq <= 1 ? probe : await fetchEventPage(vm, after, HISTORY_PAGE);
+  return mergeEvents(read(), page.events, after > 0);
+}
+
+export function useEventLog(vm: string) {
+  const queryClient = useQueryClient();
+  const socket = useLiveSocket();
+  const key = queryKeys.events(vm);
+  const read = useCallback(() => queryClient.getQueryData<EventLog>(queryKeys.events(vm)), [queryClient, vm]);
+  const query = useQuery<EventLog, ApiError>({
+    queryKey: key,
+    queryFn: async () => {
+      try {
+        return await loadNewest(read, vm);
+      } catch (error) {
+        throw toApiError(error);
+      }
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+    refetchOnWindowFocus: false,
+    retry: 1,
+  });
+
+  // Live events start where the history ends. Without history (the bridge failed to give it),
+  // the timeline still goes live from now on.
+  const settled = query.isSuccess || query.isError;
+  const hadHistory = useRef(false);
+  hadHistory.current = query.isSuccess;
+  useEffect(() => {
+    if (!settled) return;
+    const end = lastSeq(read());
+    return socket.subscribe(vm, end ?? (hadHistory.current ? 0 : undefined));
+  }, [settled, socket, vm, read]);
+
+  const [olderError, setOlderError] = useState<ApiError | null>(null);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const busy = useRef(false);
+  const loadOlder = useCallback(async () => {
+    const log = read();
+    const first = firstSeq(log);
+    if (busy.current || !log?.hasOlder || first === null) return;
+    busy.current = true;
+    setLoadingOlder(true);
+    try {
+      const after = Math.max(0, first - 1 - HISTORY_PAGE);
+      const page = await fetchEventPage(vm, after, first - 1 - after);
+      const older = page.events.filter((event) => event.seq < first);
+      queryClient.setQueryData<EventLog>(queryKeys.events(vm), (current) =>
+        mergeEvents(current, older, after > 0 && older.length > 0),
+      );
+      setOlderError(null);
+    } catch (error) {
+      setOlderError(toApiError(error));
+    } finally {
+      busy.current = false;
+      setLoadingOlder(false);
+    }
+  }, [queryClient, read, vm]);
+
+  return {
+    log: query.data ?? read() ?? emptyEventLog,
+    isLoading: query.isPending,
+    error: query.error,
+    loadOlder,
+    loadingOlder,
+    olderError,
+  };
+}

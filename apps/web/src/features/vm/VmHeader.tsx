@@ -1,0 +1,29 @@
+/** The VM page's header: name, run state, connection, QEMU version, actions. */
+import type { Vm } from '@qmpdeck/protocol';
+import { StatusBadge } from '../../ui/StatusBadge.tsx';
+import { ActionBar } from './actions/ActionBar.tsx';
+
+export function qemuVersion(vm: Vm): string | null {
+  return vm.qemu ? `QEMU ${vm.qemu.major}.${vm.qemu.minor}.${vm.qemu.micro}` : null;
+}
+
+export function VmHeader({ vm }: { vm: Vm }) {
+  const version = qemuVersion(vm);
+  return (
+    <header className="flex flex-col gap-3 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        <h1 className="text-xl font-semibold break-all">{vm.name}</h1>
+        <StatusBadge vm={vm} />
+        <span className="text-sm text-zinc-500 dark:text-zinc-400">
+          {vm.connection}
+          {version ? ` · ${version}` : ''}
+          {vm.managed ? ' · managed' : ''}
+        </span>
+      </div>
+      {vm.message && vm.connection !== 'connected' && (
+        <p className="text-sm text-amber-800 dark:text-amber-300">{vm.message}</p>
+      )}
+      <ActionBar vm={vm} />
+    </header>
+  );
+}

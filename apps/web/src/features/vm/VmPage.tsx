@@ -1,0 +1,41 @@
+/** A VM's own page: header with state and actions, then the chosen tab. */
+import { lazy, Suspense } from 'react';
+import { Link } from 'wouter';
+import { usePageTitle } from '../../ui/usePageTitle.ts';
+import { useVm } from '../overview/useVms.ts';
+import { Timeline } from '../timeline/Timeline.tsx';
+import { VmHeader } from './VmHeader.tsx';
+import { type VmTabId, VmTabs } from './VmTabs.tsx';
+
+const InfoTab = lazy(() => import('../info/InfoTab.tsx'));
+const CommandsTab = lazy(() => import('../commands/CommandsTab.tsx'));
+const ConsoleTab = lazy(() => import('../console/ConsoleTab.tsx'));
+
+export function VmPage({ vmId, tab }: { vmId: string; tab: VmTabId }) {
+  const { data: vm, error, isPending } = useVm(vmId);
+  usePageTitle(vm ? `${vm.name} (${tab})` : 'VM');
+  if (!vm) {
+    return (
+      <main className="p-6">
+        <p className="text-sm">
+          {isPending ? 'Loading…' : `Cannot show VM "${vmId}": ${error?.message ?? 'not found'}`}
+        </p>
+        <Link href="/" className="text-sm text-sky-700 underline dark:text-sky-400">
+          Back to all VMs
+        </Link>
+      </main>
+    );
+  }
+  return (
+    <main className="flex min-h-0 flex-1 flex-col">
+      <VmHeader vm={vm} />
+      <VmTabs vmId={vm.id} current={tab} />
+      <Suspense fallback={<p className="p-4 text-sm text-zinc-500">Loading…</p>}>
+        {tab === 'timeline' && <Timeline vmId={vm.id} />}
+        {tab === 'info' && <InfoTab vm={vm} />}
+        {tab === 'commands' && <CommandsTab vm={vm} />}
+        {tab === 'console' && <ConsoleTab vm={vm} />}
+      </Suspense>
+    </main>
+  );
+}

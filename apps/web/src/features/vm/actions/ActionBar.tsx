@@ -1,0 +1,78 @@
+/**
+ * The VM page's action buttons, enabled by what the VM's state allows, each
+ * confirming first when it can lose guest state, and the outcome of the last
+ * action said in words (read out by screen readers too).
+ */
+import type { Vm } from '@qmpdeck/protocol';
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import { type ApiError, toApiError } from '../../../api/api-error.ts';
+import { killVm, startVm } from '../../../api/vms.ts';
+import { useLiveSocket } from '../../../live/LiveProvider.tsx';
+import { Button } from '../../../ui/Button.tsx';
+import { ConfirmDialog } from '../../../ui/ConfirmDialog.tsx';
+import { actionsFor, type VmAction } from './vm-actions.ts';
+
+function useRunAction(vm: Vm) {
+  const socket = useLiveSocket();
+  return useMutation<unknown, ApiError, VmAction>({
+    mutationFn: async (action) => {
+      try {
+        if ('qmp' in action.run)
+          return await socket.execute({ vm: vm.id, execute: action.run.qmp, origin: action.origin });
+        return await (action.run.route === 'start' ? startVm(vm.id) : killVm(vm.id));
+      } catch (error) {
+        throw toApiError(error);
+      }
+    },
+  });
+}
+
+export function ActionBar({ vm }: { vm: Vm }) {
+  const run = useRunAction(vm);
+  const [confirming, setConfirming] = useState<VmAction | null>(null);
+  const trigger = (action: VmAction) => (action.confirm ? setConfirming(action) : run.mutate(action));
+  const last = run.variables;
+  return (
+    <div className="flex flex-col gap-2">
+      <div className="flex flex-wrap gap-2" role="toolbar" aria-label="VM actions">
+        {actionsFor(vm).map((action) => (
+          <Button
+            key={action.id}
+            intent={action.intent}
+            disabled={!action.enabled(vm) || run.isPending}
+            onClick={() => trigger(action)}
+          >
+            {action.label}
+          </Button>
+        ))}
+      </div>
+      <p className="min-h-5 text-sm" role="status" data-testid="action-result">
+        {last && run.isPending && <span className="text-zinc-500">{last.label}: sending…</span>}
+        {last && run.isSuccess && (
+          <span className="text-emerald-700 dark:text-emerald-400">
+            {last.label}: done{'qmp' in last.run ? ` (${last.run.qmp})` : ''}
+          </span>
+        )}
+        {last && run.isError && (
+          <span className="text-red-700 dark:text-red-400">
+            {last.label} failed: {run.error.class}: {run.error.desc}
+          </span>
+        )}
+      </p>
+      <ConfirmDialog
+        open={confirming !== null}
+        title={confirming?.confirm?.title ?? ''}
+        confirmLabel={confirming?.confirm?.confirmLabel ?? 'Confirm'}
+        onCancel={() => setConfirming(null)}
+        onConfirm={() => {
+          if (confirming) run.mutate(confirming);
+          setConfirming(null);
+        }}
+      >
+        <p>{confirming?.confirm?.body}</p>
+        <p className="mt-2 font-medium">{vm.name}</p>
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import type { Vm } from '@qmpdeck/protocol';
+import { describe, expect, it } from 'vitest';
+import { actionsFor } from './vm-actions.ts';
+
+const vm = (change: Partial<Vm>): Vm => ({
+  id: 'a',
+  name: 'A',
+  connection: 'connected',
+  status: 'running',
+  qemu: null,
+  ...change,
+});
+const enabled = (v: Vm) =>
+  actionsFor(v)
+    .filter((action) => action.enabled(v))
+    .map((action) => action.label);
+
+describe('VM actions', () => {
+  it('allow Pause but not Resume while running', () => {
+    expect(enabled(vm({ status: 'running' }))).toEqual(['Pause', 'Reset', 'Power down', 'Quit']);
+  });
+
+  it('allow Resume from prelaunch and paused, and no power button without a running guest', () => {
+    expect(enabled(vm({ status: 'prelaunch' }))).toEqual(['Resume', 'Reset', 'Quit']);
+    expect(enabled(vm({ status: 'paused' }))).toEqual(['Resume', 'Reset', 'Quit']);
+  });
+
+  it('allow nothing over QMP while disconnected; Start for a managed VM whose QEMU exited', () => {
+    const gone = vm({
+      connection: 'disconnected',
+      status: null,
+      managed: true,
+      process: { state: 'exited', pid: null, exitCode: 0, signal: null },
+    });
+    expect(enabled(gone)).toEqual(['Start']);
+  });
+
+  it('show Start and Kill only for managed VMs, Kill while QEMU runs', () => {
+    expect(actionsFor(vm({})).map((a) => a.label)).not.toContain('Kill');
+    const managed = vm({
+      managed: true,
+      process: { state: 'running', pid: 1, exitCode: null, signal: null },
+    });
+    expect(enabled(managed)).toContain('Kill');
+    expect(enabled(managed)).not.toContain('Start');
+  });
+
+  it('ask for confirmation before every action that can lose guest state', () => {
+    const confirmed = actionsFor(vm({ managed: true }))
+      .filter((action) => action.confirm)
+      .map((action) => action.label);
+    expect(confirmed).toEqual(['Reset', 'Power down', 'Quit', 'Kill']);
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Every action of the VM page's header: what it sends, from which control,
+ * when the VM's state allows it, and whether it needs a confirmation because
+ * it can lose guest state. The buttons are generated from this table.
+ */
+import type { Vm } from '@qmpdeck/protocol';
+
+export type ActionId = 'resume' | 'pause' | 'reset' | 'powerdown' | 'quit' | 'start' | 'kill';
+
+export interface VmAction {
+  id: ActionId;
+  /** The button's accessible name. */
+  label: string;
+  /** QMP command sent over the socket, or the managed-VM route used over HTTP. */
+  run: { qmp: string } | { route: 'start' | 'kill' };
+  /** Shown as the cause of the events it produces. */
+  origin: string;
+  confirm?: { title: string; body: string; confirmLabel: string };
+  intent: 'default' | 'primary' | 'danger';
+  enabled(vm: Vm): boolean;
+  /** Only shown for VMs whose QEMU the bridge launches. */
+  managedOnly?: boolean;
+}
+
+const connected = (vm: Vm) => vm.connection === 'connected';
+/** States `cont` can leave (it cannot leave `running`, a migration in progress, or S3 sleep). */
+const RESUMABLE = new Set([
+  'paused',
+  'prelaunch',
+  'debug',
+  'io-error',
+  'watchdog',
+  'guest-panicked',
+  'shutdown',
+]);
+const processRunning = (vm: Vm) => vm.process?.state === 'running' || vm.process?.state === 'starting';
+
+export const VM_ACTIONS: readonly VmAction[] = [
+  {
+    id: 'resume',
+    label: 'Resume',
+    run: { qmp: 'cont' },
+    origin: 'Resume button',
+    intent: 'primary',
+    enabled: (vm) => connected(vm) && RESUMABLE.has(vm.status ?? ''),
+  },
+  {
+    id: 'pause',
+    label: 'Pause',
+    run: { qmp: 'stop' },
+    origin: 'Pause button',
+    intent: 'default',
+    enabled: (vm) => connected(vm) && (vm.status === 'running' || vm.status === 'suspended'),
+  },
+  {
+    id: 'reset',
+    label: 'Reset',
+    run: { qmp: 'system_reset' },
+    origin: 'Reset button',
+    intent: 'default',
+    confirm: {
+      title: 'Reset this VM?',
+      body: 'Like pressing the reset button of a real machine: the guest restarts at once and loses what it has not saved.',
+      confirmLabel: 'Reset now',
+    },
+    enabled: connected,
+  },
+  {
+    id: 'powerdown',
+    label: 'Power down',
+    run: { qmp: 'system_powerdown' },
+    origin: 'Power down button',
+    intent: 'default',
+    confirm: {
+      title: 'Power down this VM?',
+      body: 'Presses the ACPI power button: a guest that listens shuts down cleanly; programs in it are ended.',
+      confirmLabel: 'Power down now',
+    },
+    enabled: (vm) => connected(vm) && vm.status === 'running',
+  },
+  {
+    id: 'quit',
+    label: 'Quit',
+    run: { qmp: 'quit' },
+    origin: 'Quit button',
+    intent: 'danger',
+    confirm: {
+      title: 'Quit QEMU?',
+      body: 'QEMU exits at once, like pulling the power cord: the guest loses everything not written to disk.',
+      confirmLabel: 'Quit QEMU',
+    },
+    enabled: connected,
+  },
+  {
+    id: 'start',
+    label: 'Start',
+    run: { route: 'start' },
+    origin: 'Start button',
+    intent: 'primary',
+    managedOnly: true,
+    enabled: (vm) => !processRunning(vm),
+  },
+  {
+    id: 'kill',
+    label: 'Kill',
+    run: { route: 'kill' },
+    origin: 'Kill button',
+    intent: 'danger',
+    managedOnly: true,
+    confirm: {
+      title: 'Kill QEMU?',
+      body: 'Sends SIGKILL to the QEMU process: the guest stops instantly and loses everything not written to disk.',
+      confirmLabel: 'Kill QEMU',
+    },
+    enabled: processRunning,
+  },
+];
+
+export function actionsFor(vm: Vm): readonly VmAction[] {
+  return VM_ACTIONS.filter((action) => !action.managedOnly || vm.managed === true);
+}

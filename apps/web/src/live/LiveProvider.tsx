@@ -1,0 +1,46 @@
+/**
+ * Starts the tab's one LiveSocket and shares it with every view through
+ * context; what it receives is written into the given QueryClient.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+import { createCacheWriter } from './cache-writer.ts';
+import { LiveSocket, type SocketLike } from './live-socket.ts';
+
+const LiveContext = createContext<LiveSocket | null>(null);
+
+export function liveSocketUrl(location: Location = window.location): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/api/ws`;
+}
+
+export function LiveProvider({
+  children,
+  createSocket,
+}: {
+  children: ReactNode;
+  createSocket?: (url: string) => SocketLike;
+}) {
+  const queryClient = useQueryClient();
+  const [socket] = useState(() => {
+    const writer = createCacheWriter(queryClient);
+    return new LiveSocket({
+      url: liveSocketUrl(),
+      onMessage: writer.onMessage,
+      onState: writer.onState,
+      onInvalid: (problem) => console.error(`QMP Deck: ${problem}`),
+      ...(createSocket ? { createSocket } : {}),
+    });
+  });
+  useEffect(() => {
+    socket.start();
+    return () => socket.stop();
+  }, [socket]);
+  return <LiveContext.Provider value={socket}>{children}</LiveContext.Provider>;
+}
+
+export function useLiveSocket(): LiveSocket {
+  const socket = useContext(LiveContext);
+  if (!socket) throw new Error('useLiveSocket needs a <LiveProvider> above it');
+  return socket;
+}

@@ -1,0 +1,91 @@
+/**
+ * Writes what the socket receives into the React Query cache, the app's only
+ * store: `vm` replaces the VM in the list and its detail, `event` appends to
+ * the VM's event log (batched per frame: a burst of 1,000 events is one
+ * render, not 1,000), `inflight` replaces the VM's in-flight list. A fresh
+ * `hello` after a reconnect refetches the VM list, since `vm` messages were
+ * missed while away.
+ */
+import type { EventRecord, InflightCommand, ServerMessage, Vm } from '@qmpdeck/protocol';
+import type { QueryClient } from '@tanstack/react-query';
+import { queryKeys } from '../api/queryKeys.ts';
+import { type EventLog, mergeEvents } from './event-log.ts';
+import { queriesChangedBy } from './info-refresh.ts';
+import type { LiveState } from './live-state.ts';
+
+export interface CacheWriter {
+  onMessage(message: ServerMessage): void;
+  onState(state: LiveState): void;
+  /** Writes the events waiting for the next frame now (tests call it; the timer calls it otherwise). */
+  flush(): void;
+}
+
+function replaceVm(list: readonly Vm[] | undefined, vm: Vm): Vm[] | undefined {
+  if (!list) return undefined;
+  const index = list.findIndex((item) => item.id === vm.id);
+  if (index === -1) return [...list, vm];
+  const next = [...list];
+  next[index] = vm;
+  return next;
+}
+
+const nextFrame = (fn: () => void) =>
+  typeof requestAnimationFrame === 'function' ? requestAnimationFrame(fn) : setTimeout(fn, 16);
+
+export function createCacheWriter(queryClient: QueryClient): CacheWriter {
+  const waiting = new Map<string, EventRecord[]>();
+  let scheduled = false;
+
+  const flush = () => {
+    scheduled = false;
+    for (const [vm, events] of waiting) {
+      queryClient.setQueryData<EventLog>(queryKeys.events(vm), (log) => mergeEvents(log, events));
+      const stale = new Set(events.flatMap((event) => queriesChangedBy(event.event)));
+      for (const query of stale) queryClient.invalidateQueries({ queryKey: queryKeys.info(vm, query) });
+    }
+    waiting.clear();
+  };
+
+  const queueEvent = (event: EventRecord) => {
+    const list = waiting.get(event.vm);
+    if (list) list.push(event);
+    else waiting.set(event.vm, [event]);
+    if (!scheduled) {
+      scheduled = true;
+      nextFrame(flush);
+    }
+  };
+
+  const onMessage = (message: ServerMessage) => {
+    switch (message.type) {
+      case 'vm':
+        queryClient.setQueryData<Vm[]>(queryKeys.vms(), (list) => replaceVm(list, message.vm));
+        queryClient.setQueryData<Vm>(queryKeys.vm(message.vm.id), message.vm);
+        return;
+      case 'vm-removed':
+        queryClient.setQueryData<Vm[]>(queryKeys.vms(), (list) => list?.filter((vm) => vm.id !== message.vm));
+        return;
+      case 'event': {
+        const { type: _type, ...event } = message;
+        queueEvent(event);
+        return;
+      }
+      case 'inflight':
+        queryClient.setQueryData<InflightCommand[]>(queryKeys.inflight(message.vm), message.commands);
+        return;
+      case 'hello':
+        queryClient.invalidateQueries({ queryKey: queryKeys.vms(), exact: true });
+        queryClient.invalidateQueries({
+          predicate: (query) => query.queryKey[0] === 'vms' && query.queryKey.length === 2,
+        });
+        return;
+      default:
+        // result/error/pong/subscribed are the socket's own business (it settles executes).
+        return;
+    }
+  };
+
+  const onState = (state: LiveState) => queryClient.setQueryData(queryKeys.live(), state);
+
+  return { onMessage, onState, flush };
+}

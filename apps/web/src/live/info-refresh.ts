@@ -1,0 +1,33 @@
+/**
+ * Which QMP queries an event makes stale: the info panel's data is fetched by
+ * query and refreshed only when an event says it changed (no polling).
+ */
+const QUERIES_BY_EVENT: Record<string, readonly string[]> = {
+  RESET: ['query-cpus-fast'],
+  SHUTDOWN: ['query-cpus-fast'],
+  RESUME: ['query-cpus-fast'],
+  STOP: ['query-cpus-fast'],
+  DEVICE_TRAY_MOVED: ['query-block'],
+  BLOCK_IO_ERROR: ['query-block'],
+  BLOCK_JOB_COMPLETED: ['query-block'],
+  BLOCK_IMAGE_CORRUPTED: ['query-block'],
+  DEVICE_DELETED: ['query-block', 'query-chardev', 'query-cpus-fast', 'query-memory-size-summary'],
+  MEMORY_DEVICE_SIZE_CHANGE: ['query-memory-size-summary'],
+  BALLOON_CHANGE: ['query-memory-size-summary'],
+  VSERPORT_CHANGE: ['query-chardev'],
+  VNC_CONNECTED: ['query-vnc'],
+  VNC_INITIALIZED: ['query-vnc'],
+  VNC_DISCONNECTED: ['query-vnc'],
+  BRIDGE_CONNECTED: [
+    'query-machines',
+    'query-cpus-fast',
+    'query-memory-size-summary',
+    'query-block',
+    'query-chardev',
+    'query-vnc',
+  ],
+};
+
+export function queriesChangedBy(event: string): readonly string[] {
+  return QUERIES_BY_EVENT[event] ?? [];
+}

@@ -1,0 +1,27 @@
+/** The app's buttons: one look per intent, visible focus, disabled state that reads as such. */
+import type { ButtonHTMLAttributes } from 'react';
+
+type Intent = 'default' | 'primary' | 'danger' | 'quiet';
+
+const INTENTS: Record<Intent, string> = {
+  default:
+    'bg-white text-zinc-900 ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50 dark:bg-zinc-900 dark:text-zinc-100 dark:ring-zinc-700 dark:hover:bg-zinc-800',
+  primary: 'bg-sky-700 text-white hover:bg-sky-600 dark:bg-sky-600 dark:hover:bg-sky-500',
+  danger: 'bg-red-700 text-white hover:bg-red-600 dark:bg-red-700 dark:hover:bg-red-600',
+  quiet: 'text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800',
+};
+
+export function Button({
+  intent = 'default',
+  className = '',
+  type = 'button',
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { intent?: Intent }) {
+  return (
+    <button
+      type={type}
+      className={`inline-flex items-center justify-center gap-1 rounded-md px-3 py-1.5 text-sm font-medium disabled:cursor-not-allowed disabled:opacity-45 ${INTENTS[intent]} ${className}`}
+      {...props}
+    />
+  );
+}

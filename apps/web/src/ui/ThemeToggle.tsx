@@ -1,0 +1,49 @@
+/**
+ * Light/dark: follows the system until the person picks one; the choice is
+ * remembered. index.html applies it before the first paint.
+ */
+import { useEffect, useState } from 'react';
+
+type Theme = 'light' | 'dark' | 'system';
+const KEY = 'qmpdeck-theme';
+
+function systemDark(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
+function readTheme(): Theme {
+  const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem(KEY);
+  return saved === 'light' || saved === 'dark' ? saved : 'system';
+}
+
+function apply(theme: Theme): void {
+  const dark = theme === 'dark' || (theme === 'system' && systemDark());
+  document.documentElement.classList.toggle('dark', dark);
+}
+
+const NEXT: Record<Theme, Theme> = { system: 'dark', dark: 'light', light: 'system' };
+const LABEL: Record<Theme, string> = { system: 'Theme: system', dark: 'Theme: dark', light: 'Theme: light' };
+
+export function ThemeToggle() {
+  const [theme, setTheme] = useState<Theme>(readTheme);
+  useEffect(() => {
+    apply(theme);
+    if (theme === 'system') localStorage.removeItem(KEY);
+    else localStorage.setItem(KEY, theme);
+    if (theme !== 'system' || typeof matchMedia !== 'function') return;
+    const query = matchMedia('(prefers-color-scheme: dark)');
+    const follow = () => apply('system');
+    query.addEventListener('change', follow);
+    return () => query.removeEventListener('change', follow);
+  }, [theme]);
+  return (
+    <button
+      type="button"
+      onClick={() => setTheme(NEXT[theme])}
+      className="rounded-md px-2 py-1 text-xs text-zinc-600 ring-1 ring-inset ring-zinc-300 hover:bg-zinc-100 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-800"
+      title="Switch between system, dark and light"
+    >
+      {LABEL[theme]}
+    </button>
+  );
+}
