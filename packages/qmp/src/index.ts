@@ -11,4 +11,5 @@ export {
   type ReconnectingState,
   type ReconnectingStateDetail,
 } from './reconnecting.ts';
+export { isQmpEvent } from './typed-events.ts';
 export type * from './types.ts';

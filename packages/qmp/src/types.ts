@@ -25,6 +25,13 @@ export interface QmpGreeting {
 }
 
 export type QmpCommandName = keyof QmpCommands & string;
+export type QmpEventName = keyof QmpEvents & string;
+
+/** An event whose `data` is typed from the schema; narrow a `QmpEvent` to it with `isQmpEvent`. */
+export interface TypedQmpEvent<N extends QmpEventName> extends QmpEvent {
+  event: N;
+  data: QmpEvents[N] & Record<string, unknown>;
+}
 
 /** Arguments of a known command, or a loose object for any other. */
 export type ArgsOf<K extends string> = K extends QmpCommandName
