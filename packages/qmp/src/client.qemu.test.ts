@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QmpClient } from './client.ts';
 import {
@@ -195,3 +196,40 @@ describe('QmpClient when QEMU goes away', () => {
     expect(error).toMatchObject({ class: 'ConnectFailed', code: 'ENOENT' });
   });
 });
+
+describe('QmpClient over TCP', () => {
+  let qemu: TestQemu | undefined;
+  afterEach(async () => {
+    await qemu?.dispose();
+  });
+
+  it('connects to -qmp tcp:127.0.0.1:PORT and runs commands', async () => {
+    const port = await freeLoopbackPort();
+    qemu = await startQemu({ tcpPort: port });
+    const client = await QmpClient.connect({ host: '127.0.0.1', port });
+    await expect(client.execute('query-status')).resolves.toMatchObject({ status: 'prelaunch' });
+    const powerdown = client.events({ names: ['POWERDOWN'] });
+    await client.execute('system_powerdown');
+    await expect(powerdown.next()).resolves.toMatchObject({ value: { event: 'POWERDOWN' } });
+    await client.close();
+  });
+
+  it('fails with ConnectFailed/ECONNREFUSED when nothing listens', async () => {
+    const port = await freeLoopbackPort();
+    await expect(QmpClient.connect({ host: '127.0.0.1', port })).rejects.toMatchObject({
+      class: 'ConnectFailed',
+      code: 'ECONNREFUSED',
+    });
+  });
+});
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
