@@ -16,6 +16,8 @@ export const BridgeErrorClass = {
   BadRequest: 'BadRequest',
   InvalidJson: 'InvalidJson',
   FrameTooLarge: 'FrameTooLarge',
+  /** An HTTP request body over the bridge's limit (1 MiB), answered with 413. */
+  PayloadTooLarge: 'PayloadTooLarge',
   UnknownMessage: 'UnknownMessage',
   VmNotFound: 'VmNotFound',
   VmNotConnected: 'VmNotConnected',
