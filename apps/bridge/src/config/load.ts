@@ -1,0 +1,80 @@
+/**
+ * Reads and validates the config file. Every problem becomes a ConfigError whose
+ * message names the field (`vms[2].qmp.port: expected a number`), so main can
+ * print it and exit 2 instead of showing a stack trace.
+ */
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { BridgeConfig } from './schema.ts';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfigFile(path: string): BridgeConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(
+      `cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseConfig(json, path);
+}
+
+export function parseConfig(json: unknown, source = 'config'): BridgeConfig {
+  const result = BridgeConfig.safeParse(json);
+  if (!result.success) {
+    const lines = result.error.issues.map(describeIssue);
+    throw new ConfigError(`invalid ${source}:\n  ${lines.join('\n  ')}`);
+  }
+  const ids = new Set<string>();
+  for (const [index, vm] of result.data.vms.entries()) {
+    if (ids.has(vm.id))
+      throw new ConfigError(`invalid ${source}:\n  vms[${index}].id: "${vm.id}" is used twice`);
+    ids.add(vm.id);
+  }
+  return result.data;
+}
+
+/** `vms[2].qmp.port: expected a number` */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  return `${formatPath(issue.path)}: ${issueMessage(issue)}`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out === '' ? '(top level)' : out;
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      // zod leaves the input out of issues; its message says whether the field was missing.
+      return /received undefined$/.test(issue.message)
+        ? `required (${article(issue.expected)})`
+        : `expected ${article(issue.expected)}`;
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    default:
+      return issue.message;
+  }
+}
+
+function article(expected: string): string {
+  if (expected === 'array' || expected === 'object' || expected === 'int' || expected === 'integer') {
+    return `an ${expected === 'int' ? 'integer' : expected}`;
+  }
+  return `a ${expected}`;
+}

@@ -1,0 +1,90 @@
+/**
+ * The config file's shape, declared once: it validates the file at start
+ * (unknown fields rejected, so a typo never passes silently) and generates
+ * config.schema.json (scripts/generate-config-schema.ts) for editors and docs.
+ */
+import { z } from 'zod';
+
+/** Ids appear in URLs and file names; keep them plain. */
+export const VM_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+const Milliseconds = z.number().int().positive().max(86_400_000);
+
+export const QmpAddressConfig = z
+  .strictObject({
+    socket: z.string().min(1).optional().describe('Path of a QMP unix socket'),
+    host: z.string().min(1).optional().describe('Host of a QMP TCP server'),
+    port: z.number().int().min(1).max(65535).optional().describe('Port of a QMP TCP server'),
+  })
+  .refine((qmp) => (qmp.socket !== undefined) !== (qmp.host !== undefined || qmp.port !== undefined), {
+    message: 'give either "socket", or "host" and "port"',
+  })
+  .refine((qmp) => qmp.socket !== undefined || (qmp.host !== undefined && qmp.port !== undefined), {
+    message: 'a TCP address needs both "host" and "port"',
+  })
+  .describe('Where the VM listens for QMP: { "socket" } or { "host", "port" }');
+
+export const LaunchConfig = z
+  .strictObject({
+    binary: z.string().min(1).optional().describe('QEMU executable; default qemu-system-x86_64'),
+    args: z
+      .array(z.string())
+      .describe('QEMU arguments; "{dir}" is replaced by the VM\'s private runtime directory'),
+  })
+  .describe('The bridge launches this QEMU itself and adds -qmp on a socket it creates');
+
+export const VmConfig = z
+  .strictObject({
+    id: z.string().regex(VM_ID_PATTERN, 'expected letters, digits, ".", "_" or "-" (at most 128)'),
+    name: z.string().min(1).max(200).optional(),
+    qmp: QmpAddressConfig.optional(),
+    launch: LaunchConfig.optional(),
+  })
+  .refine((vm) => (vm.qmp === undefined) !== (vm.launch === undefined), {
+    message: 'give either "qmp" (a running QEMU) or "launch" (the bridge starts QEMU)',
+  });
+
+export const DiscoverConfig = z.strictObject({
+  dir: z.string().min(1).describe('Directory watched for QMP sockets'),
+  pattern: z.string().min(1).default('*').describe('File-name glob (* and ?), e.g. "*.qmp"'),
+});
+
+export const TimeoutsConfig = z
+  .strictObject({
+    query: Milliseconds.optional().describe('query-* commands; default 5000'),
+    lifecycle: Milliseconds.optional().describe('stop, cont, reset, media changes...; default 60000'),
+    schema: Milliseconds.optional().describe('query-qmp-schema; default 60000'),
+    jobs: Milliseconds.optional().describe('block jobs, migration, dumps; default 600000'),
+    default: Milliseconds.optional().describe('every other command; default 30000'),
+    commands: z.record(z.string(), Milliseconds).optional().describe('per command name'),
+  })
+  .describe('Command timeouts by class, in milliseconds');
+
+export const RetentionConfig = z
+  .strictObject({
+    maxEvents: z.number().int().positive().optional().describe('per VM; default 100000'),
+    maxAgeDays: z.number().positive().optional().describe('default: no age limit'),
+  })
+  .describe('How much event history is kept');
+
+export const BridgeConfig = z.strictObject({
+  $schema: z.string().optional(),
+  vms: z.array(VmConfig).default([]),
+  discover: z.array(DiscoverConfig).optional(),
+  database: z.string().min(1).optional().describe('SQLite file; default $XDG_DATA_HOME/qmpdeck/events.db'),
+  host: z.string().min(1).optional().describe('Address to bind; default 127.0.0.1'),
+  port: z.number().int().min(0).max(65535).optional().describe('Port to bind; default 8080'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  timeouts: TimeoutsConfig.optional(),
+  retention: RetentionConfig.optional(),
+  allowedOrigins: z
+    .array(z.string())
+    .optional()
+    .describe('Extra browser origins allowed to open the WebSocket (same-origin always is)'),
+});
+export type BridgeConfig = z.infer<typeof BridgeConfig>;
+export type VmConfig = z.infer<typeof VmConfig>;
+export type TimeoutsConfig = z.infer<typeof TimeoutsConfig>;
+export type RetentionConfig = z.infer<typeof RetentionConfig>;
+export type DiscoverConfig = z.infer<typeof DiscoverConfig>;
+export type LaunchConfig = z.infer<typeof LaunchConfig>;

@@ -1,0 +1,165 @@
+/**
+ * Event history in SQLite. Each VM's `seq` only grows: the highest seq ever
+ * given is kept in its own table, so neither retention nor a bridge restart can
+ * hand out a number twice. Appends are synchronous, which lets the hub replay
+ * history and join the live stream in one tick, with no gap and no duplicate.
+ */
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Cause, EventPage, EventRecord, Timestamp } from '@qmpdeck/protocol';
+import Database from 'better-sqlite3';
+
+export interface NewEvent {
+  event: string;
+  data?: Record<string, unknown> | undefined;
+  timestamp: Timestamp;
+  source: 'qemu' | 'bridge';
+  cause?: Cause | null;
+}
+
+export interface RetentionPolicy {
+  /** Per VM. */
+  maxEvents: number;
+  maxAgeMs: number | null;
+}
+
+interface Row {
+  vm: string;
+  seq: number;
+  event: string;
+  data: string | null;
+  seconds: number;
+  microseconds: number;
+  source: string;
+  cause: string | null;
+}
+
+export const MAX_PAGE = 1000;
+
+export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
+  const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(dataHome, 'qmpdeck', 'events.db');
+}
+
+export class EventStore {
+  readonly #db: Database.Database;
+  readonly #lastSeq = new Map<string, number>();
+  readonly #insert: Database.Statement;
+  readonly #saveSeq: Database.Statement;
+  readonly #page: Database.Statement;
+  readonly #latest: Database.Statement;
+  #appendsSincePrune = 0;
+
+  constructor(
+    path: string,
+    readonly retention: RetentionPolicy = { maxEvents: 100_000, maxAgeMs: null },
+  ) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    this.#db = new Database(path);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        vm TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL, data TEXT,
+        seconds INTEGER NOT NULL, microseconds INTEGER NOT NULL, source TEXT NOT NULL, cause TEXT,
+        stored_at INTEGER NOT NULL,
+        PRIMARY KEY (vm, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS events_by_age ON events (stored_at);
+      CREATE TABLE IF NOT EXISTS vm_seq (vm TEXT PRIMARY KEY, last_seq INTEGER NOT NULL) WITHOUT ROWID;
+    `);
+    for (const row of this.#db.prepare('SELECT vm, last_seq FROM vm_seq').all() as {
+      vm: string;
+      last_seq: number;
+    }[]) {
+      this.#lastSeq.set(row.vm, row.last_seq);
+    }
+    this.#insert = this.#db.prepare(
+      'INSERT INTO events (vm, seq, event, data, seconds, microseconds, source, cause, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.#saveSeq = this.#db.prepare(
+      'INSERT INTO vm_seq (vm, last_seq) VALUES (?, ?) ON CONFLICT (vm) DO UPDATE SET last_seq = excluded.last_seq',
+    );
+    this.#page = this.#db.prepare('SELECT * FROM events WHERE vm = ? AND seq > ? ORDER BY seq LIMIT ?');
+    this.#latest = this.#db.prepare('SELECT * FROM events WHERE vm = ? ORDER BY seq DESC LIMIT 1');
+  }
+
+  lastSeq(vm: string): number {
+    return this.#lastSeq.get(vm) ?? 0;
+  }
+
+  append(vm: string, event: NewEvent): EventRecord {
+    const seq = this.lastSeq(vm) + 1;
+    const cause = event.cause ?? null;
+    this.#db.transaction(() => {
+      this.#insert.run(
+        vm,
+        seq,
+        event.event,
+        event.data === undefined ? null : JSON.stringify(event.data),
+        event.timestamp.seconds,
+        event.timestamp.microseconds,
+        event.source,
+        cause === null ? null : JSON.stringify(cause),
+        Date.now(),
+      );
+      this.#saveSeq.run(vm, seq);
+    })();
+    this.#lastSeq.set(vm, seq);
+    if (++this.#appendsSincePrune >= 1000) this.prune();
+    const record: EventRecord = {
+      vm,
+      seq,
+      event: event.event,
+      timestamp: event.timestamp,
+      source: event.source,
+      cause,
+    };
+    if (event.data !== undefined) record.data = event.data;
+    return record;
+  }
+
+  /** Events with seq above `after`, oldest first. */
+  page(vm: string, after: number, limit: number = MAX_PAGE): EventPage {
+    const rows = this.#page.all(vm, after, Math.min(Math.max(limit, 1), MAX_PAGE)) as Row[];
+    return { events: rows.map(toRecord), lastSeq: this.lastSeq(vm) };
+  }
+
+  latest(vm: string): EventRecord | null {
+    const row = this.#latest.get(vm) as Row | undefined;
+    return row === undefined ? null : toRecord(row);
+  }
+
+  /** Applies the retention policy; cheap enough to run every minute and every 1000 appends. */
+  prune(now = Date.now()): number {
+    this.#appendsSincePrune = 0;
+    let removed = 0;
+    const { maxEvents, maxAgeMs } = this.retention;
+    if (maxAgeMs !== null) {
+      removed += this.#db.prepare('DELETE FROM events WHERE stored_at < ?').run(now - maxAgeMs).changes;
+    }
+    const trim = this.#db.prepare('DELETE FROM events WHERE vm = ? AND seq <= ?');
+    for (const [vm, last] of this.#lastSeq) {
+      if (last > maxEvents) removed += trim.run(vm, last - maxEvents).changes;
+    }
+    return removed;
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+function toRecord(row: Row): EventRecord {
+  const record: EventRecord = {
+    vm: row.vm,
+    seq: row.seq,
+    event: row.event,
+    timestamp: { seconds: row.seconds, microseconds: row.microseconds },
+    source: row.source === 'bridge' ? 'bridge' : 'qemu',
+    cause: row.cause === null ? null : (JSON.parse(row.cause) as Cause),
+  };
+  if (row.data !== null) record.data = JSON.parse(row.data) as Record<string, unknown>;
+  return record;
+}

@@ -1,0 +1,24 @@
+/** What every route handler may use. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EventStore } from '../events/event-store.ts';
+import type { Logger } from '../log.ts';
+import type { VmRegistry } from '../vms/vm-registry.ts';
+
+export interface HttpContext {
+  registry: VmRegistry;
+  store: EventStore;
+  log: Logger;
+  startedAt: number;
+  /** Web app build to serve, or null to serve the "run pnpm build" page. */
+  webRoot: string;
+}
+
+export interface RouteRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  ctx: HttpContext;
+}
+
+export type RouteHandler = (request: RouteRequest) => Promise<void> | void;

@@ -1,0 +1,228 @@
+/**
+ * One WebSocket client: reads and validates its messages, runs its commands,
+ * keeps its subscriptions, and sends to it within a bounded buffer. A client
+ * that falls too far behind is told (`SlowConsumer`) and dropped; it can come
+ * back with `subscribe { after }` and miss nothing.
+ */
+import {
+  BridgeErrorClass,
+  ClientMessage,
+  type ErrorBody,
+  type ExecuteMessage,
+  PROTOCOL_VERSION,
+  type ServerMessage,
+  type SubscribeMessage,
+} from '@qmpdeck/protocol';
+import { WebSocket } from 'ws';
+import { toErrorBody } from '../api-error.ts';
+import type { EventStore } from '../events/event-store.ts';
+import type { Logger } from '../log.ts';
+import { BRIDGE_VERSION } from '../version.ts';
+import type { VmRegistry } from '../vms/vm-registry.ts';
+import { REPLAY_LOW_WATER, REPLAY_PAGE, SOFT_FRAME_LIMIT } from './limits.ts';
+
+export interface HubClientDeps {
+  registry: VmRegistry;
+  store: EventStore;
+  log: Logger;
+  maxBufferedBytes: number;
+}
+
+type CommandId = string | number;
+
+export class HubClient {
+  /** VMs whose events this client receives live. */
+  readonly subscriptions = new Set<string>();
+  /** Bumped per VM on every (un)subscribe, so a stale replay stops. */
+  readonly #replayGeneration = new Map<string, number>();
+  #closed = false;
+
+  constructor(
+    readonly id: string,
+    readonly ws: WebSocket,
+    readonly remote: string | null,
+    readonly deps: HubClientDeps,
+  ) {
+    ws.on('message', (data, isBinary) => this.#received(data as Buffer, isBinary));
+    ws.on('close', () => {
+      this.#closed = true;
+      this.subscriptions.clear();
+    });
+    ws.on('error', (err) => deps.log.debug({ client: id, err }, 'WebSocket error'));
+    this.send({ type: 'hello', version: BRIDGE_VERSION, protocol: PROTOCOL_VERSION, client: id, user: null });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  send(message: ServerMessage): void {
+    this.sendText(JSON.stringify(message));
+  }
+
+  /** For fan-out: the text is serialized once for every client. */
+  sendText(text: string): void {
+    if (this.#closed || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > this.deps.maxBufferedBytes) {
+      this.#dropSlowConsumer();
+      return;
+    }
+    this.ws.send(text);
+  }
+
+  close(code: number, reason: string): void {
+    this.#closed = true;
+    this.ws.close(code, reason);
+  }
+
+  #dropSlowConsumer(): void {
+    this.deps.log.warn({ client: this.id, buffered: this.ws.bufferedAmount }, 'slow consumer dropped');
+    const error: ServerMessage = {
+      type: 'error',
+      error: {
+        class: BridgeErrorClass.SlowConsumer,
+        desc: 'too many messages queued for this client; reconnect and subscribe with "after" to resume',
+      },
+    };
+    this.ws.send(JSON.stringify(error));
+    this.close(1008, 'SlowConsumer');
+    // A stuck peer may never finish the closing handshake.
+    setTimeout(() => this.ws.terminate(), 1000).unref();
+  }
+
+  #reject(error: ErrorBody, id?: CommandId): void {
+    this.send(id === undefined ? { type: 'error', error } : { type: 'error', error, id });
+  }
+
+  #received(data: Buffer, isBinary: boolean): void {
+    if (isBinary) {
+      this.#reject({
+        class: BridgeErrorClass.BadRequest,
+        desc: 'binary frames are not accepted; send JSON text',
+      });
+      return;
+    }
+    if (data.length > SOFT_FRAME_LIMIT) {
+      this.#reject({
+        class: BridgeErrorClass.FrameTooLarge,
+        desc: `frame of ${data.length} bytes is over the ${SOFT_FRAME_LIMIT}-byte limit`,
+      });
+      return;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(data.toString('utf8'));
+    } catch (err) {
+      this.#reject({
+        class: BridgeErrorClass.InvalidJson,
+        desc: `not valid JSON: ${(err as Error).message}`,
+      });
+      return;
+    }
+    const parsed = ClientMessage.safeParse(raw);
+    if (!parsed.success) {
+      this.#reject(describeInvalid(raw, parsed.error.issues), idOf(raw));
+      return;
+    }
+    this.#handle(parsed.data);
+  }
+
+  #handle(message: ClientMessage): void {
+    switch (message.type) {
+      case 'subscribe':
+        void this.#subscribe(message);
+        return;
+      case 'unsubscribe':
+        this.#bumpGeneration(message.vm);
+        this.subscriptions.delete(message.vm);
+        return;
+      case 'execute':
+        void this.#execute(message);
+        return;
+      case 'ping':
+        this.send(message.id === undefined ? { type: 'pong' } : { type: 'pong', id: message.id });
+        return;
+    }
+  }
+
+  async #execute(message: ExecuteMessage): Promise<void> {
+    const { id } = message;
+    try {
+      if (message.target === 'guest') {
+        throw Object.assign(new Error('the guest agent is not available through this bridge yet'), {
+          class: BridgeErrorClass.GuestAgentUnavailable,
+        });
+      }
+      const vm = this.deps.registry.require(message.vm);
+      const result = await vm.execute(message.execute, message.arguments, {
+        actor: { client: this.id, user: null, origin: message.origin ?? null, remote: this.remote },
+        id: String(id),
+        timeoutMs: message.timeoutMs,
+      });
+      this.send({ type: 'result', id, return: result ?? {} });
+    } catch (err) {
+      this.send({ type: 'result', id, error: toErrorBody(err).body });
+    }
+  }
+
+  /** Replays history after `after` page by page, then joins the live stream in the same tick as the last read. */
+  async #subscribe(message: SubscribeMessage): Promise<void> {
+    const { vm } = message;
+    if (!this.deps.registry.has(vm)) {
+      this.#reject({ class: BridgeErrorClass.VmNotFound, desc: `no VM with id "${vm}"` });
+      return;
+    }
+    const generation = this.#bumpGeneration(vm);
+    this.subscriptions.delete(vm);
+    if (message.after !== undefined) {
+      let cursor = message.after;
+      for (;;) {
+        const page = this.deps.store.page(vm, cursor, REPLAY_PAGE);
+        for (const event of page.events) this.send({ type: 'event', ...event });
+        cursor = page.events.at(-1)?.seq ?? cursor;
+        if (page.events.length < REPLAY_PAGE) break;
+        await this.#drained();
+        if (this.#closed || this.#replayGeneration.get(vm) !== generation) return;
+      }
+    }
+    this.subscriptions.add(vm);
+    this.send({ type: 'subscribed', vm, lastSeq: this.deps.store.lastSeq(vm) });
+  }
+
+  #bumpGeneration(vm: string): number {
+    const next = (this.#replayGeneration.get(vm) ?? 0) + 1;
+    this.#replayGeneration.set(vm, next);
+    return next;
+  }
+
+  async #drained(): Promise<void> {
+    while (!this.#closed && this.ws.bufferedAmount > REPLAY_LOW_WATER) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+function idOf(raw: unknown): CommandId | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const id = (raw as { id?: unknown }).id;
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
+}
+
+const KNOWN_TYPES = ['subscribe', 'unsubscribe', 'execute', 'ping'];
+
+function describeInvalid(
+  raw: unknown,
+  issues: readonly { path: PropertyKey[]; message: string }[],
+): ErrorBody {
+  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string' || !KNOWN_TYPES.includes(type)) {
+    return {
+      class: BridgeErrorClass.UnknownMessage,
+      desc: `unknown message type ${JSON.stringify(type ?? null)}; expected one of ${KNOWN_TYPES.join(', ')}`,
+    };
+  }
+  const detail = issues
+    .map((issue) => `${issue.path.map(String).join('.') || '(message)'}: ${issue.message}`)
+    .join('; ');
+  return { class: BridgeErrorClass.BadRequest, desc: `invalid ${type} message: ${detail}` };
+}

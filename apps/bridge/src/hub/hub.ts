@@ -1,0 +1,103 @@
+/**
+ * The WebSocket side: accepts upgrades on `/api/ws` (same HTTP server, origin
+ * checked), and fans VM changes, events and in-flight lists out to clients.
+ * Each message is serialized once, whatever the number of clients.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { EventRecord, InflightCommand, ServerMessage, Vm } from '@qmpdeck/protocol';
+import { WebSocketServer } from 'ws';
+import type { EventStore } from '../events/event-store.ts';
+import type { Logger } from '../log.ts';
+import type { VmRegistry } from '../vms/vm-registry.ts';
+import { HubClient } from './hub-client.ts';
+import { DEFAULT_MAX_BUFFERED, HARD_FRAME_LIMIT } from './limits.ts';
+import { isOriginAllowed } from './origin.ts';
+
+export interface HubOptions {
+  registry: VmRegistry;
+  store: EventStore;
+  log: Logger;
+  allowedOrigins?: readonly string[] | undefined;
+  maxBufferedBytes?: number | undefined;
+}
+
+export const WS_PATH = '/api/ws';
+
+export class Hub {
+  readonly #wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: HARD_FRAME_LIMIT,
+    perMessageDeflate: false,
+  });
+  readonly #clients = new Set<HubClient>();
+  #nextClient = 1;
+
+  constructor(readonly options: HubOptions) {}
+
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
+  /** The http server's 'upgrade' handler. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path !== WS_PATH) {
+      refuse(socket, 404, 'Not Found');
+      return;
+    }
+    if (!isOriginAllowed(req, this.options.allowedOrigins)) {
+      this.options.log.warn({ origin: req.headers.origin }, 'WebSocket from a foreign origin refused');
+      refuse(socket, 403, 'Forbidden');
+      return;
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      const client = new HubClient(`c${this.#nextClient++}`, ws, req.socket.remoteAddress ?? null, {
+        registry: this.options.registry,
+        store: this.options.store,
+        log: this.options.log,
+        maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED,
+      });
+      this.#clients.add(client);
+      ws.on('close', () => this.#clients.delete(client));
+    });
+  }
+
+  /** `vm` goes to every client: the dashboard lists all VMs. */
+  publishVm(vm: Vm): void {
+    this.#broadcast({ type: 'vm', vm }, null);
+  }
+
+  publishVmRemoved(id: string): void {
+    this.#broadcast({ type: 'vm-removed', vm: id }, null);
+  }
+
+  publishEvent(record: EventRecord): void {
+    this.#broadcast({ type: 'event', ...record }, record.vm);
+  }
+
+  publishInflight(vm: string, commands: InflightCommand[]): void {
+    this.#broadcast({ type: 'inflight', vm, commands }, vm);
+  }
+
+  /** Closes every client (1001 going away). */
+  close(): void {
+    for (const client of this.#clients) client.close(1001, 'bridge shutting down');
+    for (const client of this.#clients) client.ws.terminate();
+    this.#clients.clear();
+    this.#wss.close();
+  }
+
+  #broadcast(message: ServerMessage, subscribersOf: string | null): void {
+    let text: string | undefined;
+    for (const client of this.#clients) {
+      if (subscribersOf !== null && !client.subscriptions.has(subscribersOf)) continue;
+      text ??= JSON.stringify(message);
+      client.sendText(text);
+    }
+  }
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

@@ -1,0 +1,135 @@
+/**
+ * One QEMU process the bridge launches itself. Arguments go to spawn as an argv
+ * array (never a shell); `{dir}` in them is the VM's private runtime directory,
+ * and QMP is added on a unix socket inside it. stderr and stdout lines go to the log.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { ProcessInfo } from '@qmpdeck/protocol';
+import type { LaunchConfig } from '../config/schema.ts';
+import type { Logger } from '../log.ts';
+import { createRuntimeDir, removeRuntimeDir } from './runtime-dir.ts';
+
+export const DEFAULT_QEMU_BINARY = 'qemu-system-x86_64';
+const STOP_GRACE_MS = 2000;
+
+export interface ProcessChange {
+  info: ProcessInfo;
+  /** Words for people when the process could not start or ended. */
+  message: string | null;
+}
+
+export class ManagedProcess {
+  readonly dir: string;
+  readonly socketPath: string;
+  #child: ChildProcess | null = null;
+  #info: ProcessInfo = { state: 'exited', pid: null, exitCode: null, signal: null };
+  #message: string | null = null;
+
+  constructor(
+    readonly vmId: string,
+    readonly launch: LaunchConfig,
+    readonly log: Logger,
+    readonly onChange: (change: ProcessChange) => void,
+    runtimeBase?: string,
+  ) {
+    this.dir = createRuntimeDir(vmId, runtimeBase);
+    this.socketPath = join(this.dir, 'qmp.sock');
+  }
+
+  get info(): ProcessInfo {
+    return this.#info;
+  }
+
+  get message(): string | null {
+    return this.#message;
+  }
+
+  get running(): boolean {
+    return this.#child !== null;
+  }
+
+  get binary(): string {
+    return this.launch.binary ?? DEFAULT_QEMU_BINARY;
+  }
+
+  argv(): string[] {
+    const args = this.launch.args.map((arg) => arg.replaceAll('{dir}', this.dir));
+    return [...args, '-qmp', `unix:${this.socketPath},server=on,wait=off`];
+  }
+
+  /** Spawns QEMU unless it already runs. Resolves once it has started or failed to. */
+  async start(): Promise<void> {
+    if (this.#child) return;
+    const child = spawn(this.binary, this.argv(), { stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+    this.#child = child;
+    this.#set({ state: 'starting', pid: null, exitCode: null, signal: null }, null);
+    this.#pipeToLog(child);
+    child.once('exit', (code, signal) => this.#exited(child, code, signal));
+    try {
+      // once() rejects when 'error' comes first: that is how a missing binary shows.
+      await once(child, 'spawn');
+    } catch (err) {
+      this.#child = null;
+      const code = (err as NodeJS.ErrnoException).code;
+      const message =
+        code === 'ENOENT'
+          ? `QEMU binary "${this.binary}" not found: install QEMU (Debian: apt install qemu-system-x86) or set launch.binary`
+          : `could not start ${this.binary}: ${(err as Error).message}`;
+      this.log.error({ vm: this.vmId, err }, message);
+      this.#set({ state: 'failed', pid: null, exitCode: null, signal: null }, message);
+      return;
+    }
+    child.on('error', (err) => this.log.error({ vm: this.vmId, err }, 'QEMU process error'));
+    this.log.info({ vm: this.vmId, pid: child.pid, argv: [this.binary, ...this.argv()] }, 'QEMU started');
+    this.#set({ state: 'running', pid: child.pid ?? null, exitCode: null, signal: null }, null);
+  }
+
+  /** Sends a signal and waits until the process has exited. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    await exited;
+  }
+
+  /** For bridge shutdown: SIGTERM lets QEMU close cleanly; SIGKILL if it lingers. Removes the runtime dir. */
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (child) {
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      await this.kill('SIGTERM');
+      clearTimeout(timer);
+    }
+    removeRuntimeDir(this.dir);
+  }
+
+  #exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.#child !== child) return;
+    this.#child = null;
+    const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
+    this.log.info({ vm: this.vmId, pid: child.pid, code, signal }, `QEMU ${how}`);
+    this.#set({ state: 'exited', pid: null, exitCode: code, signal }, `QEMU ${how}`);
+  }
+
+  #pipeToLog(child: ChildProcess): void {
+    for (const [stream, name] of [
+      [child.stderr, 'stderr'],
+      [child.stdout, 'stdout'],
+    ] as const) {
+      if (!stream) continue;
+      createInterface({ input: stream }).on('line', (line) =>
+        this.log.warn({ vm: this.vmId, stream: name }, line),
+      );
+    }
+  }
+
+  #set(info: ProcessInfo, message: string | null): void {
+    this.#info = info;
+    this.#message = message;
+    this.onChange({ info, message });
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Composes the bridge: event store, VM supervisors, WebSocket hub and HTTP
+ * routes on one http server. `startBridge` is what main runs and what tests run
+ * in-process (port 0); `stop` is the graceful shutdown (in-flight commands
+ * answered, clients told, managed QEMUs stopped, database closed).
+ */
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { BridgeConfig } from './config/schema.ts';
+import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
+import { defaultDatabasePath, EventStore } from './events/event-store.ts';
+import type { HttpContext } from './http/context.ts';
+import { createRequestHandler } from './http/router.ts';
+import { Hub } from './hub/hub.ts';
+import { createLogger, type Logger } from './log.ts';
+import { VmRegistry } from './vms/vm-registry.ts';
+import { VmSupervisor, type VmSupervisorOptions } from './vms/vm-supervisor.ts';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8080;
+const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
+const DRAIN_LIMIT_MS = 5000;
+const PRUNE_EVERY_MS = 60_000;
+
+export interface StartOptions {
+  config: BridgeConfig;
+  /** Overrides config.host (the CLI's --host). */
+  host?: string | undefined;
+  port?: number | undefined;
+  log?: Logger | undefined;
+  webRoot?: string | undefined;
+  /** Where managed VMs get their private directories; default $XDG_RUNTIME_DIR or the temp dir. */
+  runtimeBase?: string | undefined;
+  /** Reconnect backoff cap; tests shorten it. */
+  maxRetryDelayMs?: number | undefined;
+  maxBufferedBytes?: number | undefined;
+}
+
+export interface RunningBridge {
+  url: string;
+  host: string;
+  port: number;
+  registry: VmRegistry;
+  store: EventStore;
+  hub: Hub;
+  stop(): Promise<void>;
+}
+
+/** Refused before anything starts; main prints the message and exits 2. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export async function startBridge(options: StartOptions): Promise<RunningBridge> {
+  const { config } = options;
+  const host = options.host ?? config.host ?? DEFAULT_HOST;
+  const port = options.port ?? config.port ?? DEFAULT_PORT;
+  if (!isLoopback(host)) {
+    throw new StartupError(
+      `refusing to listen on ${host}: QMP Deck has no user accounts yet, so it only binds loopback addresses ` +
+        '(127.0.0.1, ::1). Reach it from elsewhere through an SSH tunnel or an authenticating reverse proxy.',
+    );
+  }
+  const log = options.log ?? createLogger(config.logLevel ?? 'info');
+  const store = new EventStore(config.database ?? defaultDatabasePath(), {
+    maxEvents: config.retention?.maxEvents ?? 100_000,
+    maxAgeMs: config.retention?.maxAgeDays === undefined ? null : config.retention.maxAgeDays * 86_400_000,
+  });
+  const registry = new VmRegistry();
+  const hub = new Hub({
+    registry,
+    store,
+    log,
+    allowedOrigins: config.allowedOrigins,
+    maxBufferedBytes: options.maxBufferedBytes,
+  });
+  const supervisorBase = (): Omit<VmSupervisorOptions, 'id' | 'origin'> => ({
+    store,
+    log,
+    timeouts: config.timeouts,
+    runtimeBase: options.runtimeBase,
+    maxRetryDelayMs: options.maxRetryDelayMs,
+    onVm: (vm) => hub.publishVm(vm),
+    onEvent: (record) => hub.publishEvent(record),
+    onInflight: (vm, commands) => hub.publishInflight(vm, commands),
+  });
+  for (const vm of config.vms) {
+    const address = vm.qmp?.socket
+      ? { path: vm.qmp.socket }
+      : vm.qmp
+        ? { host: vm.qmp.host ?? '', port: vm.qmp.port ?? 0 }
+        : undefined;
+    registry.add(
+      new VmSupervisor({
+        ...supervisorBase(),
+        id: vm.id,
+        name: vm.name,
+        origin: 'config',
+        address,
+        launch: vm.launch,
+      }),
+    );
+  }
+  const discovery = new DiscoveryWatcher(config.discover ?? [], registry, log, {
+    create: (id, path) =>
+      new VmSupervisor({ ...supervisorBase(), id, origin: 'discovered', address: { path } }),
+    added: (vm) => hub.publishVm(vm.snapshot()),
+  });
+
+  const ctx: HttpContext = {
+    registry,
+    store,
+    log,
+    startedAt: Date.now(),
+    webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+  };
+  const server = createServer(createRequestHandler(ctx));
+  server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
+  server.on('clientError', (err, socket) => {
+    log.debug({ err }, 'malformed HTTP request');
+    socket.destroy();
+  });
+  try {
+    server.listen(port, host);
+    await once(server, 'listening');
+  } catch (err) {
+    store.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new StartupError(`cannot listen on ${host}:${port}: ${code ?? (err as Error).message}`);
+  }
+  const bound = (server.address() as AddressInfo).port;
+
+  await Promise.all(registry.all().map((vm) => vm.start()));
+  discovery.start();
+  const pruneTimer = setInterval(() => store.prune(), PRUNE_EVERY_MS).unref();
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      log.info('shutting down');
+      clearInterval(pruneTimer);
+      discovery.stop();
+      server.close();
+      await Promise.all(registry.all().map((vm) => vm.drain(DRAIN_LIMIT_MS)));
+      hub.close();
+      await Promise.all(registry.all().map((vm) => vm.stop()));
+      server.closeAllConnections();
+      store.close();
+    })();
+    return stopping;
+  };
+  const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return { url: `http://${urlHost}:${bound}`, host, port: bound, registry, store, hub, stop };
+}

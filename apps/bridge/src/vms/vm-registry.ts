@@ -1,0 +1,66 @@
+/**
+ * Every VM the bridge knows, by id: those from the config and those discovery
+ * finds. Also caches each QEMU version's `query-qmp-schema` (186 KB, the same for
+ * every VM of one version).
+ */
+import type { Vm } from '@qmpdeck/protocol';
+import { ApiError } from '../api-error.ts';
+import type { VmSupervisor } from './vm-supervisor.ts';
+
+export class VmRegistry {
+  readonly #vms = new Map<string, VmSupervisor>();
+  readonly #schemas = new Map<string, Promise<unknown>>();
+
+  add(vm: VmSupervisor): void {
+    if (this.#vms.has(vm.id)) throw new Error(`VM id "${vm.id}" is already registered`);
+    this.#vms.set(vm.id, vm);
+  }
+
+  remove(id: string): VmSupervisor | undefined {
+    const vm = this.#vms.get(id);
+    this.#vms.delete(id);
+    return vm;
+  }
+
+  has(id: string): boolean {
+    return this.#vms.has(id);
+  }
+
+  get(id: string): VmSupervisor | undefined {
+    return this.#vms.get(id);
+  }
+
+  /** The VM, or a 404 `VmNotFound`. */
+  require(id: string): VmSupervisor {
+    const vm = this.#vms.get(id);
+    if (!vm) throw new ApiError('VmNotFound', `no VM with id "${id}"`, 404);
+    return vm;
+  }
+
+  all(): VmSupervisor[] {
+    return [...this.#vms.values()];
+  }
+
+  snapshots(): Vm[] {
+    return this.all().map((vm) => vm.snapshot());
+  }
+
+  /** The VM's QAPI schema, fetched once per QEMU version. */
+  async schema(vm: VmSupervisor): Promise<unknown> {
+    const version = vm.qemu;
+    if (!version || vm.connection !== 'connected') {
+      throw new ApiError('VmNotConnected', `VM "${vm.id}" is not connected (${vm.connection})`, 503);
+    }
+    const key = `${version.major}.${version.minor}.${version.micro} ${version.package}`;
+    let schema = this.#schemas.get(key);
+    if (!schema) {
+      schema = vm.execute('query-qmp-schema', undefined, {
+        actor: { client: 'bridge', user: null, origin: 'schema cache', remote: null },
+      });
+      this.#schemas.set(key, schema);
+      // A failed fetch must not stay cached.
+      schema.catch(() => this.#schemas.delete(key));
+    }
+    return schema;
+  }
+}
