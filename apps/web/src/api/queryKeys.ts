@@ -11,6 +11,8 @@ export const queryKeys = {
   events: (id: string) => ['vms', id, 'events'] as const,
   inflight: (id: string) => ['vms', id, 'inflight'] as const,
   schema: (id: string) => ['vms', id, 'schema'] as const,
+  /** Commands run from the Commands tab and the console (local to this tab, kept across views). */
+  commandHistory: (id: string) => ['vms', id, 'command-history'] as const,
   info: (id: string, query: string) => ['vms', id, 'info', query] as const,
   infoAll: (id: string) => ['vms', id, 'info'] as const,
 };

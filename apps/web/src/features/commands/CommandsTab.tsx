@@ -1,6 +1,136 @@
-/** Placeholder until this tab is built. */
+/**
+ * The Commands tab: pick any command the VM's QEMU offers (from its own
+ * schema), fill the generated form, execute, and see exactly what was sent
+ * and what came back; earlier commands can be run again.
+ */
+
 import type { Vm } from '@qmpdeck/protocol';
+import { type CommandDescription, describeCommand, listCommands } from '@qmpdeck/qmp/schema';
+import { useId, useMemo, useState } from 'react';
+import { Button } from '../../ui/Button.tsx';
+import { CommandForm } from './CommandForm.tsx';
+import { CommandResult } from './CommandResult.tsx';
+import { commandForm } from './from-schema.ts';
+import { useCommandHistory, useCommandRunner } from './useCommandRunner.ts';
+import { useSchema } from './useSchema.ts';
+
+function describe(schema: Parameters<typeof describeCommand>[0], name: string): CommandDescription | string {
+  try {
+    return describeCommand(schema, name);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
 
 export default function CommandsTab({ vm }: { vm: Vm }) {
-  return <p className="p-4 text-sm text-zinc-500">Coming soon for {vm.name}.</p>;
+  const schema = useSchema(vm.id);
+  const [name, setName] = useState('');
+  const listId = useId();
+  const run = useCommandRunner(vm.id, 'Commands tab');
+  const history = useCommandHistory(vm.id);
+  const commands = useMemo(() => (schema.data ? listCommands(schema.data) : []), [schema.data]);
+  const picked = commands.find((command) => command.name === name.trim());
+  const description = useMemo(
+    () => (schema.data && picked ? describe(schema.data, picked.name) : null),
+    [schema.data, picked],
+  );
+  const latest = history[0];
+
+  return (
+    <div className="grid min-h-0 flex-1 gap-4 overflow-auto p-3 lg:grid-cols-2">
+      <section aria-label="Command" className="flex min-w-0 flex-col gap-3">
+        <label className="flex flex-col text-sm font-medium">
+          Command
+          <input
+            list={listId}
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            placeholder={schema.isPending ? 'loading the schema…' : 'type to search, e.g. query-status'}
+            className="mt-1 rounded-md border border-zinc-300 bg-white px-2 py-1.5 font-mono text-sm font-normal dark:border-zinc-700 dark:bg-zinc-900"
+            autoComplete="off"
+            spellCheck={false}
+          />
+        </label>
+        <datalist id={listId}>
+          {commands.map((command) => (
+            <option key={command.name} value={command.name}>
+              {command.deprecated ? 'deprecated' : command.experimental ? 'experimental' : ''}
+            </option>
+          ))}
+        </datalist>
+        {schema.isError && (
+          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+            Cannot read the VM's schema: {schema.error.class}: {schema.error.desc}
+          </p>
+        )}
+        {schema.data && name.trim() !== '' && !picked && (
+          <p className="text-sm text-zinc-500">
+            {commands.filter((command) => command.name.includes(name.trim())).length} commands match; pick
+            one.
+          </p>
+        )}
+        {typeof description === 'string' && <p className="text-sm text-red-700">{description}</p>}
+        {description && typeof description !== 'string' && (
+          <div className="flex flex-col gap-2">
+            <p className="text-xs text-zinc-500">
+              {description.deprecated && 'deprecated · '}
+              {description.unstable && 'unstable · '}
+              {description.experimental && 'experimental · '}
+              {description.allowOob && 'allows out-of-band · '}
+              {description.returns ? 'returns a value' : 'returns nothing'}
+            </p>
+            <CommandForm
+              key={description.name}
+              name={description.name}
+              form={commandForm(description)}
+              busy={latest?.outcome.state === 'pending'}
+              onExecute={(args) =>
+                void run(
+                  args ? { execute: description.name, arguments: args } : { execute: description.name },
+                )
+              }
+            />
+          </div>
+        )}
+      </section>
+      <section aria-label="Result and history" className="flex min-w-0 flex-col gap-3">
+        {latest ? (
+          <CommandResult entry={latest} />
+        ) : (
+          <p className="text-sm text-zinc-500">Nothing executed yet.</p>
+        )}
+        {history.length > 0 && (
+          <div>
+            <h2 className="text-sm font-medium">History</h2>
+            <ul className="mt-1 flex flex-col divide-y divide-zinc-200 dark:divide-zinc-800">
+              {history.map((entry) => (
+                <li key={entry.id} className="flex items-center gap-2 py-1.5">
+                  <span
+                    className="min-w-0 flex-1 truncate font-mono text-xs"
+                    title={JSON.stringify(entry.request)}
+                  >
+                    {entry.request.execute}{' '}
+                    {entry.request.arguments ? JSON.stringify(entry.request.arguments) : ''}
+                  </span>
+                  <span
+                    className={`text-xs ${entry.outcome.state === 'error' ? 'text-red-700 dark:text-red-400' : 'text-zinc-500'}`}
+                  >
+                    {entry.outcome.state === 'error' ? entry.outcome.class : entry.outcome.state}
+                  </span>
+                  <Button
+                    intent="quiet"
+                    className="text-xs"
+                    aria-label={`Run ${entry.request.execute} again`}
+                    onClick={() => void run(entry.request)}
+                  >
+                    Re-run
+                  </Button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </section>
+    </div>
+  );
 }

@@ -1,0 +1,67 @@
+/** The generated form of one command: its arguments, checked before Execute sends anything. */
+import { type FormEvent, useState } from 'react';
+import { Button } from '../../ui/Button.tsx';
+import { FieldEditor } from './FieldEditor.tsx';
+import {
+  activeFields,
+  buildArguments,
+  type Draft,
+  emptyDraft,
+  emptyDrafts,
+  type FieldError,
+  type ObjectType,
+} from './form-model.ts';
+
+interface CommandFormProps {
+  name: string;
+  form: ObjectType;
+  onExecute(args: Record<string, unknown> | undefined): void;
+  busy: boolean;
+}
+
+export function CommandForm({ name, form, onExecute, busy }: CommandFormProps) {
+  const [drafts, setDrafts] = useState<Record<string, Draft>>(() => emptyDrafts(form));
+  const [errors, setErrors] = useState<readonly FieldError[]>([]);
+  const errorMap = new Map(errors.map((error) => [error.path, error.message]));
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const built = buildArguments(form, drafts);
+    if (!built.ok) {
+      setErrors(built.errors);
+      return;
+    }
+    setErrors([]);
+    onExecute(built.arguments);
+  };
+
+  const fields = activeFields(form, drafts);
+  return (
+    <form onSubmit={submit} className="flex flex-col gap-3" aria-label={`Arguments of ${name}`} noValidate>
+      {fields.length === 0 && <p className="text-sm text-zinc-500">{name} takes no arguments.</p>}
+      {fields.map((field) => (
+        <FieldEditor
+          key={field.name}
+          field={field}
+          draft={drafts[field.name] ?? emptyDraft(field.type, field.optional)}
+          onChange={(next) => setDrafts((current) => ({ ...current, [field.name]: next }))}
+          errors={errorMap}
+          path={field.name}
+        />
+      ))}
+      {errors.length > 0 && (
+        <div
+          role="alert"
+          className="rounded-md bg-red-50 p-2 text-sm text-red-900 dark:bg-red-950 dark:text-red-200"
+        >
+          Not sent: {errors.map((error) => `${error.path} ${error.message}`).join('; ')}
+        </div>
+      )}
+      <div>
+        <Button type="submit" intent="primary" disabled={busy}>
+          Execute
+        </Button>
+      </div>
+    </form>
+  );
+}

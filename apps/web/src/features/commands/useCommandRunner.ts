@@ -1,0 +1,50 @@
+/**
+ * Sends a command over the socket and records it, with its outcome, in the
+ * VM's command history (in the query cache, so it survives switching tabs).
+ */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { toApiError } from '../../api/api-error.ts';
+import { queryKeys } from '../../api/queryKeys.ts';
+import { useLiveSocket } from '../../live/LiveProvider.tsx';
+import { addToHistory, type HistoryEntry, settleHistory } from './command-history.ts';
+
+let nextEntryId = 1;
+
+export function useCommandHistory(vmId: string): readonly HistoryEntry[] {
+  const { data } = useQuery<HistoryEntry[]>({
+    queryKey: queryKeys.commandHistory(vmId),
+    queryFn: () => [],
+    enabled: false,
+    initialData: [],
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: Number.POSITIVE_INFINITY,
+  });
+  return data;
+}
+
+export function useCommandRunner(vmId: string, origin: string) {
+  const queryClient = useQueryClient();
+  const socket = useLiveSocket();
+  return useCallback(
+    async (request: HistoryEntry['request']) => {
+      const id = nextEntryId++;
+      const key = queryKeys.commandHistory(vmId);
+      const update = (fn: (history: HistoryEntry[]) => HistoryEntry[]) =>
+        queryClient.setQueryData<HistoryEntry[]>(key, (history) => fn(history ?? []));
+      update((history) =>
+        addToHistory(history, { id, vm: vmId, request, sentAt: Date.now(), outcome: { state: 'pending' } }),
+      );
+      try {
+        const value = await socket.execute({ vm: vmId, ...request, origin });
+        update((history) => settleHistory(history, id, { state: 'ok', value }));
+      } catch (error) {
+        const problem = toApiError(error);
+        update((history) =>
+          settleHistory(history, id, { state: 'error', class: problem.class, desc: problem.desc }),
+        );
+      }
+    },
+    [queryClient, socket, vmId, origin],
+  );
+}

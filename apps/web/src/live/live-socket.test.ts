@@ -1,0 +1,155 @@
+import type { ServerMessage } from '@qmpdeck/protocol';
+import { QueryClient } from '@tanstack/react-query';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { queryKeys } from '../api/queryKeys.ts';
+import { createCacheWriter } from './cache-writer.ts';
+import type { EventLog } from './event-log.ts';
+import { FakeSocket } from './fake-socket.test-helper.ts';
+import { LiveSocket } from './live-socket.ts';
+import type { LiveState } from './live-state.ts';
+
+const vm = { id: 'alpha', name: 'Alpha', connection: 'connected', status: 'paused', qemu: null } as const;
+const event = (seq: number, name = 'STOP') => ({
+  type: 'event',
+  vm: 'alpha',
+  seq,
+  event: name,
+  timestamp: { seconds: 1, microseconds: 0 },
+});
+
+function setup() {
+  const queryClient = new QueryClient();
+  const writer = createCacheWriter(queryClient);
+  const received: ServerMessage[] = [];
+  const invalid: string[] = [];
+  const socket = new LiveSocket({
+    url: 'ws://test/api/ws',
+    createSocket: (url) => new FakeSocket(url),
+    onMessage: (message) => {
+      received.push(message);
+      writer.onMessage(message);
+    },
+    onState: writer.onState,
+    onInvalid: (problem) => invalid.push(problem),
+    minDelayMs: 10,
+    maxDelayMs: 20,
+  });
+  return { queryClient, writer, socket, received, invalid };
+}
+
+beforeEach(() => {
+  FakeSocket.all = [];
+  vi.useFakeTimers();
+});
+afterEach(() => vi.useRealTimers());
+
+describe('LiveSocket', () => {
+  it('writes a pushed VM into the list and the detail', () => {
+    const { queryClient, socket } = setup();
+    queryClient.setQueryData(queryKeys.vms(), [{ ...vm, status: 'prelaunch' }]);
+    socket.start();
+    FakeSocket.latest().open();
+    FakeSocket.latest().receive({ type: 'vm', vm: { ...vm, status: 'running' } });
+    expect(queryClient.getQueryData<{ status: string }[]>(queryKeys.vms())?.[0]?.status).toBe('running');
+    expect(queryClient.getQueryData<{ status: string }>(queryKeys.vm('alpha'))?.status).toBe('running');
+    socket.stop();
+  });
+
+  it('drops messages that fail validation and stays open', () => {
+    const { socket, received, invalid } = setup();
+    socket.start();
+    FakeSocket.latest().open();
+    FakeSocket.latest().receiveRaw('not json');
+    FakeSocket.latest().receive({ type: 'vm', vm: { id: 1 } });
+    FakeSocket.latest().receive({ type: 'hello', version: '1' });
+    expect(invalid).toHaveLength(2);
+    expect(received.map((m) => m.type)).toEqual(['hello']);
+    expect(socket.status).toBe('open');
+    socket.stop();
+  });
+
+  it('batches events into the VM event log in seq order', () => {
+    const { queryClient, socket, writer } = setup();
+    socket.start();
+    FakeSocket.latest().open();
+    FakeSocket.latest().receive(event(2, 'RESUME'));
+    FakeSocket.latest().receive(event(1));
+    writer.flush();
+    const log = queryClient.getQueryData<EventLog>(queryKeys.events('alpha'));
+    expect(log?.events.map((e) => e.seq)).toEqual([1, 2]);
+    socket.stop();
+  });
+
+  it('resolves an execute with its result and rejects with the QMP error class', async () => {
+    const { socket } = setup();
+    socket.start();
+    const fake = FakeSocket.latest();
+    fake.open();
+    const ok = socket.execute({ vm: 'alpha', execute: 'cont', origin: 'Resume button' });
+    const bad = socket.execute({ vm: 'alpha', execute: 'nope' });
+    const [first, second] = fake.sent as { id: string }[];
+    expect(fake.sent[0]).toMatchObject({
+      type: 'execute',
+      vm: 'alpha',
+      execute: 'cont',
+      origin: 'Resume button',
+    });
+    fake.receive({ type: 'result', id: second?.id, error: { class: 'CommandNotFound', desc: 'nope' } });
+    fake.receive({ type: 'result', id: first?.id, return: {} });
+    await expect(ok).resolves.toEqual({});
+    await expect(bad).rejects.toMatchObject({ class: 'CommandNotFound', desc: 'nope' });
+    socket.stop();
+  });
+
+  it('reconnects after the bridge goes away and resubscribes after the last seq seen', async () => {
+    const { queryClient, socket } = setup();
+    socket.start();
+    const first = FakeSocket.latest();
+    first.open();
+    const unsubscribe = socket.subscribe('alpha', 4);
+    expect(first.sent).toEqual([{ type: 'subscribe', vm: 'alpha', after: 4 }]);
+    first.receive(event(5));
+    first.receive(event(6));
+    const pending = socket.execute({ vm: 'alpha', execute: 'stop' });
+    first.drop();
+    await expect(pending).rejects.toMatchObject({ class: 'ConnectionClosed' });
+    expect(queryClient.getQueryData<LiveState>(queryKeys.live())?.status).toBe('closed');
+
+    await vi.advanceTimersByTimeAsync(50);
+    const second = FakeSocket.latest();
+    expect(second).not.toBe(first);
+    second.open();
+    expect(second.sent).toEqual([{ type: 'subscribe', vm: 'alpha', after: 6 }]);
+    expect(queryClient.getQueryData<LiveState>(queryKeys.live())).toMatchObject({
+      status: 'open',
+      everOpen: true,
+    });
+
+    unsubscribe();
+    expect(second.sent[1]).toEqual({ type: 'unsubscribe', vm: 'alpha' });
+    socket.stop();
+  });
+
+  it('subscribes once for several views of the same VM', () => {
+    const { socket } = setup();
+    socket.start();
+    const fake = FakeSocket.latest();
+    fake.open();
+    const a = socket.subscribe('alpha');
+    const b = socket.subscribe('alpha');
+    a();
+    expect(fake.sent).toEqual([{ type: 'subscribe', vm: 'alpha' }]);
+    b();
+    expect(fake.sent[1]).toEqual({ type: 'unsubscribe', vm: 'alpha' });
+    socket.stop();
+  });
+
+  it('refuses an execute while not connected, with a class and a desc', async () => {
+    const { socket } = setup();
+    socket.start();
+    await expect(socket.execute({ vm: 'alpha', execute: 'cont' })).rejects.toMatchObject({
+      class: 'BridgeUnreachable',
+    });
+    socket.stop();
+  });
+});
