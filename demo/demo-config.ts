@@ -1,8 +1,15 @@
 /**
- * The demo that `pnpm start` runs when given no config: an ordinary bridge
- * config (managed VMs the bridge launches itself), so the bridge has no demo
- * special case. VMs need no disk image.
+ * The demo that `pnpm start` runs when given no config: an ordinary bridge config (managed VMs the bridge
+ * launches itself), so the bridge has no demo special case. No VM needs a disk image.
+ *
+ * - "Demo guest (Linux)": the small Linux built by demo/guest/build.ts (hostname, serial and VGA shells, ACPI
+ *   power button, DHCP, guest agent). Without that image, a VM with no operating system stands in for it.
+ * - "Demo (paused before boot)": QEMU waiting in `prelaunch` for `cont`.
+ *
+ * Each gets a VNC display on loopback (the first free one from :0) and a serial port on a socket in its private
+ * runtime dir (`{dir}`, filled in by the bridge, which also adds QMP and the guest agent's channel).
  */
+import { accelArgs, type DemoGuest, findDemoGuest } from './guest/cache.ts';
 
 export interface DemoVm {
   id: string;
@@ -14,18 +21,73 @@ export interface DemoConfig {
   vms: DemoVm[];
 }
 
+/** VNC on loopback only; `to=99` lets QEMU take the next free display so two VMs (or two bridges) never clash. */
+const VNC_ARGS = ['-vnc', '127.0.0.1:0,to=99'];
+
+/** The serial port on a unix socket for the consoles; `wait=off` so QEMU never waits for a reader. */
+const SERIAL_ARGS = [
+  '-chardev',
+  'socket,id=serial0,path={dir}/serial.sock,server=on,wait=off',
+  '-serial',
+  'chardev:serial0',
+];
+
 /** The VM paused before boot: QEMU with no OS, waiting in `prelaunch` for `cont`. */
 export function pausedVm(): DemoVm {
   return {
     id: 'demo',
     name: 'Demo (paused before boot)',
     launch: {
-      args: ['-M', 'pc', '-S', '-nodefaults', '-display', 'none', '-m', '64'],
+      args: ['-M', 'pc', '-S', '-nodefaults', '-vga', 'std', '-m', '64', ...VNC_ARGS, ...SERIAL_ARGS],
+    },
+  };
+}
+
+/** The demo guest booting straight from its kernel and initramfs, with a virtio NIC on user networking. */
+export function guestVm(guest: DemoGuest): DemoVm {
+  return {
+    id: 'demo-guest',
+    name: 'Demo guest (Linux)',
+    launch: {
+      args: [
+        '-M',
+        'pc',
+        '-m',
+        '128',
+        '-nodefaults',
+        '-vga',
+        'std',
+        ...accelArgs(guest),
+        '-kernel',
+        guest.kernel,
+        '-initrd',
+        guest.initrd,
+        // The last console= becomes /dev/console: ttyS0 last, so the boot messages and shell reach the serial port.
+        '-append',
+        'console=tty0 console=ttyS0 quiet',
+        '-netdev',
+        'user,id=net0',
+        '-device',
+        'virtio-net-pci,netdev=net0',
+        ...VNC_ARGS,
+        ...SERIAL_ARGS,
+      ],
+    },
+  };
+}
+
+/** Stands in for the demo guest where it could not be built: a running VM whose firmware finds nothing to boot. */
+export function noOsVm(): DemoVm {
+  return {
+    id: 'demo-guest',
+    name: 'Demo (no operating system)',
+    launch: {
+      args: ['-M', 'pc', '-nodefaults', '-vga', 'std', '-m', '64', ...VNC_ARGS, ...SERIAL_ARGS],
     },
   };
 }
 
 /** The demo config for a machine with QEMU installed. */
-export function buildDemoConfig(): DemoConfig {
-  return { vms: [pausedVm()] };
+export function buildDemoConfig(guest: DemoGuest | null = findDemoGuest()): DemoConfig {
+  return { vms: [guest ? guestVm(guest) : noOsVm(), pausedVm()] };
 }
