@@ -5,6 +5,11 @@ export { QmpClient, type QmpClientEvents } from './client.ts';
 export * from './errors.ts';
 export { DEFAULT_MAX_MESSAGE_BYTES, JsonStreamParser, type JsonStreamParserOptions } from './framing.ts';
 export {
+  GuestAgentClient,
+  type GuestAgentConnectOptions,
+  type GuestAgentExecuteOptions,
+} from './guest-agent.ts';
+export {
   backoffDelay,
   type ReconnectingOptions,
   ReconnectingQmpClient,

@@ -41,7 +41,8 @@ export async function startFakePeer(
     socket.on('error', () => {
       // The client may reset the connection; the test asserts on the client's side.
     });
-    const parser = new JsonStreamParser();
+    // 0xFF resets the parser, as the guest agent does with the byte its clients send before a sync.
+    const parser = new JsonStreamParser({ resetByte: 0xff });
     const received: Record<string, unknown>[] = [];
     const waiters: ((cmd: Record<string, unknown>) => void)[] = [];
     let consumed = 0;
