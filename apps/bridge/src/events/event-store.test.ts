@@ -1,0 +1,72 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultDatabasePath, EventStore, type NewEvent } from './event-store.ts';
+
+const stop: NewEvent = { event: 'STOP', timestamp: { seconds: 1, microseconds: 2 }, source: 'qemu' };
+
+function tempDb(): string {
+  return join(mkdtempSync(join(tmpdir(), 'bridge-events-')), 'nested', 'events.db');
+}
+
+describe('EventStore', () => {
+  it('numbers events per VM and keeps data, source and cause', () => {
+    const store = new EventStore(':memory:');
+    const cause = {
+      command: 'stop',
+      id: '7',
+      client: 'c1',
+      user: null,
+      origin: 'Pause button',
+      remote: null,
+    };
+    expect(store.append('a', { ...stop, cause }).seq).toBe(1);
+    expect(store.append('b', stop).seq).toBe(1);
+    store.append('a', { event: 'RESET', data: { guest: false }, timestamp: stop.timestamp, source: 'qemu' });
+    expect(store.page('a', 0)).toEqual({
+      lastSeq: 2,
+      events: [
+        { vm: 'a', seq: 1, event: 'STOP', timestamp: stop.timestamp, source: 'qemu', cause },
+        {
+          vm: 'a',
+          seq: 2,
+          event: 'RESET',
+          data: { guest: false },
+          timestamp: stop.timestamp,
+          source: 'qemu',
+          cause: null,
+        },
+      ],
+    });
+    store.close();
+  });
+
+  it('pages with after and limit', () => {
+    const store = new EventStore(':memory:');
+    for (let i = 0; i < 10; i++) store.append('a', stop);
+    expect(store.page('a', 3, 4).events.map((e) => e.seq)).toEqual([4, 5, 6, 7]);
+    expect(store.page('a', 10).events).toEqual([]);
+    expect(store.page('nobody', 0)).toEqual({ events: [], lastSeq: 0 });
+  });
+
+  it('keeps seq growing across a reopen, even after retention removed everything', () => {
+    const path = tempDb();
+    const first = new EventStore(path, { maxEvents: 2, maxAgeMs: null });
+    for (let i = 0; i < 5; i++) first.append('a', stop);
+    expect(first.prune()).toBe(3);
+    expect(first.page('a', 0).events.map((e) => e.seq)).toEqual([4, 5]);
+    first.close();
+
+    const second = new EventStore(path, { maxEvents: 2, maxAgeMs: 1000 });
+    expect(second.lastSeq('a')).toBe(5);
+    expect(second.prune(Date.now() + 10_000)).toBe(2);
+    expect(second.append('a', stop).seq).toBe(6);
+    second.close();
+  });
+
+  it('defaults to the XDG data directory', () => {
+    expect(defaultDatabasePath({ XDG_DATA_HOME: '/data' })).toBe('/data/qmpdeck/events.db');
+    expect(defaultDatabasePath({})).toMatch(/\.local\/share\/qmpdeck\/events\.db$/);
+  });
+});

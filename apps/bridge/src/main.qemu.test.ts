@@ -1,0 +1,111 @@
+/**
+ * The CLI exactly as users run it (`node --import tsx src/main.ts -- --config FILE
+ * --host 127.0.0.1 --port N`): the ready line, a managed QEMU, graceful SIGTERM,
+ * and exit code 2 with a one-line message for every mistake.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VmList } from '@qmpdeck/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, QEMU_BASE_ARGS } from './testing/qemu.ts';
+import { waitFor } from './testing/wait-for.ts';
+
+const BRIDGE_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+function runCli(args: string[]): { child: ChildProcess; stdout: () => string; stderr: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: BRIDGE_DIR,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk) => {
+    out += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    err += chunk;
+  });
+  return { child, stdout: () => out, stderr: () => err };
+}
+
+async function exitOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return code;
+}
+
+describe('the bridge CLI', () => {
+  let dir: string;
+  let config: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'bridge-cli-'));
+    config = join(dir, 'config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        vms: [{ id: 'demo', launch: { args: QEMU_BASE_ARGS } }],
+        database: join(dir, 'events.db'),
+      }),
+    );
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints "listening on http://H:N", serves the config\'s VMs, and stops its QEMU on SIGTERM', async () => {
+    const port = await freePort();
+    const cli = runCli([
+      '--',
+      '--config',
+      config,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--log-level',
+      'warn',
+    ]);
+    try {
+      await waitFor(
+        () => cli.stdout().includes(`listening on http://127.0.0.1:${port}\n`),
+        'the ready line',
+        15_000,
+      );
+      expect(cli.stdout()).toBe(`listening on http://127.0.0.1:${port}\n`);
+      const vms = await waitFor(async () => {
+        const list = VmList.parse(await (await fetch(`http://127.0.0.1:${port}/api/vms`)).json());
+        return list[0]?.status === 'prelaunch' ? list : undefined;
+      }, 'the demo VM connected');
+      const pid = vms[0]?.process?.pid as number;
+      cli.child.kill('SIGTERM');
+      expect(await exitOf(cli.child)).toBe(0);
+      expect(() => process.kill(pid, 0)).toThrow();
+    } finally {
+      cli.child.kill('SIGKILL');
+    }
+  });
+
+  it.each([
+    [['--', '--nope'], /Unknown option '--nope'/],
+    [['--', '--config', '/no/such/file.json'], /cannot read config file \/no\/such\/file\.json: ENOENT/],
+    [['--', '--host', '0.0.0.0', '--port', '0'], /refusing to listen on 0\.0\.0\.0/],
+  ])('exits 2 with a message for %j', async (args, message) => {
+    const cli = runCli(args);
+    expect(await exitOf(cli.child)).toBe(2);
+    expect(cli.stderr()).toMatch(message);
+    expect(cli.stderr()).not.toMatch(/\n\s+at /);
+    expect(cli.stdout()).toBe('');
+  });
+
+  it('exits 2 naming the field of an invalid config', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ vms: [{ id: 'a', qmp: { host: 'h', port: 'x' } }] }));
+    const cli = runCli(['--', '--config', bad]);
+    expect(await exitOf(cli.child)).toBe(2);
+    expect(cli.stderr()).toContain('vms[0].qmp.port: expected a number');
+  });
+});
