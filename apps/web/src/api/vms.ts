@@ -16,3 +16,7 @@ export const killVm = (id: string) => postJson(`${vmPath(id)}/kill`, LifecycleAn
 /** Runs a guest agent command over HTTP (the QMP commands go over the socket). */
 export const executeGuest = (id: string, execute: string, args?: Record<string, unknown>) =>
   postJson(`${vmPath(id)}/guest/execute`, ExecuteSuccess, args ? { execute, arguments: args } : { execute });
+
+/** Runs a QMP command over HTTP; used for the read-only queries of the info panel. */
+export const executeQmp = (id: string, execute: string, args?: Record<string, unknown>) =>
+  postJson(`${vmPath(id)}/execute`, ExecuteSuccess, args ? { execute, arguments: args } : { execute });

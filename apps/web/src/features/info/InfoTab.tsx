@@ -1,6 +1,36 @@
-/** Placeholder until this tab is built. */
+/**
+ * The Info tab: what QEMU reports about the VM (queried, refreshed on the
+ * events that change it), what the guest reports, and the commands in flight.
+ */
 import type { Vm } from '@qmpdeck/protocol';
+import { GuestPanel } from '../guest/GuestPanel.tsx';
+import { InflightPanel } from '../inflight/InflightPanel.tsx';
+import {
+  BlockSection,
+  ChardevSection,
+  CpuSection,
+  MachineSection,
+  MemorySection,
+  VncSection,
+} from './QemuInfoSections.tsx';
 
 export default function InfoTab({ vm }: { vm: Vm }) {
-  return <p className="p-4 text-sm text-zinc-500">Coming soon for {vm.name}.</p>;
+  const enabled = vm.connection === 'connected';
+  return (
+    <div className="grid min-h-0 flex-1 auto-rows-min gap-3 overflow-auto p-3 md:grid-cols-2 2xl:grid-cols-3">
+      <GuestPanel guest={vm.guest} />
+      <InflightPanel vmId={vm.id} />
+      {!enabled && (
+        <p className="text-sm text-zinc-500 md:col-span-2">
+          QEMU is not connected; its details show again when it is.
+        </p>
+      )}
+      <MachineSection vm={vm} enabled={enabled} />
+      <CpuSection vm={vm} enabled={enabled} />
+      <MemorySection vm={vm} enabled={enabled} />
+      <BlockSection vm={vm} enabled={enabled} />
+      <ChardevSection vm={vm} enabled={enabled} />
+      <VncSection vm={vm} enabled={enabled} />
+    </div>
+  );
 }

@@ -1,6 +1,7 @@
 /** The VM page's header: name, run state, connection, QEMU version, actions. */
 import type { Vm } from '@qmpdeck/protocol';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
+import { firstIpv4 } from '../overview/overview-model.ts';
 import { ActionBar } from './actions/ActionBar.tsx';
 
 export function qemuVersion(vm: Vm): string | null {
@@ -19,6 +20,12 @@ export function VmHeader({ vm }: { vm: Vm }) {
           {version ? ` · ${version}` : ''}
           {vm.managed ? ' · managed' : ''}
         </span>
+        {vm.guest?.hostname && (
+          <span className="text-sm text-zinc-600 dark:text-zinc-300">
+            guest <span className="font-medium">{vm.guest.hostname}</span>
+            {firstIpv4(vm) ? <span className="font-mono"> {firstIpv4(vm)}</span> : null}
+          </span>
+        )}
       </div>
       {vm.message && vm.connection !== 'connected' && (
         <p className="text-sm text-amber-800 dark:text-amber-300">{vm.message}</p>

@@ -4,12 +4,19 @@ import { Link } from 'wouter';
 import { usePageTitle } from '../../ui/usePageTitle.ts';
 import { useVm } from '../overview/useVms.ts';
 import { Timeline } from '../timeline/Timeline.tsx';
+import { useEventLog } from '../timeline/useEventLog.ts';
 import { VmHeader } from './VmHeader.tsx';
 import { type VmTabId, VmTabs } from './VmTabs.tsx';
 
 const InfoTab = lazy(() => import('../info/InfoTab.tsx'));
 const CommandsTab = lazy(() => import('../commands/CommandsTab.tsx'));
 const ConsoleTab = lazy(() => import('../console/ConsoleTab.tsx'));
+
+/** Keeps the VM's events (and so its in-flight list and info refreshes) live on every tab. */
+function KeepLive({ vmId }: { vmId: string }) {
+  useEventLog(vmId);
+  return null;
+}
 
 export function VmPage({ vmId, tab }: { vmId: string; tab: VmTabId }) {
   const { data: vm, error, isPending } = useVm(vmId);
@@ -28,6 +35,7 @@ export function VmPage({ vmId, tab }: { vmId: string; tab: VmTabId }) {
   }
   return (
     <main className="flex min-h-0 flex-1 flex-col">
+      <KeepLive vmId={vm.id} />
       <VmHeader vm={vm} />
       <VmTabs vmId={vm.id} current={tab} />
       <Suspense fallback={<p className="p-4 text-sm text-zinc-500">Loading…</p>}>
