@@ -1,0 +1,17 @@
+/** Talking to the bridge directly from a spec, to check what the page shows against what the bridge holds. */
+import type { EventPage } from '@qmpdeck/protocol';
+
+export async function storedSeqs(bridgeUrl: string, vm: string): Promise<number[]> {
+  const response = await fetch(`${bridgeUrl}/api/vms/${vm}/events?after=0&limit=1000`);
+  const page = (await response.json()) as EventPage;
+  return page.events.map((event) => event.seq);
+}
+
+export async function execute(bridgeUrl: string, vm: string, command: string, args?: Record<string, unknown>) {
+  const response = await fetch(`${bridgeUrl}/api/vms/${vm}/execute`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(args ? { execute: command, arguments: args } : { execute: command }),
+  });
+  return { status: response.status, body: (await response.json()) as unknown };
+}
