@@ -135,6 +135,21 @@ describe('QmpClient against a fault-injection peer', () => {
     await expect(next).resolves.toBe('reply to next');
   });
 
+  it('times out a short command queued behind a long one, leaving the long one pending', async () => {
+    peer = await startFakePeer(negotiate);
+    client = await QmpClient.connect({ path: peer.path });
+    let longSettled = false;
+    const long = client.execute('long', undefined, { timeoutMs: 60_000 }).finally(() => {
+      longSettled = true;
+    });
+    await expect(client.execute('short', undefined, { timeoutMs: 30 })).rejects.toBeInstanceOf(
+      QmpTimeoutError,
+    );
+    expect(longSettled).toBe(false);
+    await client.close();
+    await expect(long).rejects.toBeInstanceOf(QmpConnectionClosed);
+  });
+
   it('never matches an id-less error to a pending command', async () => {
     let conn: FakeConnection | undefined;
     peer = await startFakePeer(async (c) => {

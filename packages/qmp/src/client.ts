@@ -5,6 +5,7 @@
  * arrives, so every event QEMU sends before a command's reply is seen before that command's promise settles.
  */
 import type net from 'node:net';
+import { DeadlineTimer } from './deadline-timer.ts';
 import {
   QmpAbortError,
   QmpBusyError,
@@ -37,7 +38,11 @@ interface PendingCommand {
   name: string;
   resolve: (value: unknown) => void;
   reject: (error: QmpClientError) => void;
-  cleanup: () => void;
+  /** performance.now() time after which the command fails with a timeout. */
+  deadline: number;
+  timeoutMs: number;
+  /** Detaches the AbortSignal listener, when there is one. */
+  cleanup: (() => void) | undefined;
 }
 
 type EventListener = (event: QmpEvent) => void;
@@ -64,6 +69,7 @@ export class QmpClient {
   /** Parsed messages (or the protocol error that ended parsing) not yet handled. */
   readonly #inbox: unknown[] = [];
   #drainScheduled: NodeJS.Immediate | undefined;
+  readonly #deadlines = new DeadlineTimer((now) => this.#expire(now));
   #nextId = 1;
   #greeting: QmpGreeting | undefined;
   #onGreeting: ((greeting: QmpGreeting | QmpClientError) => void) | undefined;
@@ -174,24 +180,35 @@ export class QmpClient {
     message.id = id;
     return new Promise((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? this.#defaultTimeoutMs;
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        cleanup();
-        reject(new QmpTimeoutError(`${name} got no reply within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const onAbort = () => {
-        this.#pending.delete(id);
-        cleanup();
-        reject(new QmpAbortError(`${name} was cancelled`, { cause: signal?.reason }));
-      };
-      const cleanup = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#pending.set(id, { name, resolve, reject, cleanup });
+      const deadline = DeadlineTimer.now() + timeoutMs;
+      const command: PendingCommand = { name, resolve, reject, deadline, timeoutMs, cleanup: undefined };
+      if (signal) {
+        const onAbort = () => {
+          this.#pending.delete(id);
+          reject(new QmpAbortError(`${name} was cancelled`, { cause: signal.reason }));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        command.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.#pending.set(id, command);
+      this.#deadlines.schedule(deadline);
       this.#socket.write(`${JSON.stringify(message)}\n`);
     });
+  }
+
+  /** Fails every command whose deadline has passed; returns the earliest deadline still pending. */
+  #expire(now: number): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const [id, command] of this.#pending) {
+      if (command.deadline <= now) {
+        this.#pending.delete(id);
+        command.cleanup?.();
+        command.reject(new QmpTimeoutError(`${command.name} got no reply within ${command.timeoutMs} ms`));
+      } else if (command.deadline < next) {
+        next = command.deadline;
+      }
+    }
+    return next;
   }
 
   #waitForGreeting(timeoutMs: number, address: QmpAddress): Promise<void> {
@@ -324,7 +341,7 @@ export class QmpClient {
     const pending = this.#pending.get(id);
     if (!pending) return undefined;
     this.#pending.delete(id);
-    pending.cleanup();
+    pending.cleanup?.();
     return pending;
   }
 
@@ -334,6 +351,7 @@ export class QmpClient {
     clearImmediate(this.#drainScheduled);
     this.#drain(false);
     this.#closed = true;
+    this.#deadlines.cancel();
     const reason = this.#closedByUs
       ? new QmpConnectionClosed('The QMP connection was closed by the client')
       : (this.#closeError ?? new QmpConnectionClosed('The QMP server closed the connection'));
@@ -341,7 +359,7 @@ export class QmpClient {
     const pending = [...this.#pending.values()];
     this.#pending.clear();
     for (const command of pending) {
-      command.cleanup();
+      command.cleanup?.();
       command.reject(new QmpConnectionClosed(`${command.name} failed: ${reason.desc}`, { cause: reason }));
     }
     for (const queue of this.#queues) queue.end();

@@ -1,0 +1,178 @@
+/**
+ * QMP client overhead, measured side by side against one real QEMU in one run: `query-status` round trips through
+ * @qmpdeck/qmp versus a raw socket client that also sends ids (QEMU answers commands with ids a little later, so
+ * the baseline must send them too), and pipelined throughput with 100 commands in flight. The QEMU has two QMP
+ * monitors so both clients stay connected; rounds alternate between them so machine noise hits both alike.
+ *
+ *   node --import tsx bench/qmp.bench.ts     (alone)      pnpm bench -- qmp     (with the root runner)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { QmpClient } from '../packages/qmp/src/index.ts';
+import { startQemu } from '../packages/qmp/src/testing/qemu.ts';
+
+type Report = (section: string, rows: Record<string, unknown>[]) => void;
+
+const ROUNDS = 10;
+const CALLS_PER_ROUND = 300;
+const WARMUP = 300;
+const PIPELINE_TOTAL = 5000;
+const IN_FLIGHT = 100;
+
+/** The baseline: one socket, newline-split JSON, a Map of ids. Nothing else. */
+class RawQmp {
+  readonly #socket: net.Socket;
+  readonly #pending = new Map<number, (reply: unknown) => void>();
+  #buffer = '';
+  #nextId = 1;
+
+  private constructor(socket: net.Socket) {
+    this.#socket = socket;
+    socket.setEncoding('utf8');
+    socket.on('data', (data: string) => {
+      this.#buffer += data;
+      let newline = this.#buffer.indexOf('\n');
+      while (newline >= 0) {
+        const line = this.#buffer.slice(0, newline);
+        this.#buffer = this.#buffer.slice(newline + 1);
+        newline = this.#buffer.indexOf('\n');
+        const message = JSON.parse(line) as { id?: number };
+        if (typeof message.id === 'number') {
+          this.#pending.get(message.id)?.(message);
+          this.#pending.delete(message.id);
+        }
+      }
+    });
+  }
+
+  static async connect(socketPath: string): Promise<RawQmp> {
+    const socket = net.createConnection({ path: socketPath });
+    await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    socket.setNoDelay(true);
+    const raw = new RawQmp(socket);
+    await raw.execute('qmp_capabilities');
+    return raw;
+  }
+
+  execute(name: string): Promise<unknown> {
+    const id = this.#nextId++;
+    return new Promise((resolve) => {
+      this.#pending.set(id, resolve);
+      this.#socket.write(`{"execute":"${name}","id":${id}}\n`);
+    });
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+}
+
+type Execute = () => Promise<unknown>;
+
+async function roundTrips(execute: Execute, count: number, samples: number[]): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const started = process.hrtime.bigint();
+    await execute();
+    samples.push(Number(process.hrtime.bigint() - started) / 1000);
+  }
+}
+
+async function pipelined(execute: Execute, total: number, inFlight: number): Promise<number> {
+  let issued = 0;
+  const started = process.hrtime.bigint();
+  const lane = async () => {
+    while (issued < total) {
+      issued++;
+      await execute();
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return total / seconds;
+}
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+export async function benchQmp(report: Report): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'qmp-bench-'));
+  const rawPath = path.join(dir, 'raw.sock');
+  const qemu = await startQemu({ dir, extraArgs: ['-qmp', `unix:${rawPath},server=on,wait=off`] });
+  const library = await QmpClient.connect({ path: qemu.qmpPath });
+  const raw = await RawQmp.connect(rawPath);
+  try {
+    const viaLibrary: Execute = () => library.execute('query-status');
+    const viaRaw: Execute = () => raw.execute('query-status');
+    await roundTrips(viaLibrary, WARMUP, []);
+    await roundTrips(viaRaw, WARMUP, []);
+
+    const librarySamples: number[] = [];
+    const rawSamples: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate which goes first so neither always follows the other.
+      const order = round % 2 === 0 ? [true, false] : [false, true];
+      for (const useLibrary of order) {
+        if (useLibrary) await roundTrips(viaLibrary, CALLS_PER_ROUND, librarySamples);
+        else await roundTrips(viaRaw, CALLS_PER_ROUND, rawSamples);
+      }
+    }
+    const stats = (samples: number[]) => ({
+      p50: percentile(samples, 50),
+      p99: percentile(samples, 99),
+      mean: samples.reduce((a, b) => a + b, 0) / samples.length,
+    });
+    const lib = stats(librarySamples);
+    const base = stats(rawSamples);
+    report('qmp: query-status round trip (µs, one at a time)', [
+      { client: 'raw socket (with ids)', calls: rawSamples.length, ...mapValues(base, round1) },
+      { client: '@qmpdeck/qmp', calls: librarySamples.length, ...mapValues(lib, round1) },
+      {
+        client: 'ratio library/raw (goal < 1.10)',
+        calls: '',
+        p50: round3(lib.p50 / base.p50),
+        p99: round3(lib.p99 / base.p99),
+        mean: round3(lib.mean / base.mean),
+      },
+    ]);
+
+    const rawRates: number[] = [];
+    const libraryRates: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      rawRates.push(await pipelined(viaRaw, PIPELINE_TOTAL, IN_FLIGHT));
+      libraryRates.push(await pipelined(viaLibrary, PIPELINE_TOTAL, IN_FLIGHT));
+    }
+    const best = (rates: number[]) => Math.max(...rates);
+    report(
+      `qmp: pipelined query-status, ${IN_FLIGHT} in flight (commands/s, best of 3 × ${PIPELINE_TOTAL})`,
+      [
+        { client: 'raw socket (with ids)', commandsPerSecond: Math.round(best(rawRates)) },
+        { client: '@qmpdeck/qmp', commandsPerSecond: Math.round(best(libraryRates)) },
+        { client: 'ratio library/raw', commandsPerSecond: round3(best(libraryRates) / best(rawRates)) },
+      ],
+    );
+  } finally {
+    raw.close();
+    await library.close();
+    await qemu.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function mapValues<T extends Record<string, number>>(values: T, fn: (n: number) => number): T {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, fn(v)])) as T;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await benchQmp((section, rows) => {
+    console.log(`\n## ${section}`);
+    console.table(rows);
+  });
+}
