@@ -35,6 +35,8 @@ export interface StartOptions {
   runtimeBase?: string | undefined;
   /** Reconnect backoff cap; tests shorten it. */
   maxRetryDelayMs?: number | undefined;
+  /** How long to wait for QMP's greeting before calling the monitor busy; tests shorten it. */
+  greetingTimeoutMs?: number | undefined;
   maxBufferedBytes?: number | undefined;
 }
 
@@ -86,6 +88,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     timeouts: config.timeouts,
     runtimeBase: options.runtimeBase,
     maxRetryDelayMs: options.maxRetryDelayMs,
+    greetingTimeoutMs: options.greetingTimeoutMs,
     onVm: (vm) => hub.publishVm(vm),
     onEvent: (record) => hub.publishEvent(record),
     onInflight: (vm, commands) => hub.publishInflight(vm, commands),

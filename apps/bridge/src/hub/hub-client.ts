@@ -19,7 +19,7 @@ import type { EventStore } from '../events/event-store.ts';
 import type { Logger } from '../log.ts';
 import { BRIDGE_VERSION } from '../version.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
-import { REPLAY_LOW_WATER, REPLAY_PAGE, SOFT_FRAME_LIMIT } from './limits.ts';
+import { REPLAY_LOW_WATER, REPLAY_PAGE, SLOW_CONSUMER_GRACE_MS, SOFT_FRAME_LIMIT } from './limits.ts';
 
 export interface HubClientDeps {
   registry: VmRegistry;
@@ -86,8 +86,8 @@ export class HubClient {
     };
     this.ws.send(JSON.stringify(error));
     this.close(1008, 'SlowConsumer');
-    // A stuck peer may never finish the closing handshake.
-    setTimeout(() => this.ws.terminate(), 1000).unref();
+    // A stuck peer may never finish the closing handshake; give a slow one a moment to read the error.
+    setTimeout(() => this.ws.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
   }
 
   #reject(error: ErrorBody, id?: CommandId): void {
@@ -178,9 +178,15 @@ export class HubClient {
       let cursor = message.after;
       for (;;) {
         const page = this.deps.store.page(vm, cursor, REPLAY_PAGE);
-        for (const event of page.events) this.send({ type: 'event', ...event });
-        cursor = page.events.at(-1)?.seq ?? cursor;
-        if (page.events.length < REPLAY_PAGE) break;
+        let sent = 0;
+        // Replay regulates itself (pausing at the low-water mark) instead of tripping the slow-consumer limit.
+        for (const event of page.events) {
+          this.#sendUnchecked({ type: 'event', ...event });
+          cursor = event.seq;
+          sent++;
+          if (this.ws.bufferedAmount > this.#replayLowWater) break;
+        }
+        if (sent === page.events.length && page.events.length < REPLAY_PAGE) break;
         await this.#drained();
         if (this.#closed || this.#replayGeneration.get(vm) !== generation) return;
       }
@@ -195,9 +201,17 @@ export class HubClient {
     return next;
   }
 
+  get #replayLowWater(): number {
+    return Math.min(REPLAY_LOW_WATER, this.deps.maxBufferedBytes / 2);
+  }
+
+  #sendUnchecked(message: ServerMessage): void {
+    if (!this.#closed && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
   async #drained(): Promise<void> {
-    while (!this.#closed && this.ws.bufferedAmount > REPLAY_LOW_WATER) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    while (!this.#closed && this.ws.bufferedAmount > this.#replayLowWater) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
 }

@@ -35,8 +35,11 @@ export class Hub {
 
   constructor(readonly options: HubOptions) {}
 
+  /** Clients connected and not being dropped. */
   get clientCount(): number {
-    return this.#clients.size;
+    let open = 0;
+    for (const client of this.#clients) if (!client.closed) open++;
+    return open;
   }
 
   /** The http server's 'upgrade' handler. */

@@ -9,3 +9,5 @@ export const DEFAULT_MAX_BUFFERED = 8 * 1024 * 1024;
 /** Replay pauses while more than this is queued, so history never floods memory. */
 export const REPLAY_LOW_WATER = 1024 * 1024;
 export const REPLAY_PAGE = 500;
+/** How long a dropped slow consumer may take to read what was already queued, then it is cut off. */
+export const SLOW_CONSUMER_GRACE_MS = 2000;

@@ -35,8 +35,8 @@ export interface VmSupervisorOptions {
   timeouts?: TimeoutsConfig | undefined;
   log: Logger;
   /** Reconnect backoff cap; short in tests. */
-  maxRetryDelayMs?: number;
-  greetingTimeoutMs?: number;
+  maxRetryDelayMs?: number | undefined;
+  greetingTimeoutMs?: number | undefined;
   onVm: (vm: Vm) => void;
   onEvent: (record: EventRecord) => void;
   onInflight: (vm: string, commands: InflightCommand[]) => void;

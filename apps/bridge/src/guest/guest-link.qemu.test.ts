@@ -1,0 +1,110 @@
+/**
+ * GuestLink against the real demo guest under QEMU: one boot for the whole file, the steps in the order a guest
+ * lives them (boot, agent stopped from the console, reset, power button).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GuestInfo } from '@qmpdeck/protocol';
+import { QmpClient, type QmpEvent } from '@qmpdeck/qmp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../log.ts';
+import { startQemu, type TestQemu } from '../testing/qemu.ts';
+import { waitFor } from '../testing/wait-for.ts';
+import { GuestLink } from './guest-link.ts';
+import {
+  AGENT_SOCKET,
+  demoGuest,
+  demoGuestArgs,
+  NO_GUEST_REASON,
+  SERIAL_SOCKET,
+  typeOnSerial,
+} from './testing/demo-guest.ts';
+
+if (!demoGuest) console.warn(NO_GUEST_REASON);
+
+describe.skipIf(!demoGuest)('GuestLink with the real demo guest', () => {
+  let dir: string;
+  let qemu: TestQemu;
+  let qmp: QmpClient;
+  let link: GuestLink;
+  const events: QmpEvent[] = [];
+  const agentStates: string[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'qmpdeck-guest-link-'));
+    // startQemu adds -S; `cont` below starts the guest once everything listens.
+    qemu = await startQemu(dir, 'qmp', demoGuestArgs(demoGuest as NonNullable<typeof demoGuest>, dir));
+    qmp = await QmpClient.connect({ path: qemu.socket as string });
+    qmp.on('event', (event) => events.push(event));
+    link = new GuestLink({
+      vmId: 'guest',
+      socketPath: join(dir, AGENT_SOCKET),
+      log: silentLogger(),
+      onChange: () => {},
+      onAgentState: (agent) => agentStates.push(agent),
+    });
+    link.start();
+    await qmp.execute('cont');
+  }, 60_000);
+
+  afterAll(async () => {
+    await link?.stop();
+    await qmp?.close();
+    await qemu?.kill();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const info = (): GuestInfo => link.info;
+
+  it('connects when the agent first answers, then reads hostname, OS and the DHCP address', async () => {
+    await waitFor(() => info().agent === 'connected', 'the agent to answer', 40_000);
+    await waitFor(
+      () => info().addresses?.some((a) => a.address === '10.0.2.15'),
+      'DHCP address 10.0.2.15',
+      20_000,
+    );
+    expect(info()).toMatchObject({
+      agent: 'connected',
+      hostname: 'qmpdeck-demo',
+      os: { 'kernel-release': expect.stringMatching(/cloud-amd64$/), id: 'qmpdeck-demo' },
+    });
+    expect(info().addresses).toContainEqual({
+      interface: 'eth0',
+      address: '10.0.2.15',
+      prefix: 24,
+      family: 'ipv4',
+    });
+  });
+
+  it("runs a person's agent command and passes the agent's own errors through", async () => {
+    expect(await link.execute('guest-get-host-name', undefined)).toEqual({ 'host-name': 'qmpdeck-demo' });
+    await expect(link.execute('guest-no-such-command', undefined)).rejects.toMatchObject({
+      class: 'CommandNotFound',
+    });
+  });
+
+  it('turns unavailable when the agent is stopped inside the guest, while QMP keeps working', async () => {
+    await typeOnSerial(join(dir, SERIAL_SOCKET), 'killall qemu-ga');
+    await waitFor(() => info().agent === 'unavailable', 'the agent to count as unavailable', 20_000);
+    expect(info()).toEqual({ agent: 'unavailable' });
+    expect(await qmp.execute('query-status')).toMatchObject({ status: 'running' });
+    await expect(link.execute('guest-ping', undefined)).rejects.toMatchObject({
+      class: 'GuestAgentUnavailable',
+    });
+  });
+
+  it('hears the agent again after system_reset reboots the guest', async () => {
+    await qmp.execute('system_reset');
+    link.refreshSoon();
+    await waitFor(() => info().agent === 'connected', 'the agent after the reboot', 40_000);
+    expect(info().hostname).toBe('qmpdeck-demo');
+    expect(agentStates).toEqual(['connected', 'unavailable', 'connected']);
+  });
+
+  it('powers the guest off cleanly on system_powerdown: SHUTDOWN by the guest', async () => {
+    await qmp.execute('system_powerdown');
+    const shutdown = await waitFor(() => events.find((e) => e.event === 'SHUTDOWN'), 'SHUTDOWN', 30_000);
+    expect(shutdown.data).toEqual({ guest: true, reason: 'guest-shutdown' });
+  });
+});

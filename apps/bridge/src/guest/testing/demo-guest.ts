@@ -1,0 +1,78 @@
+/**
+ * The real demo guest (demo/guest/build.ts) for integration tests: found in the cache, booted with its agent and
+ * serial port on sockets in the test's temp dir. Tests skip, saying why, only when the image was never built.
+ */
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { accelArgs, type DemoGuest, findDemoGuest } from '../../../../../demo/guest/cache.ts';
+
+export const demoGuest: DemoGuest | null = findDemoGuest();
+export const NO_GUEST_REASON =
+  'the demo guest image is not built (run: node --import tsx demo/guest/build.ts); guest agent tests skipped';
+
+export const AGENT_SOCKET = 'qga.sock';
+export const SERIAL_SOCKET = 'serial.sock';
+
+/** Everything but -qmp: the demo guest with its agent channel and serial port under `dir`. */
+export function demoGuestArgs(guest: DemoGuest, dir: string): string[] {
+  return [
+    '-M',
+    'pc',
+    '-m',
+    '128',
+    '-nodefaults',
+    '-display',
+    'none',
+    ...accelArgs(guest),
+    '-kernel',
+    guest.kernel,
+    '-initrd',
+    guest.initrd,
+    '-append',
+    'console=ttyS0 quiet',
+    '-netdev',
+    'user,id=net0',
+    '-device',
+    'virtio-net-pci,netdev=net0',
+    '-chardev',
+    `socket,id=qga0,path=${join(dir, AGENT_SOCKET)},server=on,wait=off`,
+    '-device',
+    'virtio-serial',
+    '-device',
+    'virtserialport,chardev=qga0,name=org.qemu.guest_agent.0',
+    '-chardev',
+    `socket,id=serial0,path=${join(dir, SERIAL_SOCKET)},server=on,wait=off`,
+    '-serial',
+    'chardev:serial0',
+  ];
+}
+
+/**
+ * Types a line into the guest's serial shell and resolves once the guest echoed `until` (or the line itself),
+ * so the command has at least reached the shell.
+ */
+export async function typeOnSerial(socketPath: string, line: string, until = line): Promise<string> {
+  const socket = createConnection(socketPath);
+  let seen = '';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`serial console never echoed "${until}": ${seen}`)),
+        15_000,
+      );
+      socket.on('error', reject);
+      socket.on('data', (chunk: Buffer) => {
+        seen += chunk.toString('utf8');
+        if (seen.includes(until)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      // A bare newline first wakes a shell whose prompt was printed before anyone listened.
+      socket.write(`\n${line}\n`);
+    });
+  } finally {
+    socket.destroy();
+  }
+  return seen;
+}
