@@ -7,7 +7,12 @@ export async function storedSeqs(bridgeUrl: string, vm: string): Promise<number[
   return page.events.map((event) => event.seq);
 }
 
-export async function execute(bridgeUrl: string, vm: string, command: string, args?: Record<string, unknown>) {
+export async function execute(
+  bridgeUrl: string,
+  vm: string,
+  command: string,
+  args?: Record<string, unknown>,
+) {
   const response = await fetch(`${bridgeUrl}/api/vms/${vm}/execute`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -38,7 +38,7 @@ export default function CommandsTab({ vm }: { vm: Vm }) {
 
   return (
     <div className="grid min-h-0 flex-1 gap-4 overflow-auto p-3 lg:grid-cols-2">
-      <section aria-label="Command" className="flex min-w-0 flex-col gap-3">
+      <section aria-label="Command form" className="flex min-w-0 flex-col gap-3">
         <label className="flex flex-col text-sm font-medium">
           Command
           <input
