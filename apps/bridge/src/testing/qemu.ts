@@ -21,7 +21,10 @@ export interface TestQemu {
 }
 
 export async function startQemu(dir: string, name: string, extraArgs: string[] = []): Promise<TestQemu> {
-  const socket = join(dir, `${name}.sock`);
+  return startQemuOnSocket(join(dir, `${name}.sock`), extraArgs);
+}
+
+export async function startQemuOnSocket(socket: string, extraArgs: string[] = []): Promise<TestQemu> {
   const qemu = launch([...QEMU_BASE_ARGS, ...extraArgs, '-qmp', `unix:${socket},server=on,wait=off`]);
   await waitFor(() => existsSync(socket), `QMP socket ${socket}`);
   return { ...qemu, socket };

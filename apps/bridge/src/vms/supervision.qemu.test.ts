@@ -1,0 +1,116 @@
+/**
+ * VM supervision against real QEMU: a monitor held by another client shows as
+ * `busy` and is retried; a QEMU that is not there yet is waited for; a command
+ * that times out answers `Timeout` and leaves the connection usable; commands in
+ * flight are listed and pushed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type EventPage, type InflightMessage, Vm } from '@qmpdeck/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningBridge } from '../server.ts';
+import { getJson, postJson, startTestBridge } from '../testing/bridge.ts';
+import { startQemu, type TestQemu } from '../testing/qemu.ts';
+import { waitFor } from '../testing/wait-for.ts';
+import { TestWsClient } from '../testing/ws-client.ts';
+
+describe('VM supervision', () => {
+  let dir: string;
+  let held: TestQemu;
+  let free: TestQemu;
+  let late: TestQemu | undefined;
+  let holder: Socket;
+  let bridge: RunningBridge;
+
+  async function vm(id: string): Promise<Vm> {
+    return Vm.parse((await getJson(bridge, `/api/vms/${id}`)).body);
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bridge-supervision-'));
+    [held, free] = await Promise.all([startQemu(dir, 'held'), startQemu(dir, 'free')]);
+    // Another client takes the monitor first and keeps it: QEMU then sends the bridge no greeting.
+    holder = createConnection(held.socket as string);
+    await new Promise<void>((resolve) => holder.once('data', () => resolve()));
+    bridge = await startTestBridge(
+      dir,
+      {
+        vms: [
+          { id: 'held', qmp: { socket: held.socket as string } },
+          { id: 'free', qmp: { socket: free.socket as string } },
+          { id: 'late', qmp: { socket: join(dir, 'late.sock') } },
+        ],
+      },
+      { greetingTimeoutMs: 500 },
+    );
+  });
+
+  afterAll(async () => {
+    holder?.destroy();
+    await bridge?.stop();
+    await Promise.all([held?.kill(), free?.kill(), late?.kill()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows a monitor held by another client as busy, and connects once it is let go', async () => {
+    const busy = await waitFor(async () => {
+      const current = await vm('held');
+      return current.connection === 'busy' ? current : undefined;
+    }, 'held to be busy');
+    expect(busy.message).toMatch(/another client holds the monitor/);
+    holder.destroy();
+    await waitFor(async () => (await vm('held')).status === 'prelaunch', 'held to connect');
+    const { events } = (await getJson(bridge, '/api/vms/held/events')).body as EventPage;
+    expect(events.map((e) => e.event)).toEqual(['BRIDGE_BUSY', 'BRIDGE_CONNECTED']);
+  });
+
+  it('waits for a QEMU that is not there yet', async () => {
+    const waiting = await vm('late');
+    expect(waiting.connection).toMatch(/connecting|disconnected/);
+    late = await startQemu(dir, 'late');
+    await waitFor(async () => (await vm('late')).status === 'prelaunch', 'late to connect');
+  });
+
+  it('answers Timeout for a command over its time, and the connection stays usable', async () => {
+    await waitFor(async () => (await vm('free')).connection === 'connected', 'free connected');
+    const slow = await postJson(bridge, '/api/vms/free/execute', {
+      execute: 'query-qmp-schema',
+      timeoutMs: 1,
+    });
+    expect(slow).toMatchObject({ status: 504, body: { error: { class: 'Timeout' } } });
+    const next = await postJson(bridge, '/api/vms/free/execute', { execute: 'query-status' });
+    expect(next).toMatchObject({ status: 200, body: { return: { status: 'prelaunch' } } });
+    expect((await vm('free')).connection).toBe('connected');
+  });
+
+  it('pushes the commands in flight to subscribers, with who, what, since when and deadline', async () => {
+    const ws = await TestWsClient.connect(bridge.url);
+    try {
+      ws.send({ type: 'subscribe', vm: 'free' });
+      await ws.next((m) => m.type === 'subscribed');
+      await ws.request({
+        type: 'execute',
+        id: 'schema-1',
+        vm: 'free',
+        execute: 'query-qmp-schema',
+        origin: 'test',
+      });
+      const started = await ws.next<InflightMessage>((m) => m.type === 'inflight' && m.commands.length === 1);
+      const command = started.commands[0];
+      expect(command).toMatchObject({
+        id: 'schema-1',
+        vm: 'free',
+        execute: 'query-qmp-schema',
+        origin: 'test',
+        client: expect.stringMatching(/^c\d+$/),
+      });
+      expect((command?.deadline ?? 0) - (command?.startedAt ?? 0)).toBe(60_000);
+      await ws.next<InflightMessage>((m) => m.type === 'inflight' && m.commands.length === 0);
+      expect((await getJson(bridge, '/api/vms/free/inflight')).body).toEqual([]);
+    } finally {
+      ws.close();
+    }
+  });
+});
