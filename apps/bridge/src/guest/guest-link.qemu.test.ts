@@ -23,6 +23,8 @@ import {
 
 if (!demoGuest) console.warn(NO_GUEST_REASON);
 
+const GUEST_STEP_MS = 60_000;
+
 describe.skipIf(!demoGuest)('GuestLink with the real demo guest', () => {
   let dir: string;
   let qemu: TestQemu;
@@ -57,54 +59,74 @@ describe.skipIf(!demoGuest)('GuestLink with the real demo guest', () => {
 
   const info = (): GuestInfo => link.info;
 
-  it('connects when the agent first answers, then reads hostname, OS and the DHCP address', async () => {
-    await waitFor(() => info().agent === 'connected', 'the agent to answer', 40_000);
-    await waitFor(
-      () => info().addresses?.some((a) => a.address === '10.0.2.15'),
-      'DHCP address 10.0.2.15',
-      20_000,
-    );
-    expect(info()).toMatchObject({
-      agent: 'connected',
-      hostname: 'qmpdeck-demo',
-      os: { 'kernel-release': expect.stringMatching(/cloud-amd64$/), id: 'qmpdeck-demo' },
-    });
-    expect(info().addresses).toContainEqual({
-      interface: 'eth0',
-      address: '10.0.2.15',
-      prefix: 24,
-      family: 'ipv4',
-    });
-  });
+  it(
+    'connects when the agent first answers, then reads hostname, OS and the DHCP address',
+    async () => {
+      await waitFor(() => info().agent === 'connected', 'the agent to answer', 40_000);
+      await waitFor(
+        () => info().addresses?.some((a) => a.address === '10.0.2.15'),
+        'DHCP address 10.0.2.15',
+        20_000,
+      );
+      expect(info()).toMatchObject({
+        agent: 'connected',
+        hostname: 'qmpdeck-demo',
+        os: { 'kernel-release': expect.stringMatching(/cloud-amd64$/), id: 'qmpdeck-demo' },
+      });
+      expect(info().addresses).toContainEqual({
+        interface: 'eth0',
+        address: '10.0.2.15',
+        prefix: 24,
+        family: 'ipv4',
+      });
+    },
+    GUEST_STEP_MS,
+  );
 
-  it("runs a person's agent command and passes the agent's own errors through", async () => {
-    expect(await link.execute('guest-get-host-name', undefined)).toEqual({ 'host-name': 'qmpdeck-demo' });
-    await expect(link.execute('guest-no-such-command', undefined)).rejects.toMatchObject({
-      class: 'CommandNotFound',
-    });
-  });
+  it(
+    "runs a person's agent command and passes the agent's own errors through",
+    async () => {
+      expect(await link.execute('guest-get-host-name', undefined)).toEqual({ 'host-name': 'qmpdeck-demo' });
+      await expect(link.execute('guest-no-such-command', undefined)).rejects.toMatchObject({
+        class: 'CommandNotFound',
+      });
+    },
+    GUEST_STEP_MS,
+  );
 
-  it('turns unavailable when the agent is stopped inside the guest, while QMP keeps working', async () => {
-    await typeOnSerial(join(dir, SERIAL_SOCKET), 'killall qemu-ga');
-    await waitFor(() => info().agent === 'unavailable', 'the agent to count as unavailable', 20_000);
-    expect(info()).toEqual({ agent: 'unavailable' });
-    expect(await qmp.execute('query-status')).toMatchObject({ status: 'running' });
-    await expect(link.execute('guest-ping', undefined)).rejects.toMatchObject({
-      class: 'GuestAgentUnavailable',
-    });
-  });
+  it(
+    'turns unavailable when the agent is stopped inside the guest, while QMP keeps working',
+    async () => {
+      await typeOnSerial(join(dir, SERIAL_SOCKET), 'killall qemu-ga');
+      await waitFor(() => info().agent === 'unavailable', 'the agent to count as unavailable', 20_000);
+      expect(info()).toEqual({ agent: 'unavailable' });
+      expect(await qmp.execute('query-status')).toMatchObject({ status: 'running' });
+      await expect(link.execute('guest-ping', undefined)).rejects.toMatchObject({
+        class: 'GuestAgentUnavailable',
+      });
+    },
+    GUEST_STEP_MS,
+  );
 
-  it('hears the agent again after system_reset reboots the guest', async () => {
-    await qmp.execute('system_reset');
-    link.refreshSoon();
-    await waitFor(() => info().agent === 'connected', 'the agent after the reboot', 40_000);
-    expect(info().hostname).toBe('qmpdeck-demo');
-    expect(agentStates).toEqual(['connected', 'unavailable', 'connected']);
-  });
+  it(
+    'hears the agent again after system_reset reboots the guest',
+    async () => {
+      await qmp.execute('system_reset');
+      link.refreshSoon();
+      await waitFor(() => info().agent === 'connected', 'the agent after the reboot', 40_000);
+      expect(info().hostname).toBe('qmpdeck-demo');
+      expect(agentStates).toEqual(['connected', 'unavailable', 'connected']);
+    },
+    GUEST_STEP_MS,
+  );
 
-  it('powers the guest off cleanly on system_powerdown: SHUTDOWN by the guest', async () => {
-    await qmp.execute('system_powerdown');
-    const shutdown = await waitFor(() => events.find((e) => e.event === 'SHUTDOWN'), 'SHUTDOWN', 30_000);
-    expect(shutdown.data).toEqual({ guest: true, reason: 'guest-shutdown' });
-  });
+  it(
+    'powers the guest off cleanly on system_powerdown: SHUTDOWN by the guest',
+    async () => {
+      await qmp.execute('system_powerdown');
+      const shutdown = await waitFor(() => events.find((e) => e.event === 'SHUTDOWN'), 'SHUTDOWN', 30_000);
+      expect(shutdown.data).toEqual({ guest: true, reason: 'guest-shutdown' });
+    },
+    GUEST_STEP_MS,
+  );
 });

@@ -15,7 +15,6 @@
  */
 import type { GuestInfo } from '@qmpdeck/protocol';
 import { GuestAgentClient, GuestAgentUnavailableError, QmpError } from '@qmpdeck/qmp';
-import { ApiError } from '../api-error.ts';
 import type { Logger } from '../log.ts';
 import { addressesFrom, hostnameFrom, osFrom } from './guest-info.ts';
 
@@ -128,11 +127,7 @@ export class GuestLink {
   ): Promise<unknown> {
     const client = this.#client;
     if (client === null || client.closed || this.#info.agent !== 'connected') {
-      throw new ApiError(
-        'GuestAgentUnavailable',
-        `the guest agent of VM "${this.#options.vmId}" is not answering`,
-        503,
-      );
+      throw new GuestAgentUnavailableError(`the guest agent of VM "${this.#options.vmId}" is not answering`);
     }
     try {
       return await client.execute(name, args, { timeoutMs: timeoutMs ?? this.#timing.commandTimeoutMs });
