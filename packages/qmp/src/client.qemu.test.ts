@@ -118,6 +118,13 @@ describe('QmpClient against one real QEMU', () => {
     expect(status.status).toBeTypeOf('string');
   });
 
+  it('refuses arguments that are not JSON without sending anything', async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    await expect(client.execute('eject', cyclic)).rejects.toMatchObject({ class: 'InvalidRequest' });
+    await expect(client.execute('query-status')).resolves.toMatchObject({ running: false });
+  });
+
   it('refuses exec-oob when oob was not negotiated', async () => {
     await expect(client.execute('query-yank', undefined, { oob: true })).rejects.toMatchObject({
       class: 'InvalidRequest',

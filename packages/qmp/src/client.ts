@@ -178,6 +178,15 @@ export class QmpClient {
     const message: Record<string, unknown> = options.oob ? { 'exec-oob': name } : { execute: name };
     if (args !== undefined) message.arguments = args;
     message.id = id;
+    let line: string;
+    try {
+      line = `${JSON.stringify(message)}\n`;
+    } catch (cause) {
+      // BigInt or a cycle in the arguments: refuse before anything is sent or left pending.
+      return Promise.reject(
+        new QmpUsageError(`Cannot send ${name}: its arguments are not JSON (${(cause as Error).message})`),
+      );
+    }
     return new Promise((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? this.#defaultTimeoutMs;
       const deadline = DeadlineTimer.now() + timeoutMs;
@@ -192,7 +201,7 @@ export class QmpClient {
       }
       this.#pending.set(id, command);
       this.#deadlines.schedule(deadline);
-      this.#socket.write(`${JSON.stringify(message)}\n`);
+      this.#socket.write(line);
     });
   }
 

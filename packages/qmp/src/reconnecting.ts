@@ -25,6 +25,7 @@ export interface ReconnectingOptions extends ConnectOptions {
 
 type StateListener = (state: ReconnectingState, detail: ReconnectingStateDetail) => void;
 type EventListener = (event: QmpEvent) => void;
+type ProtocolErrorListener = (error: QmpProtocolError) => void;
 
 export function backoffDelay(
   attempt: number,
@@ -47,6 +48,7 @@ export class ReconnectingQmpClient {
   readonly #options: ReconnectingOptions;
   readonly #stateListeners = new Set<StateListener>();
   readonly #eventListeners = new Set<EventListener>();
+  readonly #protocolErrorListeners = new Set<ProtocolErrorListener>();
   #state: ReconnectingState = 'disconnected';
   #client: QmpClient | null = null;
   #running = false;
@@ -92,20 +94,33 @@ export class ReconnectingQmpClient {
     return this.#client.execute(name, args, options);
   }
 
+  /** 'state': every state change; 'event': events of whichever connection is live; 'protocol-error': see QmpClient. */
   on(type: 'state', fn: StateListener): this;
   on(type: 'event', fn: EventListener): this;
-  on(type: 'state' | 'event', fn: StateListener | EventListener): this {
-    if (type === 'state') this.#stateListeners.add(fn as StateListener);
-    else this.#eventListeners.add(fn as EventListener);
+  on(type: 'protocol-error', fn: ProtocolErrorListener): this;
+  on(
+    type: 'state' | 'event' | 'protocol-error',
+    fn: StateListener | EventListener | ProtocolErrorListener,
+  ): this {
+    this.#listenersOf(type).add(fn);
     return this;
   }
 
   off(type: 'state', fn: StateListener): this;
   off(type: 'event', fn: EventListener): this;
-  off(type: 'state' | 'event', fn: StateListener | EventListener): this {
-    if (type === 'state') this.#stateListeners.delete(fn as StateListener);
-    else this.#eventListeners.delete(fn as EventListener);
+  off(type: 'protocol-error', fn: ProtocolErrorListener): this;
+  off(
+    type: 'state' | 'event' | 'protocol-error',
+    fn: StateListener | EventListener | ProtocolErrorListener,
+  ): this {
+    this.#listenersOf(type).delete(fn);
     return this;
+  }
+
+  #listenersOf(type: 'state' | 'event' | 'protocol-error'): Set<unknown> {
+    if (type === 'state') return this.#stateListeners as Set<unknown>;
+    if (type === 'event') return this.#eventListeners as Set<unknown>;
+    return this.#protocolErrorListeners as Set<unknown>;
   }
 
   async #connectOnce(): Promise<void> {
@@ -129,6 +144,9 @@ export class ReconnectingQmpClient {
     this.#client = client;
     client.on('event', (event) => {
       for (const fn of this.#eventListeners) fn(event);
+    });
+    client.on('protocol-error', (error) => {
+      for (const fn of this.#protocolErrorListeners) fn(error);
     });
     client.on('close', (error) => {
       this.#client = null;
