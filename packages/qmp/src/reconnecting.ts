@@ -3,7 +3,12 @@
  * plus jitter, and reports each state change (with the error that caused it, e.g. QmpBusyError).
  */
 import { QmpClient } from './client.ts';
-import { type QmpClientError, QmpConnectError, QmpConnectionClosed } from './errors.ts';
+import {
+  type QmpClientError,
+  QmpConnectError,
+  QmpConnectionClosed,
+  type QmpProtocolError,
+} from './errors.ts';
 import type { ArgsOf, ConnectOptions, ExecuteOptions, QmpAddress, QmpEvent, ReturnOf } from './types.ts';
 
 export type ReconnectingState = 'connecting' | 'connected' | 'disconnected';
