@@ -1,0 +1,57 @@
+/**
+ * The overview: every VM with its live state, counts by state, a name filter,
+ * quick Pause/Resume, and bulk actions that report each VM's own outcome.
+ */
+import { join } from 'node:path';
+import { expect, managedVm, test } from '../fixtures/test.ts';
+
+test.use({
+  vms: async ({ workDir }, use) => {
+    await use([
+      managedVm('alpha', 'Alpha'),
+      managedVm('beta', 'Beta'),
+      // Nothing listens there: the VM stays disconnected, so a bulk action fails for it alone.
+      { id: 'ghost', name: 'Ghost', qmp: { socket: join(workDir.path, 'nobody.sock') } },
+    ]);
+  },
+});
+
+const row = (page: import('@playwright/test').Page, name: string) =>
+  page.getByTestId('vm-row').filter({ has: page.getByRole('link', { name, exact: true }) });
+
+test('shows each VM live, counts them by state, filters by name', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveTitle('Virtual machines · QMP Deck');
+  await expect(row(page, 'Alpha').getByTestId('vm-status')).toHaveText('prelaunch');
+  await expect(row(page, 'Ghost').getByTestId('vm-status')).toHaveText('disconnected');
+  await expect(row(page, 'Alpha')).toContainText('QEMU 7.2');
+  const counts = page.getByRole('list', { name: 'VMs by state' });
+  await expect(counts).toContainText('2prelaunch');
+  await expect(counts).toContainText('1disconnected');
+
+  await row(page, 'Alpha').getByRole('button', { name: 'Resume Alpha' }).click();
+  await expect(row(page, 'Alpha').getByTestId('vm-status')).toHaveText('running');
+  await expect(row(page, 'Alpha')).toContainText('RESUME');
+  await expect(row(page, 'Alpha').getByRole('button', { name: 'Pause Alpha' })).toBeEnabled();
+
+  await page.getByLabel('Filter by name').fill('bet');
+  await expect(page.getByTestId('vm-row')).toHaveCount(1);
+  await expect(row(page, 'Beta')).toBeVisible();
+});
+
+test('bulk Resume and Pause report each VM on its own', async ({ page }) => {
+  await page.goto('/');
+  await expect(row(page, 'Beta').getByTestId('vm-status')).toHaveText('prelaunch');
+  for (const name of ['Alpha', 'Beta', 'Ghost']) await page.getByLabel(`Select ${name}`).check();
+  await expect(page.getByText('3 selected')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Resume selected' }).click();
+  await expect(row(page, 'Alpha').getByTestId('vm-status')).toHaveText('running');
+  await expect(row(page, 'Beta').getByTestId('vm-status')).toHaveText('running');
+  await expect(row(page, 'Alpha')).toContainText('done');
+  await expect(row(page, 'Ghost')).toContainText('failed: VmNotConnected');
+
+  await page.getByRole('button', { name: 'Pause selected' }).click();
+  await expect(row(page, 'Alpha').getByTestId('vm-status')).toHaveText('paused');
+  await expect(row(page, 'Beta').getByTestId('vm-status')).toHaveText('paused');
+});
