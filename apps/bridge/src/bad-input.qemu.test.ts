@@ -1,0 +1,254 @@
+/**
+ * Bad input, table-driven, over HTTP and the WebSocket: each gets a clear
+ * `{ class, desc }`, and afterwards the bridge (and the same WebSocket) keeps serving.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningBridge } from './server.ts';
+import { startTestBridge } from './testing/bridge.ts';
+import { startQemu, type TestQemu } from './testing/qemu.ts';
+import { waitFor } from './testing/wait-for.ts';
+import { TestWsClient } from './testing/ws-client.ts';
+
+const MiB = 1024 * 1024;
+
+interface HttpCase {
+  name: string;
+  method: string;
+  path: string;
+  body?: string;
+  status: number;
+  class: string;
+}
+
+const HTTP_CASES: HttpCase[] = [
+  {
+    name: 'malformed JSON',
+    method: 'POST',
+    path: '/api/vms/alpha/execute',
+    body: '{"execute":',
+    status: 400,
+    class: 'InvalidJson',
+  },
+  {
+    name: 'a JSON array',
+    method: 'POST',
+    path: '/api/vms/alpha/execute',
+    body: '[]',
+    status: 400,
+    class: 'BadRequest',
+  },
+  {
+    name: 'execute of the wrong type',
+    method: 'POST',
+    path: '/api/vms/alpha/execute',
+    body: '{"execute":5}',
+    status: 400,
+    class: 'BadRequest',
+  },
+  {
+    name: 'arguments not an object',
+    method: 'POST',
+    path: '/api/vms/alpha/execute',
+    body: '{"execute":"query-status","arguments":"x"}',
+    status: 400,
+    class: 'BadRequest',
+  },
+  {
+    name: 'an unknown field',
+    method: 'POST',
+    path: '/api/vms/alpha/execute',
+    body: '{"execute":"query-status","extra":1}',
+    status: 400,
+    class: 'BadRequest',
+  },
+  {
+    name: 'a body over 1 MiB',
+    method: 'POST',
+    path: '/api/vms/alpha/execute',
+    body: JSON.stringify({ execute: 'x', arguments: { pad: 'p'.repeat(MiB) } }),
+    status: 413,
+    class: 'PayloadTooLarge',
+  },
+  {
+    name: 'an unknown VM',
+    method: 'POST',
+    path: '/api/vms/nope/execute',
+    body: '{"execute":"stop"}',
+    status: 404,
+    class: 'VmNotFound',
+  },
+  {
+    name: 'an unknown command',
+    method: 'POST',
+    path: '/api/vms/alpha/execute',
+    body: '{"execute":"launch-missiles"}',
+    status: 400,
+    class: 'CommandNotFound',
+  },
+  {
+    name: 'a wrong argument type',
+    method: 'POST',
+    path: '/api/vms/alpha/execute',
+    body: '{"execute":"eject","arguments":{"device":5}}',
+    status: 400,
+    class: 'GenericError',
+  },
+  {
+    name: 'a non-numeric limit',
+    method: 'GET',
+    path: '/api/vms/alpha/events?limit=abc',
+    status: 400,
+    class: 'BadRequest',
+  },
+  { name: 'an unknown route', method: 'GET', path: '/api/launch-missiles', status: 404, class: 'NotFound' },
+  { name: 'a wrong method', method: 'DELETE', path: '/api/vms', status: 405, class: 'MethodNotAllowed' },
+  {
+    name: 'a malformed escape in the id',
+    method: 'GET',
+    path: '/api/vms/%E0%A4%A',
+    status: 400,
+    class: 'BadRequest',
+  },
+  {
+    name: 'start of an unmanaged VM',
+    method: 'POST',
+    path: '/api/vms/alpha/start',
+    status: 409,
+    class: 'NotManaged',
+  },
+];
+
+interface WsCase {
+  name: string;
+  frame: string | Buffer;
+  binary?: boolean;
+  reply: 'error' | 'result';
+  class: string;
+  id?: string;
+}
+
+const WS_CASES: WsCase[] = [
+  { name: 'malformed JSON', frame: '{"type":', reply: 'error', class: 'InvalidJson' },
+  { name: 'JSON null', frame: 'null', reply: 'error', class: 'UnknownMessage' },
+  { name: 'an unknown type', frame: '{"type":"launch-missiles"}', reply: 'error', class: 'UnknownMessage' },
+  { name: 'subscribe without vm', frame: '{"type":"subscribe"}', reply: 'error', class: 'BadRequest' },
+  {
+    name: 'a negative after',
+    frame: '{"type":"subscribe","vm":"alpha","after":-1}',
+    reply: 'error',
+    class: 'BadRequest',
+  },
+  { name: 'an unknown field', frame: '{"type":"ping","x":1}', reply: 'error', class: 'BadRequest' },
+  {
+    name: 'execute without a command (id echoed)',
+    frame: '{"type":"execute","id":"e1","vm":"alpha"}',
+    reply: 'error',
+    class: 'BadRequest',
+    id: 'e1',
+  },
+  {
+    name: 'subscribe to an unknown VM',
+    frame: '{"type":"subscribe","vm":"nope"}',
+    reply: 'error',
+    class: 'VmNotFound',
+  },
+  {
+    name: 'execute on an unknown VM',
+    frame: '{"type":"execute","id":"e2","vm":"nope","execute":"stop"}',
+    reply: 'result',
+    class: 'VmNotFound',
+    id: 'e2',
+  },
+  {
+    name: 'an unknown command',
+    frame: '{"type":"execute","id":"e3","vm":"alpha","execute":"launch-missiles"}',
+    reply: 'result',
+    class: 'CommandNotFound',
+    id: 'e3',
+  },
+  {
+    name: 'a wrong argument type',
+    frame: '{"type":"execute","id":"e4","vm":"alpha","execute":"query-status","arguments":{"x":1}}',
+    reply: 'result',
+    class: 'GenericError',
+    id: 'e4',
+  },
+  {
+    name: 'a frame over 1 MiB',
+    frame: JSON.stringify({ type: 'ping', pad: 'p'.repeat(MiB) }),
+    reply: 'error',
+    class: 'FrameTooLarge',
+  },
+  {
+    name: 'a binary frame',
+    frame: Buffer.from([1, 2, 3]),
+    binary: true,
+    reply: 'error',
+    class: 'BadRequest',
+  },
+];
+
+describe('bad input', () => {
+  let dir: string;
+  let qemu: TestQemu;
+  let bridge: RunningBridge;
+  let ws: TestWsClient;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bridge-bad-input-'));
+    qemu = await startQemu(dir, 'alpha', ['-drive', 'if=ide,media=cdrom,id=cd0']);
+    bridge = await startTestBridge(dir, { vms: [{ id: 'alpha', qmp: { socket: qemu.socket as string } }] });
+    await waitFor(() => bridge.registry.get('alpha')?.status, 'alpha connected');
+    ws = await TestWsClient.connect(bridge.url);
+  });
+
+  afterAll(async () => {
+    ws?.close();
+    await bridge?.stop();
+    await qemu?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each(HTTP_CASES)('HTTP: $name -> $status $class', async (c) => {
+    const init: RequestInit = { method: c.method };
+    if (c.body !== undefined) init.body = c.body;
+    const res = await fetch(bridge.url + c.path, init);
+    expect(res.status).toBe(c.status);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    const body = (await res.json()) as { error: { class: string; desc: string } };
+    expect(body.error.class).toBe(c.class);
+    expect(body.error.desc.length).toBeGreaterThan(5);
+    expect((await fetch(`${bridge.url}/api/health`)).status).toBe(200);
+  });
+
+  it.each(WS_CASES)('WebSocket: $name -> $reply $class', async (c) => {
+    ws.ws.send(c.frame, { binary: c.binary === true });
+    const reply = await ws.next(
+      (m) => m.type === c.reply && (c.id === undefined || ('id' in m && m.id === c.id)),
+      `${c.reply} for ${c.name}`,
+    );
+    expect(reply).toMatchObject({ error: { class: c.class, desc: expect.any(String) } });
+    if (c.id !== undefined) expect(reply).toMatchObject({ id: c.id });
+    // The same connection keeps serving.
+    const id = `after ${c.name}`;
+    ws.send({ type: 'ping', id });
+    await ws.next((m) => m.type === 'pong' && m.id === id);
+  });
+
+  it('closes a connection that sends a frame over the hard limit, and keeps serving others', async () => {
+    const victim = await TestWsClient.connect(bridge.url);
+    victim.ws.send('x'.repeat(17 * MiB));
+    await waitFor(() => victim.closed, 'the oversized sender closed');
+    expect(victim.closeCode).toBe(1009);
+    ws.send({ type: 'ping', id: 'still here' });
+    await ws.next((m) => m.type === 'pong' && m.id === 'still here');
+  });
+
+  it('refuses a WebSocket from a foreign browser origin', async () => {
+    await expect(TestWsClient.connect(bridge.url, { origin: 'https://evil.example' })).rejects.toThrow(/403/);
+    expect(ws.invalid).toEqual([]);
+  });
+});
