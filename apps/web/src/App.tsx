@@ -1,12 +1,14 @@
 /** The app's frame: top bar, connection banner, and the routes. */
+import { lazy, Suspense } from 'react';
 import { Link, Route, Switch } from 'wouter';
 import { OverviewPage } from './features/overview/OverviewPage.tsx';
-import { VmPage } from './features/vm/VmPage.tsx';
 import { VM_TABS, type VmTabId } from './features/vm/VmTabs.tsx';
 import { ConnectionBanner } from './live/ConnectionBanner.tsx';
 import { ThemeToggle } from './ui/ThemeToggle.tsx';
 
 const TAB_IDS = new Set<string>(VM_TABS.map((tab) => tab.id));
+// The VM page (timeline, virtual list) is its own chunk: the overview loads without it.
+const VmPage = lazy(() => import('./features/vm/VmPage.tsx'));
 
 function NotFound() {
   return (
@@ -33,20 +35,26 @@ export function App() {
       </header>
       <ConnectionBanner />
       <div id="content" className="flex min-h-0 flex-1 flex-col overflow-auto">
-        <Switch>
-          <Route path="/">
-            <OverviewPage />
-          </Route>
-          <Route path="/vms/:id">{(params) => <VmPage vmId={params.id} tab="timeline" />}</Route>
-          <Route path="/vms/:id/:tab">
-            {(params) =>
-              TAB_IDS.has(params.tab) ? <VmPage vmId={params.id} tab={params.tab as VmTabId} /> : <NotFound />
-            }
-          </Route>
-          <Route>
-            <NotFound />
-          </Route>
-        </Switch>
+        <Suspense fallback={<p className="p-4 text-sm text-zinc-500">Loading…</p>}>
+          <Switch>
+            <Route path="/">
+              <OverviewPage />
+            </Route>
+            <Route path="/vms/:id">{(params) => <VmPage vmId={params.id} tab="timeline" />}</Route>
+            <Route path="/vms/:id/:tab">
+              {(params) =>
+                TAB_IDS.has(params.tab) ? (
+                  <VmPage vmId={params.id} tab={params.tab as VmTabId} />
+                ) : (
+                  <NotFound />
+                )
+              }
+            </Route>
+            <Route>
+              <NotFound />
+            </Route>
+          </Switch>
+        </Suspense>
       </div>
     </div>
   );

@@ -3,8 +3,7 @@ import type { Vm } from '@qmpdeck/protocol';
 import { Link } from 'wouter';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { formatAgo } from '../timeline/event-time.ts';
-import { qemuVersion } from '../vm/VmHeader.tsx';
-import { firstIpv4 } from './overview-model.ts';
+import { firstIpv4, qemuVersion } from './overview-model.ts';
 import { QuickAction } from './QuickAction.tsx';
 import type { BulkOutcome } from './useBulkAction.ts';
 

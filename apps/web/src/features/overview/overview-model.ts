@@ -23,3 +23,7 @@ export function firstIpv4(vm: Vm): string | null {
   );
   return address ? address.address : null;
 }
+
+export function qemuVersion(vm: Vm): string | null {
+  return vm.qemu ? `QEMU ${vm.qemu.major}.${vm.qemu.minor}.${vm.qemu.micro}` : null;
+}

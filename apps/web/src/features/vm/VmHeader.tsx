@@ -1,12 +1,8 @@
 /** The VM page's header: name, run state, connection, QEMU version, actions. */
 import type { Vm } from '@qmpdeck/protocol';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
-import { firstIpv4 } from '../overview/overview-model.ts';
+import { firstIpv4, qemuVersion } from '../overview/overview-model.ts';
 import { ActionBar } from './actions/ActionBar.tsx';
-
-export function qemuVersion(vm: Vm): string | null {
-  return vm.qemu ? `QEMU ${vm.qemu.major}.${vm.qemu.minor}.${vm.qemu.micro}` : null;
-}
 
 export function VmHeader({ vm }: { vm: Vm }) {
   const version = qemuVersion(vm);

@@ -18,7 +18,7 @@ function KeepLive({ vmId }: { vmId: string }) {
   return null;
 }
 
-export function VmPage({ vmId, tab }: { vmId: string; tab: VmTabId }) {
+export default function VmPage({ vmId, tab }: { vmId: string; tab: VmTabId }) {
   const { data: vm, error, isPending } = useVm(vmId);
   usePageTitle(vm ? `${vm.name} (${tab})` : 'VM');
   if (!vm) {
