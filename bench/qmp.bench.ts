@@ -2,7 +2,7 @@
  * QMP client overhead, measured side by side against one real QEMU in one run: `query-status` round trips through
  * @qmpdeck/qmp versus a raw socket client that also sends ids (QEMU answers commands with ids a little later, so
  * the baseline must send them too), and pipelined throughput with 100 commands in flight. The QEMU has two QMP
- * monitors so both clients stay connected; rounds alternate between them so machine noise hits both alike.
+ * monitors so both clients stay connected; calls alternate between them so machine noise hits both alike.
  *
  *   node --import tsx bench/qmp.bench.ts     (alone)      pnpm bench -- qmp     (with the root runner)
  */
@@ -16,8 +16,7 @@ import { startQemu } from '../packages/qmp/src/testing/qemu.ts';
 
 type Report = (section: string, rows: Record<string, unknown>[]) => void;
 
-const ROUNDS = 10;
-const CALLS_PER_ROUND = 300;
+const ROUND_TRIPS = 4000;
 const WARMUP = 300;
 const PIPELINE_TOTAL = 5000;
 const IN_FLIGHT = 100;
@@ -116,12 +115,14 @@ export async function benchQmp(report: Report): Promise<void> {
 
     const librarySamples: number[] = [];
     const rawSamples: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      // Alternate which goes first so neither always follows the other.
-      const order = round % 2 === 0 ? [true, false] : [false, true];
-      for (const useLibrary of order) {
-        if (useLibrary) await roundTrips(viaLibrary, CALLS_PER_ROUND, librarySamples);
-        else await roundTrips(viaRaw, CALLS_PER_ROUND, rawSamples);
+    for (let i = 0; i < ROUND_TRIPS; i++) {
+      // Alternate call by call, and which goes first, so bursts of machine noise hit both alike.
+      if (i % 2 === 0) {
+        await roundTrips(viaLibrary, 1, librarySamples);
+        await roundTrips(viaRaw, 1, rawSamples);
+      } else {
+        await roundTrips(viaRaw, 1, rawSamples);
+        await roundTrips(viaLibrary, 1, librarySamples);
       }
     }
     const stats = (samples: number[]) => ({
