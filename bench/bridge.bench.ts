@@ -1,0 +1,337 @@
+/**
+ * The bridge measured side by side in one run:
+ *  - `query-status` round trip through the bridge's WebSocket vs a raw QMP socket to the same QEMU (a second
+ *    monitor) vs a bare `ws` echo server: p50/p99 of each, and the time the bridge adds over the raw socket;
+ *  - fan-out: 200 WebSocket clients subscribed to one VM, 100 events; every event must reach every client;
+ *    delivery latency measured from QEMU's own timestamp;
+ *  - the bridge's resident memory with 20 VMs connected and 200 clients.
+ * The bridge and the echo server run as separate processes, as in real use; rounds alternate so noise hits all alike.
+ *
+ *   node --import tsx bench/bridge.bench.ts     (alone)      pnpm bench -- bridge     (with the root runner)
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { WebSocket } from '../apps/bridge/src/testing/ws-lib.ts';
+
+type Report = (section: string, rows: Record<string, unknown>[]) => void;
+
+const BRIDGE_DIR = fileURLToPath(new URL('../apps/bridge/', import.meta.url));
+const ROUNDS = 8;
+const CALLS_PER_ROUND = 250;
+const WARMUP = 300;
+const FANOUT_CLIENTS = 200;
+const FANOUT_EVENTS = 100;
+const FANOUT_WARMUP = 10;
+const MEMORY_VMS = 20;
+const QEMU_ARGS = ['-M', 'pc', '-S', '-nodefaults', '-display', 'none', '-m', '64'];
+
+type Execute = () => Promise<unknown>;
+
+/** The baseline: one socket, newline-split JSON, ids in a Map. Nothing else. */
+class RawQmp {
+  readonly #pending = new Map<number, () => void>();
+  #buffer = '';
+  #nextId = 1;
+
+  private constructor(readonly socket: net.Socket) {
+    socket.setEncoding('utf8');
+    socket.on('data', (data: string) => {
+      this.#buffer += data;
+      for (let newline = this.#buffer.indexOf('\n'); newline >= 0; newline = this.#buffer.indexOf('\n')) {
+        const message = JSON.parse(this.#buffer.slice(0, newline)) as { id?: number };
+        this.#buffer = this.#buffer.slice(newline + 1);
+        if (typeof message.id === 'number') {
+          this.#pending.get(message.id)?.();
+          this.#pending.delete(message.id);
+        }
+      }
+    });
+  }
+
+  static async connect(socketPath: string): Promise<RawQmp> {
+    const socket = net.createConnection({ path: socketPath });
+    await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    socket.setNoDelay(true);
+    const raw = new RawQmp(socket);
+    await raw.execute('qmp_capabilities');
+    return raw;
+  }
+
+  execute(name: string): Promise<void> {
+    const id = this.#nextId++;
+    return new Promise((resolve) => {
+      this.#pending.set(id, resolve);
+      this.socket.write(`${JSON.stringify({ execute: name, id })}\n`);
+    });
+  }
+}
+
+/** A WebSocket whose replies are matched by a predicate on the parsed message. */
+class WsPeer {
+  readonly #waiters: { match: (m: Record<string, unknown>) => boolean; resolve: () => void }[] = [];
+  onMessage: ((m: Record<string, unknown>, receivedAtUs: number) => void) | null = null;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const receivedAtUs = (performance.timeOrigin + performance.now()) * 1000;
+      const message = JSON.parse(String(data)) as Record<string, unknown>;
+      this.onMessage?.(message, receivedAtUs);
+      const index = this.#waiters.findIndex((w) => w.match(message));
+      if (index >= 0) this.#waiters.splice(index, 1)[0]?.resolve();
+    });
+  }
+
+  static async open(url: string): Promise<WsPeer> {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const peer = new WsPeer(ws);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    return peer;
+  }
+
+  request(message: Record<string, unknown>, match: (m: Record<string, unknown>) => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      this.#waiters.push({ match, resolve });
+      this.ws.send(JSON.stringify(message));
+    });
+  }
+}
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function roundTrips(execute: Execute, count: number, samples: number[] | null): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const start = process.hrtime.bigint();
+    await execute();
+    samples?.push(Number(process.hrtime.bigint() - start) / 1000);
+  }
+}
+
+async function waitForFile(file: string): Promise<void> {
+  for (let i = 0; i < 400 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 25));
+  if (!existsSync(file)) throw new Error(`${file} did not appear`);
+}
+
+function startQemu(sockets: string[]): ChildProcess {
+  const args = [...QEMU_ARGS];
+  for (const socket of sockets) args.push('-qmp', `unix:${socket},server=on,wait=off`);
+  return spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** Spawns a process and resolves with the first `listening on X` it prints. */
+async function startListening(
+  command: string,
+  args: string[],
+  cwd: string,
+): Promise<{ child: ChildProcess; at: string }> {
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+  const at = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (\S+)/.exec(out);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`${command} exited with ${code} before listening`)));
+  });
+  return { child, at };
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return Math.round(kb / 102.4) / 10;
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export async function benchBridge(report: Report): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-bridge-'));
+  const children: ChildProcess[] = [];
+  const sockets: WebSocket[] = [];
+  try {
+    // One QEMU with two monitors (bridge + raw baseline), one with 19 more for the memory figure.
+    const main = [path.join(dir, 'bench.sock'), path.join(dir, 'raw.sock')];
+    const extra = Array.from({ length: MEMORY_VMS - 1 }, (_, i) => path.join(dir, `vm${i + 1}.sock`));
+    children.push(startQemu(main), startQemu(extra));
+    await Promise.all([...main, ...extra].map(waitForFile));
+
+    const config = path.join(dir, 'config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        database: path.join(dir, 'events.db'),
+        vms: [
+          { id: 'bench', qmp: { socket: main[0] } },
+          ...extra.map((socket, i) => ({ id: `vm${i + 1}`, qmp: { socket } })),
+        ],
+      }),
+    );
+    const bridge = await startListening(
+      process.execPath,
+      ['--import', 'tsx', 'src/main.ts', '--', '--config', config, '--port', '0', '--log-level', 'warn'],
+      BRIDGE_DIR,
+    );
+    children.push(bridge.child);
+    const bridgeUrl = bridge.at;
+    await until(async () => {
+      const vms = (await (await fetch(`${bridgeUrl}/api/vms`)).json()) as { status: string | null }[];
+      return vms.length === MEMORY_VMS && vms.every((vm) => vm.status !== null);
+    }, 'every VM connected');
+    const echo = await startListening(
+      process.execPath,
+      ['--import', 'tsx', 'src/testing/ws-echo-server.ts'],
+      BRIDGE_DIR,
+    );
+    children.push(echo.child);
+
+    // Round trips.
+    const raw = await RawQmp.connect(main[1] as string);
+    const viaBridge = await WsPeer.open(`${bridgeUrl.replace('http', 'ws')}/api/ws`);
+    const viaEcho = await WsPeer.open(`ws://127.0.0.1:${echo.at}`);
+    sockets.push(viaBridge.ws, viaEcho.ws);
+    let id = 0;
+    const execute: Record<string, Execute> = {
+      'raw QMP socket': () => raw.execute('query-status'),
+      'bridge WebSocket': () => {
+        const n = ++id;
+        return viaBridge.request(
+          { type: 'execute', id: n, vm: 'bench', execute: 'query-status' },
+          (m) => m.id === n,
+        );
+      },
+      'bare ws echo': () => {
+        const n = ++id;
+        return viaEcho.request(
+          { type: 'execute', id: n, vm: 'bench', execute: 'query-status' },
+          (m) => m.id === n,
+        );
+      },
+    };
+    const samples: Record<string, number[]> = {};
+    for (const [name, fn] of Object.entries(execute)) {
+      samples[name] = [];
+      await roundTrips(fn, WARMUP, null);
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, fn] of Object.entries(execute))
+        await roundTrips(fn, CALLS_PER_ROUND, samples[name] ?? null);
+    }
+    const p50 = (name: string) => percentile(samples[name] ?? [], 50);
+    const p99 = (name: string) => percentile(samples[name] ?? [], 99);
+    report(
+      'bridge: query-status round trip (us)',
+      Object.keys(execute).map((name) => ({
+        path: name,
+        calls: samples[name]?.length,
+        p50: Math.round(p50(name)),
+        p99: Math.round(p99(name)),
+      })),
+    );
+    const addedP50 = p50('bridge WebSocket') - p50('raw QMP socket');
+    report('bridge: time added over the raw QMP socket (us)', [
+      {
+        p50: Math.round(addedP50),
+        p99: Math.round(p99('bridge WebSocket') - p99('raw QMP socket')),
+        'required p50': '<= 500',
+        'goal p50': '<= 150',
+        verdict: addedP50 <= 150 ? 'goal met' : addedP50 <= 500 ? 'required met' : 'MISSED',
+      },
+    ]);
+
+    // Fan-out: events caused through the raw monitor reach the bridge's monitor too (QMP broadcasts events).
+    const wsUrl = `${bridgeUrl.replace('http', 'ws')}/api/ws`;
+    const fans = await Promise.all(Array.from({ length: FANOUT_CLIENTS }, () => WsPeer.open(wsUrl)));
+    sockets.push(...fans.map((f) => f.ws));
+    const latencies: number[] = [];
+    let delivered = 0;
+    await Promise.all(
+      fans.map((fan) => fan.request({ type: 'subscribe', vm: 'bench' }, (m) => m.type === 'subscribed')),
+    );
+    // Warm-up events (not counted), as for the round trips: steady state is what users live with.
+    for (let i = 0; i < FANOUT_WARMUP; i++) {
+      await raw.execute(i % 2 === 0 ? 'cont' : 'stop');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    for (const fan of fans) {
+      fan.onMessage = (m, receivedAtUs) => {
+        if (m.type !== 'event' || (m.event !== 'STOP' && m.event !== 'RESUME')) return;
+        const ts = m.timestamp as { seconds: number; microseconds: number };
+        latencies.push(receivedAtUs - (ts.seconds * 1e6 + ts.microseconds));
+        delivered++;
+      };
+    }
+    for (let i = 0; i < FANOUT_EVENTS; i++) {
+      await raw.execute(i % 2 === 0 ? 'cont' : 'stop');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await until(
+      () => delivered >= FANOUT_CLIENTS * FANOUT_EVENTS,
+      'every event at every client',
+      20_000,
+    ).catch(() => {});
+    const fanP99 = percentile(latencies, 99) / 1000;
+    report('bridge: fan-out (200 clients x 100 events)', [
+      {
+        expected: FANOUT_CLIENTS * FANOUT_EVENTS,
+        delivered,
+        'p50 ms': Math.round(percentile(latencies, 50) / 100) / 10,
+        'p99 ms': Math.round(fanP99 * 10) / 10,
+        'required p99': '<= 50 ms',
+        'goal p99': '< 20 ms',
+        verdict:
+          delivered !== FANOUT_CLIENTS * FANOUT_EVENTS
+            ? 'LOST EVENTS'
+            : fanP99 < 20
+              ? 'goal met'
+              : fanP99 <= 50
+                ? 'required met'
+                : 'MISSED',
+      },
+    ]);
+
+    const rss = rssMb(bridge.child.pid as number);
+    report('bridge: resident memory', [
+      {
+        vms: MEMORY_VMS,
+        clients: FANOUT_CLIENTS + 1,
+        'RSS MB': rss,
+        goal: '< 150 MB',
+        verdict: rss < 150 ? 'goal met' : 'MISSED',
+      },
+    ]);
+    raw.socket.destroy();
+  } finally {
+    for (const ws of sockets) ws.terminate();
+    for (const child of children.reverse()) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  benchBridge((section, rows) => {
+    console.log(`\n## ${section}`);
+    console.table(rows);
+  }).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
