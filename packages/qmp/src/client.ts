@@ -26,8 +26,10 @@ import type {
   ExecuteOptions,
   QmpAddress,
   QmpEvent,
+  QmpEventName,
   QmpGreeting,
   ReturnOf,
+  TypedQmpEvent,
 } from './types.ts';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
@@ -138,7 +140,12 @@ export class QmpClient {
     return this.#send(name, args as Record<string, unknown> | undefined, options) as Promise<ReturnOf<K>>;
   }
 
-  /** An async iterator over events (optionally only the named ones), with its own queue; it ends on close. */
+  /**
+   * An async iterator over events (optionally only the named ones), with its own queue; it ends on close.
+   * Filtering by known event names gives schema-typed events.
+   */
+  events<N extends QmpEventName>(filter: { names: N[] }): AsyncIterableIterator<TypedQmpEvent<N>>;
+  events(filter?: { names?: string[] }): AsyncIterableIterator<QmpEvent>;
   events(filter: { names?: string[] } = {}): AsyncIterableIterator<QmpEvent> {
     const queue = new EventQueue(filter.names, (q) => this.#queues.delete(q));
     if (this.#closed) queue.end();

@@ -35,6 +35,18 @@ describe('generated command and event types', () => {
     expectTypeOf(check).toBeFunction();
   });
 
+  it('types event iterators filtered by known names', () => {
+    const check = async (client: QmpClient) => {
+      for await (const e of client.events({ names: ['DEVICE_TRAY_MOVED', 'STOP'] })) {
+        if (e.event === 'DEVICE_TRAY_MOVED') expectTypeOf(e.data['tray-open']).toEqualTypeOf<boolean>();
+        else expectTypeOf(e.event).toEqualTypeOf<'STOP'>();
+      }
+      for await (const e of client.events({ names: ['__VENDOR_EVENT'] }))
+        expectTypeOf(e).toEqualTypeOf<QmpEvent>();
+    };
+    expectTypeOf(check).toBeFunction();
+  });
+
   it('narrows events by name', () => {
     const event: QmpEvent = {
       event: 'DEVICE_TRAY_MOVED',

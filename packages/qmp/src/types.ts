@@ -28,10 +28,14 @@ export type QmpCommandName = keyof QmpCommands & string;
 export type QmpEventName = keyof QmpEvents & string;
 
 /** An event whose `data` is typed from the schema; narrow a `QmpEvent` to it with `isQmpEvent`. */
-export interface TypedQmpEvent<N extends QmpEventName> extends QmpEvent {
-  event: N;
-  data: QmpEvents[N] & Record<string, unknown>;
-}
+export type TypedQmpEvent<N extends QmpEventName> = N extends QmpEventName
+  ? {
+      event: N;
+      timestamp: QmpTimestamp;
+    } & (QmpEvents[N] extends Record<string, never>
+      ? { data?: Record<string, never> } // QEMU omits `data` for events that carry none
+      : { data: QmpEvents[N] & Record<string, unknown> })
+  : never;
 
 /** Arguments of a known command, or a loose object for any other. */
 export type ArgsOf<K extends string> = K extends QmpCommandName
