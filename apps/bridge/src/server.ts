@@ -107,6 +107,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
         origin: 'config',
         address,
         launch: vm.launch,
+        qga: vm.qga,
       }),
     );
   }

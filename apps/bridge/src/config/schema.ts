@@ -39,6 +39,14 @@ export const VmConfig = z
     name: z.string().min(1).max(200).optional(),
     qmp: QmpAddressConfig.optional(),
     launch: LaunchConfig.optional(),
+    qga: z
+      .strictObject({
+        socket: z.string().min(1).describe('Path of the unix socket QEMU serves the agent on'),
+      })
+      .optional()
+      .describe(
+        'The QEMU Guest Agent channel (-chardev socket + virtserialport name=org.qemu.guest_agent.0); managed VMs get one automatically',
+      ),
   })
   .refine((vm) => (vm.qmp === undefined) !== (vm.launch === undefined), {
     message: 'give either "qmp" (a running QEMU) or "launch" (the bridge starts QEMU)',

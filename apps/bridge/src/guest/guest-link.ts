@@ -8,13 +8,15 @@
  * - when the agent answers, it reads hostname, OS and addresses at once, again a few times while the guest
  *   settles (DHCP finishes after the agent starts), then at a slow interval; a cheap `guest-ping` heartbeat in
  *   between notices an agent that went away within a few seconds;
- * - `refreshSoon()` (after RESET, RESUME, a process start) cuts every wait short.
+ * - `refreshSoon()` (after RESET, RESUME, a process start) cuts every wait short, and probes stay frequent for a
+ *   while (as after start), since a booting guest's agent is about to appear.
  *
  * The agent answers one command at a time, and GuestAgentClient serialises calls, so a person's command and the
  * heartbeat simply take turns.
  */
 import type { GuestInfo } from '@qmpdeck/protocol';
 import { GuestAgentClient, GuestAgentUnavailableError, QmpError } from '@qmpdeck/qmp';
+import { ApiError } from '../api-error.ts';
 import type { Logger } from '../log.ts';
 import { addressesFrom, hostnameFrom, osFrom } from './guest-info.ts';
 
@@ -33,6 +35,8 @@ export interface GuestLinkTiming {
   /** Probe backoff while the agent does not answer. */
   probeMinMs: number;
   probeMaxMs: number;
+  /** After start or refreshSoon(), probe without backing off for this long: a guest is (re)booting. */
+  eagerProbeMs: number;
   /** Default timeout of a person's command. */
   commandTimeoutMs: number;
 }
@@ -46,6 +50,7 @@ export const DEFAULT_GUEST_LINK_TIMING: GuestLinkTiming = {
   refreshMs: 30_000,
   probeMinMs: 200,
   probeMaxMs: 3000,
+  eagerProbeMs: 30_000,
   commandTimeoutMs: 5000,
 };
 
@@ -60,6 +65,9 @@ export interface GuestLinkOptions {
   onAgentState?: (agent: GuestInfo['agent'], detail: { desc?: string }) => void;
   timing?: Partial<GuestLinkTiming>;
 }
+
+/** Agent commands are all `guest-*`; anything else is a mistake (a QMP command sent to the agent). */
+const GUEST_COMMAND = /^guest-[a-z0-9-]+$/;
 
 /** Commands whose success is the guest going away: the agent sends no reply (see guest-agent.md). */
 const NO_REPLY_ON_SUCCESS = new Set([
@@ -81,6 +89,7 @@ export class GuestLink {
   #probeDelayMs: number;
   #nextReadAt = 0;
   #settleStep = 0;
+  #eagerUntil = 0;
 
   constructor(options: GuestLinkOptions) {
     this.#options = options;
@@ -95,6 +104,7 @@ export class GuestLink {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    this.#eagerUntil = Date.now() + this.#timing.eagerProbeMs;
     this.#loop = this.#run().catch((err: unknown) => {
       this.#options.log.error({ vm: this.#options.vmId, err }, 'guest agent link stopped unexpectedly');
     });
@@ -111,6 +121,7 @@ export class GuestLink {
   /** Probe or re-read now: the guest just reset, resumed or started. */
   refreshSoon(): void {
     this.#probeDelayMs = this.#timing.probeMinMs;
+    this.#eagerUntil = Date.now() + this.#timing.eagerProbeMs;
     this.#nextReadAt = 0;
     this.#settleStep = 0;
     this.#wake?.();
@@ -125,6 +136,13 @@ export class GuestLink {
     args: Record<string, unknown> | undefined,
     timeoutMs?: number,
   ): Promise<unknown> {
+    if (!GUEST_COMMAND.test(name)) {
+      throw new ApiError(
+        'BadRequest',
+        `"${name}" is not a guest agent command (they are named guest-*)`,
+        400,
+      );
+    }
     const client = this.#client;
     if (client === null || client.closed || this.#info.agent !== 'connected') {
       throw new GuestAgentUnavailableError(`the guest agent of VM "${this.#options.vmId}" is not answering`);
@@ -154,7 +172,9 @@ export class GuestLink {
         await this.#sleep(Math.min(this.#timing.heartbeatMs, Math.max(0, this.#nextReadAt - Date.now())));
       } else {
         await this.#sleep(this.#probeDelayMs);
-        this.#probeDelayMs = Math.min(this.#probeDelayMs * 2, this.#timing.probeMaxMs);
+        if (Date.now() > this.#eagerUntil) {
+          this.#probeDelayMs = Math.min(this.#probeDelayMs * 2, this.#timing.probeMaxMs);
+        }
       }
     }
   }

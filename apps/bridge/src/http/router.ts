@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, toErrorBody } from '../api-error.ts';
+import { executeGuestCommand } from '../guest/guest-execute-route.ts';
 import type { HttpContext, RouteHandler } from './context.ts';
 import { listEvents } from './events.ts';
 import { executeCommand } from './execute.ts';
@@ -35,6 +36,7 @@ const ROUTES: Route[] = [
   route('GET', '/api/vms', listVms),
   route('GET', '/api/vms/:id', getVm),
   route('POST', '/api/vms/:id/execute', executeCommand),
+  route('POST', '/api/vms/:id/guest/execute', executeGuestCommand),
   route('POST', '/api/vms/:id/start', startVm),
   route('POST', '/api/vms/:id/kill', killVm),
   route('GET', '/api/vms/:id/events', listEvents),

@@ -148,12 +148,12 @@ export class HubClient {
   async #execute(message: ExecuteMessage): Promise<void> {
     const { id } = message;
     try {
-      if (message.target === 'guest') {
-        throw Object.assign(new Error('the guest agent is not available through this bridge yet'), {
-          class: BridgeErrorClass.GuestAgentUnavailable,
-        });
-      }
       const vm = this.deps.registry.require(message.vm);
+      if (message.target === 'guest') {
+        const result = await vm.executeGuest(message.execute, message.arguments, message.timeoutMs);
+        this.send({ type: 'result', id, return: result ?? {} });
+        return;
+      }
       const result = await vm.execute(message.execute, message.arguments, {
         actor: { client: this.id, user: null, origin: message.origin ?? null, remote: this.remote },
         id: String(id),

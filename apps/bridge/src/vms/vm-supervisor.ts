@@ -4,6 +4,7 @@
  * a managed VM, its QEMU process. Everything a client sees of a VM comes from
  * `snapshot()`; every change is reported through the callbacks.
  */
+import { join } from 'node:path';
 import type { Actor, Connection, EventRecord, InflightCommand, QemuVersion, Vm } from '@qmpdeck/protocol';
 import {
   type QmpAddress,
@@ -16,6 +17,8 @@ import {
 import { ApiError } from '../api-error.ts';
 import type { LaunchConfig, TimeoutsConfig } from '../config/schema.ts';
 import type { EventStore, NewEvent } from '../events/event-store.ts';
+import { AGENT_SOCKET_NAME, withAgentChannel } from '../guest/agent-channel.ts';
+import { GuestLink } from '../guest/guest-link.ts';
 import { ManagedProcess, type ProcessChange } from '../launch/managed-process.ts';
 import type { Logger } from '../log.ts';
 import { findCause } from './cause.ts';
@@ -30,6 +33,8 @@ export interface VmSupervisorOptions {
   /** Where QMP listens; absent for managed VMs, whose socket the bridge creates. */
   address?: QmpAddress | undefined;
   launch?: LaunchConfig | undefined;
+  /** The guest agent's socket; managed VMs without one get a channel in their runtime dir. */
+  qga?: { socket: string } | undefined;
   runtimeBase?: string | undefined;
   store: EventStore;
   timeouts?: TimeoutsConfig | undefined;
@@ -54,6 +59,7 @@ export class VmSupervisor {
   readonly name: string;
   readonly process: ManagedProcess | null;
   readonly inflight: InflightTracker;
+  readonly guest: GuestLink | null;
   #connection: Connection = 'connecting';
   #status: string | null = null;
   #qemu: QemuVersion | null = null;
@@ -72,12 +78,31 @@ export class VmSupervisor {
     this.process = options.launch
       ? new ManagedProcess(
           this.id,
-          options.launch,
+          options.qga ? options.launch : withAgentChannel(options.launch),
           options.log,
           (change) => this.#processChanged(change),
           options.runtimeBase,
         )
       : null;
+    this.guest = this.#guestLink();
+  }
+
+  #guestLink(): GuestLink | null {
+    const socketPath =
+      this.options.qga?.socket ?? (this.process ? join(this.process.dir, AGENT_SOCKET_NAME) : null);
+    if (socketPath === null) return null;
+    return new GuestLink({
+      vmId: this.id,
+      socketPath,
+      log: this.options.log,
+      onChange: () => this.#pushIfChanged(),
+      onAgentState: (agent, detail) =>
+        this.#record({
+          event: agent === 'connected' ? 'BRIDGE_GUEST_AGENT_CONNECTED' : 'BRIDGE_GUEST_AGENT_UNAVAILABLE',
+          data: detail.desc === undefined ? undefined : { desc: detail.desc },
+          source: 'bridge',
+        }),
+    });
   }
 
   get connection(): Connection {
@@ -104,12 +129,14 @@ export class VmSupervisor {
       managed: this.process !== null,
       process: this.process ? { ...this.process.info } : null,
       origin: this.options.origin,
+      guest: this.guest ? this.guest.info : null,
       latestEvent: latest ? { seq: latest.seq, event: latest.event, timestamp: latest.timestamp } : null,
     };
   }
 
   async start(): Promise<void> {
     this.#stopped = false;
+    this.guest?.start();
     if (this.process) await this.startProcess();
     else this.#connect(this.options.address as QmpAddress);
   }
@@ -129,6 +156,7 @@ export class VmSupervisor {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    await this.guest?.stop();
     await this.#disconnect();
     if (this.process) await this.process.stop();
   }
@@ -162,6 +190,23 @@ export class VmSupervisor {
     } finally {
       this.inflight.complete(entry);
     }
+  }
+
+  /** One guest agent command (`guest-*`); the agent's errors keep their class, silence is GuestAgentUnavailable. */
+  async executeGuest(
+    command: string,
+    args: Record<string, unknown> | undefined,
+    timeoutMs?: number,
+  ): Promise<unknown> {
+    if (this.#stopped) throw new ApiError('ShuttingDown', 'the bridge is shutting down', 503);
+    if (!this.guest) {
+      throw new ApiError(
+        'GuestAgentUnavailable',
+        `VM "${this.id}" has no guest agent channel (config "qga")`,
+        503,
+      );
+    }
+    return this.guest.execute(command, args, timeoutMs);
   }
 
   /** Resolves once no command is in flight, or after `limitMs`. */
@@ -249,6 +294,8 @@ export class VmSupervisor {
       cause: findCause(this.inflight),
     });
     if (RUN_STATE_EVENTS.has(event.event)) this.#refreshStatus();
+    // The guest rebooted or ran on after a pause: what its agent says may have changed.
+    if (event.event === 'RESET' || event.event === 'RESUME') this.guest?.refreshSoon();
   }
 
   /** Asks query-status; overlapping requests collapse into one more round. */
@@ -281,6 +328,7 @@ export class VmSupervisor {
   #processChanged(change: ProcessChange): void {
     if (change.info.state === 'running') {
       this.#record({ event: 'BRIDGE_PROCESS_STARTED', data: { pid: change.info.pid }, source: 'bridge' });
+      this.guest?.refreshSoon();
     } else if (change.info.state === 'exited') {
       this.#record({
         event: 'BRIDGE_PROCESS_EXITED',

@@ -5,16 +5,17 @@
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { accelArgs, type DemoGuest, findDemoGuest } from '../../../../../demo/guest/cache.ts';
+import { AGENT_SOCKET_NAME, agentChannelArgs } from '../agent-channel.ts';
 
 export const demoGuest: DemoGuest | null = findDemoGuest();
 export const NO_GUEST_REASON =
   'the demo guest image is not built (run: node --import tsx demo/guest/build.ts); guest agent tests skipped';
 
-export const AGENT_SOCKET = 'qga.sock';
+export const AGENT_SOCKET = AGENT_SOCKET_NAME;
 export const SERIAL_SOCKET = 'serial.sock';
 
-/** Everything but -qmp: the demo guest with its agent channel and serial port under `dir`. */
-export function demoGuestArgs(guest: DemoGuest, dir: string): string[] {
+/** The demo guest's machine, kernel and NIC; no agent channel, no serial port, no -qmp. */
+export function demoGuestBaseArgs(guest: DemoGuest): string[] {
   return [
     '-M',
     'pc',
@@ -34,16 +35,20 @@ export function demoGuestArgs(guest: DemoGuest, dir: string): string[] {
     'user,id=net0',
     '-device',
     'virtio-net-pci,netdev=net0',
-    '-chardev',
-    `socket,id=qga0,path=${join(dir, AGENT_SOCKET)},server=on,wait=off`,
-    '-device',
-    'virtio-serial',
-    '-device',
-    'virtserialport,chardev=qga0,name=org.qemu.guest_agent.0',
-    '-chardev',
-    `socket,id=serial0,path=${join(dir, SERIAL_SOCKET)},server=on,wait=off`,
-    '-serial',
-    'chardev:serial0',
+  ];
+}
+
+/** The serial port (the guest's shell) on a socket at `path`. */
+export function serialArgs(path: string): string[] {
+  return ['-chardev', `socket,id=serial0,path=${path},server=on,wait=off`, '-serial', 'chardev:serial0'];
+}
+
+/** Everything but -qmp: the demo guest with its agent channel and serial port under `dir`. */
+export function demoGuestArgs(guest: DemoGuest, dir: string): string[] {
+  return [
+    ...demoGuestBaseArgs(guest),
+    ...agentChannelArgs(join(dir, AGENT_SOCKET)),
+    ...serialArgs(join(dir, SERIAL_SOCKET)),
   ];
 }
 

@@ -1,0 +1,167 @@
+/**
+ * Guest agent support through the bridge, against the real demo guest as a managed VM (the bridge adds the agent
+ * channel itself) beside a managed VM with no operating system. One guest boot for the whole file.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventRecord, Vm } from '@qmpdeck/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningBridge } from '../server.ts';
+import { getJson, postJson, startTestBridge } from '../testing/bridge.ts';
+import { waitFor } from '../testing/wait-for.ts';
+import { TestWsClient } from '../testing/ws-client.ts';
+import {
+  demoGuest,
+  demoGuestBaseArgs,
+  NO_GUEST_REASON,
+  SERIAL_SOCKET,
+  serialArgs,
+  typeOnSerial,
+} from './testing/demo-guest.ts';
+
+if (!demoGuest) console.warn(NO_GUEST_REASON);
+
+const GUEST_STEP_MS = 60_000;
+
+describe.skipIf(!demoGuest)('guest agent through the bridge', () => {
+  let dir: string;
+  let bridge: RunningBridge;
+  let ws: TestWsClient;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'qmpdeck-guest-'));
+    const guest = demoGuest as NonNullable<typeof demoGuest>;
+    bridge = await startTestBridge(dir, {
+      vms: [
+        {
+          id: 'linux',
+          launch: { args: [...demoGuestBaseArgs(guest), ...serialArgs(`{dir}/${SERIAL_SOCKET}`)] },
+        },
+        { id: 'no-os', launch: { args: ['-M', 'pc', '-S', '-nodefaults', '-display', 'none', '-m', '64'] } },
+      ],
+    });
+    ws = await TestWsClient.connect(bridge.url);
+  }, 60_000);
+
+  afterAll(async () => {
+    ws?.close();
+    await bridge?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const vm = async (id: string): Promise<Vm> => (await getJson(bridge, `/api/vms/${id}`)).body as Vm;
+  const events = async (id: string): Promise<EventRecord[]> =>
+    (await getJson(bridge, `/api/vms/${id}/events?limit=1000`)).body.events as EventRecord[];
+
+  it(
+    'shows the hostname and the DHCP address once the agent answers, and pushes them in vm messages',
+    async () => {
+      await waitFor(
+        async () => (await vm('linux')).guest?.agent === 'connected',
+        'the agent to answer',
+        40_000,
+      );
+      await waitFor(
+        async () => (await vm('linux')).guest?.addresses?.some((a) => a.address === '10.0.2.15'),
+        '10.0.2.15 in the VM object',
+        20_000,
+      );
+      expect((await vm('linux')).guest).toMatchObject({
+        agent: 'connected',
+        hostname: 'qmpdeck-demo',
+        os: { id: 'qmpdeck-demo' },
+      });
+      const pushed = await ws.next(
+        (m) => m.type === 'vm' && m.vm.id === 'linux' && m.vm.guest?.hostname === 'qmpdeck-demo',
+      );
+      expect(pushed).toBeDefined();
+      expect((await events('linux')).map((e) => e.event)).toContain('BRIDGE_GUEST_AGENT_CONNECTED');
+    },
+    GUEST_STEP_MS,
+  );
+
+  it(
+    "runs guest commands over HTTP and WebSocket, with the agent's errors and bad input answered clearly",
+    async () => {
+      const ok = await postJson(bridge, '/api/vms/linux/guest/execute', { execute: 'guest-get-host-name' });
+      expect(ok).toEqual({ status: 200, body: { return: { 'host-name': 'qmpdeck-demo' } } });
+      const unknown = await postJson(bridge, '/api/vms/linux/guest/execute', { execute: 'guest-no-such' });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.class).toBe('CommandNotFound');
+      const notGuest = await postJson(bridge, '/api/vms/linux/guest/execute', { execute: 'query-status' });
+      expect(notGuest.status).toBe(400);
+      expect(notGuest.body.error.class).toBe('BadRequest');
+      const garbage = await postJson(bridge, '/api/vms/linux/guest/execute', '{"execute":');
+      expect(garbage.status).toBe(400);
+      ws.send({ type: 'execute', id: 7, vm: 'linux', target: 'guest', execute: 'guest-get-host-name' });
+      const result = await ws.next((m) => m.type === 'result' && m.id === 7);
+      expect(result).toMatchObject({ return: { 'host-name': 'qmpdeck-demo' } });
+    },
+    GUEST_STEP_MS,
+  );
+
+  it(
+    'reports a VM with no agent as unavailable (503) while its QMP commands work',
+    async () => {
+      expect((await vm('no-os')).guest).toEqual({ agent: 'unavailable' });
+      const guest = await postJson(bridge, '/api/vms/no-os/guest/execute', { execute: 'guest-ping' });
+      expect(guest.status).toBe(503);
+      expect(guest.body.error.class).toBe('GuestAgentUnavailable');
+      const qmp = await postJson(bridge, '/api/vms/no-os/execute', { execute: 'query-status' });
+      expect(qmp).toMatchObject({ status: 200, body: { return: { status: 'prelaunch' } } });
+    },
+    GUEST_STEP_MS,
+  );
+
+  it(
+    'turns unavailable when the agent is stopped from the serial console; QMP keeps working',
+    async () => {
+      const serial = join((bridge.registry.require('linux').process as { dir: string }).dir, SERIAL_SOCKET);
+      await typeOnSerial(serial, 'killall qemu-ga');
+      await waitFor(
+        async () => (await vm('linux')).guest?.agent === 'unavailable',
+        'agent unavailable',
+        20_000,
+      );
+      const qmp = await postJson(bridge, '/api/vms/linux/execute', { execute: 'query-status' });
+      expect(qmp).toMatchObject({ status: 200, body: { return: { status: 'running' } } });
+      const guest = await postJson(bridge, '/api/vms/linux/guest/execute', { execute: 'guest-ping' });
+      expect(guest.body.error.class).toBe('GuestAgentUnavailable');
+      expect((await events('linux')).map((e) => e.event)).toContain('BRIDGE_GUEST_AGENT_UNAVAILABLE');
+    },
+    GUEST_STEP_MS,
+  );
+
+  it(
+    'hears the agent again after system_reset',
+    async () => {
+      expect((await postJson(bridge, '/api/vms/linux/execute', { execute: 'system_reset' })).status).toBe(
+        200,
+      );
+      await waitFor(
+        async () => (await vm('linux')).guest?.agent === 'connected',
+        'the agent after reset',
+        40_000,
+      );
+      expect((await vm('linux')).guest?.hostname).toBe('qmpdeck-demo');
+    },
+    GUEST_STEP_MS,
+  );
+
+  it(
+    'ends system_powerdown with SHUTDOWN from the guest itself',
+    async () => {
+      expect((await postJson(bridge, '/api/vms/linux/execute', { execute: 'system_powerdown' })).status).toBe(
+        200,
+      );
+      const shutdown = await waitFor(
+        async () => (await events('linux')).find((e) => e.event === 'SHUTDOWN'),
+        'SHUTDOWN',
+        30_000,
+      );
+      expect(shutdown.data).toEqual({ guest: true, reason: 'guest-shutdown' });
+    },
+    GUEST_STEP_MS,
+  );
+});
