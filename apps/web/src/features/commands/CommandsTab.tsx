@@ -93,7 +93,10 @@ export default function CommandsTab({ vm }: { vm: Vm }) {
           </div>
         )}
       </section>
-      <section aria-label="Result and history" className="flex min-w-0 flex-col gap-3">
+      <section
+        aria-label="Result and history"
+        className="flex min-w-0 flex-col gap-3 lg:sticky lg:top-0 lg:self-start"
+      >
         {latest ? (
           <CommandResult entry={latest} />
         ) : (

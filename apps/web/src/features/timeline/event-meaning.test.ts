@@ -37,6 +37,12 @@ describe('causeLine', () => {
     ).toBe('after `stop` from the Pause button by alice');
   });
 
+  it('says a command came over HTTP', () => {
+    expect(
+      causeLine({ command: 'cont', id: '2', client: 'h1', user: null, origin: 'http', remote: '127.0.0.1' }),
+    ).toBe('after `cont` over HTTP (127.0.0.1)');
+  });
+
   it('is absent when the bridge does not know the cause', () => {
     expect(causeLine(null)).toBeNull();
   });

@@ -83,10 +83,16 @@ export function eventMeaning(event: Pick<EventRecord, 'event' | 'data'>): string
   return meaning ? meaning(event.data ?? {}) : event.event.toLowerCase().replaceAll('_', ' ');
 }
 
+/** Where a command came from, as a phrase: "from the Pause button", "over HTTP". */
+function originWords(origin: string): string {
+  if (origin.toLowerCase() === 'http') return 'over HTTP';
+  return `from the ${origin}`;
+}
+
 /** "after `stop` from the Pause button by alice (127.0.0.1)": who and what caused the event. */
 export function causeLine(cause: Cause | null | undefined): string | null {
   if (!cause) return null;
-  const from = cause.origin ? `from the ${cause.origin}` : `from client ${cause.client}`;
+  const from = cause.origin ? originWords(cause.origin) : `from client ${cause.client}`;
   const by = cause.user ? ` by ${cause.user}` : '';
   const where = cause.remote ? ` (${cause.remote})` : '';
   return `after \`${cause.command}\` ${from}${by}${where}`;
