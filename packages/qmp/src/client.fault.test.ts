@@ -220,6 +220,21 @@ describe('QmpClient against a fault-injection peer', () => {
     expect(seen).toEqual(['A', 'return a', 'B', 'return b', 'C']);
   });
 
+  it('asks for oob only when offered, and reports a local close with no error', async () => {
+    peer = await startFakePeer(async (conn) => {
+      conn.send({ QMP: { ...GREETING.QMP, capabilities: [] } });
+      const caps = await conn.nextCommand();
+      conn.send({ return: {}, id: caps.id });
+    });
+    client = await QmpClient.connect({ path: peer.path }, { oob: true });
+    expect(client.capabilities).toEqual([]);
+    expect(peer.connections[0]?.received[0]).toEqual({ execute: 'qmp_capabilities', id: expect.anything() });
+    const closes: (Error | undefined)[] = [];
+    client.on('close', (e) => closes.push(e));
+    await client.close();
+    expect(closes).toEqual([undefined]);
+  });
+
   it('rejects a command that QEMU reports as dropped (COMMAND_DROPPED)', async () => {
     peer = await startFakePeer(async (conn) => {
       await negotiate(conn);
