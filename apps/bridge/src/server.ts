@@ -152,7 +152,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       discovery.stop();
       server.close();
       await Promise.all(registry.all().map((vm) => vm.drain(DRAIN_LIMIT_MS)));
-      hub.close();
+      await hub.close();
       await Promise.all(registry.all().map((vm) => vm.stop()));
       server.closeAllConnections();
       store.close();

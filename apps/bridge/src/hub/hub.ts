@@ -83,9 +83,22 @@ export class Hub {
     this.#broadcast({ type: 'inflight', vm, commands }, vm);
   }
 
-  /** Closes every client (1001 going away). */
-  close(): void {
-    for (const client of this.#clients) client.close(1001, 'bridge shutting down');
+  /** Tells every client the bridge is going away (1001), waits briefly for the closing handshakes, then cuts the rest. */
+  async close(graceMs = 1000): Promise<void> {
+    const clients = [...this.#clients];
+    const closed = clients.map(
+      (client) =>
+        new Promise<void>((resolve) =>
+          client.ws.readyState === client.ws.CLOSED ? resolve() : client.ws.once('close', () => resolve()),
+        ),
+    );
+    for (const client of clients) client.close(1001, 'bridge shutting down');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(closed),
+      new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
     for (const client of this.#clients) client.ws.terminate();
     this.#clients.clear();
     this.#wss.close();
