@@ -313,6 +313,33 @@ export async function benchBridge(report: Report): Promise<void> {
         verdict: rss < 150 ? 'goal met' : 'MISSED',
       },
     ]);
+
+    // SIGKILL of the QEMU behind vm1..vm19: how long until a client sees every one of them disconnected.
+    const watcher = await WsPeer.open(wsUrl);
+    sockets.push(watcher.ws);
+    const down = new Set<string>();
+    let lastDownAt = 0;
+    watcher.onMessage = (m) => {
+      const vm = m.vm as { id: string; connection: string } | undefined;
+      if (m.type === 'vm' && vm?.connection === 'disconnected' && vm.id !== 'bench') {
+        down.add(vm.id);
+        lastDownAt = performance.now();
+      }
+    };
+    const killedAt = performance.now();
+    children[1]?.kill('SIGKILL');
+    await until(() => down.size === MEMORY_VMS - 1, 'every VM of the killed QEMU disconnected', 10_000);
+    const benchVm = (await (await fetch(`${bridgeUrl}/api/vms/bench`)).json()) as { connection: string };
+    const killMs = Math.round((lastDownAt - killedAt) * 10) / 10;
+    report('bridge: QEMU killed with SIGKILL', [
+      {
+        'VMs on it': MEMORY_VMS - 1,
+        'all shown disconnected after ms': killMs,
+        'other VM': benchVm.connection,
+        required: '< 1000 ms',
+        verdict: killMs < 1000 && benchVm.connection === 'connected' ? 'met' : 'MISSED',
+      },
+    ]);
     raw.socket.destroy();
   } finally {
     for (const ws of sockets) ws.terminate();
