@@ -151,6 +151,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       clearInterval(pruneTimer);
       discovery.stop();
       server.close();
+      for (const vm of registry.all()) vm.refuseNewCommands();
       await Promise.all(registry.all().map((vm) => vm.drain(DRAIN_LIMIT_MS)));
       await hub.close();
       await Promise.all(registry.all().map((vm) => vm.stop()));

@@ -154,6 +154,11 @@ export class VmSupervisor {
     await this.#requireManaged().kill('SIGKILL');
   }
 
+  /** First step of shutdown: new commands get `ShuttingDown` while those in flight are still answered. */
+  refuseNewCommands(): void {
+    this.#stopped = true;
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     await this.guest?.stop();
