@@ -8,7 +8,9 @@ export const queryKeys = {
   health: () => ['health'] as const,
   vms: () => ['vms'] as const,
   vm: (id: string) => ['vms', id] as const,
-  events: (id: string) => ['vms', id, 'events'] as const,
+  /** A VM's event log; under its own root so cache defaults (no structural sharing) can target all of them. */
+  eventsAll: () => ['events'] as const,
+  events: (id: string) => ['events', id] as const,
   inflight: (id: string) => ['vms', id, 'inflight'] as const,
   schema: (id: string) => ['vms', id, 'schema'] as const,
   /** Commands run from the Commands tab and the console (local to this tab, kept across views). */

@@ -33,6 +33,9 @@ const nextFrame = (fn: () => void) =>
   typeof requestAnimationFrame === 'function' ? requestAnimationFrame(fn) : setTimeout(fn, 16);
 
 export function createCacheWriter(queryClient: QueryClient): CacheWriter {
+  // An event log can hold 100,000 events: comparing it deeply with the previous one on every write
+  // (React Query's structural sharing) would cost more than the write. Logs are replaced whole.
+  queryClient.setQueryDefaults(queryKeys.eventsAll(), { structuralSharing: false });
   const waiting = new Map<string, EventRecord[]>();
   let scheduled = false;
 

@@ -1,0 +1,268 @@
+/**
+ * The dashboard's figures: the production bundle's gzip size (the initial
+ * JavaScript a first visit downloads, and the VM page's chunk), and the
+ * timeline with 100,000 events in Debian's Chromium: time from the first event
+ * message to the rendered list, then frames while scrolling through it
+ * (frame times from requestAnimationFrame, work from Chromium's own
+ * Performance domain over CDP).
+ *
+ * The replay figure is mostly Chromium receiving 100,000 separate WebSocket
+ * messages (a CPU profile shows the app's own parsing, validation and
+ * rendering at about 3 s of it); the reopen figure is the list itself.
+ *
+ * The 100,000 events come from a stand-in bridge in this file (HTTP + the
+ * same WebSocket messages, validated by the app as usual): this measures the
+ * web app's cache and rendering, not QEMU or the bridge (bench/bridge.bench.ts
+ * does those).
+ *
+ *   node --import tsx bench/web.bench.ts     (alone)      pnpm bench -- web     (with the root runner)
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+
+type Report = (section: string, rows: Record<string, unknown>[]) => void;
+
+const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
+const dist = join(root, 'apps/web/dist');
+const EVENT_COUNT = 100_000;
+const SCROLL_MS = 3_000;
+
+// `ws` is the bridge's dependency; borrowing it keeps this bench on the same library the bridge serves with.
+interface BenchSocket {
+  send(data: string): void;
+  on(event: 'message', listener: (data: unknown) => void): void;
+}
+interface BenchSocketServer {
+  on(event: 'connection', listener: (socket: BenchSocket) => void): void;
+}
+const { WebSocketServer } = createRequire(join(root, 'apps/bridge/package.json'))('ws') as {
+  WebSocketServer: new (options: { server: Server; path: string }) => BenchSocketServer;
+};
+
+function build(): void {
+  const result = spawnSync('pnpm', ['--filter', '@qmpdeck/web', 'build'], { cwd: root, stdio: 'ignore' });
+  if (result.status !== 0) throw new Error('pnpm --filter @qmpdeck/web build failed');
+}
+
+const kb = (bytes: number) => Math.round(bytes / 102.4) / 10;
+const gzipSize = (file: string) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
+
+/** The JS a first visit to `/` loads: index.html's module script and what it preloads. */
+function bundleRows(): Record<string, unknown>[] {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const initial = [
+    ...html.matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="\/([^"]+\.js)"/g),
+  ].map((match) => match[1] as string);
+  const css = [...html.matchAll(/<link[^>]+rel="stylesheet"[^>]+href="\/([^"]+\.css)"/g)].map(
+    (m) => m[1] as string,
+  );
+  const chunks = spawnSync('ls', [join(dist, 'assets')], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean);
+  const vmPage = chunks.filter((name) => name.startsWith('VmPage-') && name.endsWith('.js'));
+  const allJs = chunks.filter((name) => name.endsWith('.js'));
+  const sum = (files: string[], prefix = '') =>
+    files.reduce((total, file) => total + gzipSize(prefix + file), 0);
+  return [
+    {
+      what: 'initial JS (first visit to /)',
+      files: initial.length,
+      gzipKB: kb(sum(initial)),
+      budgetKB: 200,
+      aimKB: 120,
+    },
+    { what: 'VM page chunk (a deep link adds it)', files: vmPage.length, gzipKB: kb(sum(vmPage, 'assets/')) },
+    { what: 'initial CSS', files: css.length, gzipKB: kb(sum(css)) },
+    { what: 'all JS (every tab loaded)', files: allJs.length, gzipKB: kb(sum(allJs, 'assets/')) },
+  ];
+}
+
+const vm = {
+  id: 'bench',
+  name: 'Bench VM',
+  connection: 'connected',
+  status: 'running',
+  qemu: { major: 7, minor: 2, micro: 0, package: '' },
+};
+const NAMES = ['STOP', 'RESUME', 'DEVICE_TRAY_MOVED', 'RESET', 'VNC_CONNECTED'];
+
+function eventMessage(seq: number): string {
+  const event = NAMES[seq % NAMES.length] as string;
+  const data = event === 'DEVICE_TRAY_MOVED' ? { device: 'cd0', 'tray-open': seq % 2 === 0 } : undefined;
+  return JSON.stringify({
+    type: 'event',
+    vm: 'bench',
+    seq,
+    event,
+    ...(data ? { data } : {}),
+    timestamp: { seconds: 1_700_000_000 + Math.floor(seq / 10), microseconds: (seq % 10) * 100_000 },
+    cause: null,
+  });
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+/** Serves the built app and a bridge with one VM whose subscription replays EVENT_COUNT events. */
+async function startStandInBridge(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const json = (body: unknown) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (path === '/api/vms') return json([vm]);
+    if (path === '/api/vms/bench') return json(vm);
+    if (path === '/api/vms/bench/events') return json({ events: [], lastSeq: 0 });
+    if (path === '/api/vms/bench/inflight') return json([]);
+    const file = path.startsWith('/assets/') ? normalize(path).replace(/^\/+/, '') : 'index.html';
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(join(dist, file)));
+  });
+  const wss = new WebSocketServer({ server, path: '/api/ws' });
+  wss.on('connection', (socket) => {
+    socket.send(JSON.stringify({ type: 'hello', version: 'bench', protocol: 1 }));
+    socket.on('message', (raw) => {
+      const message = JSON.parse(String(raw)) as { type: string; vm?: string };
+      if (message.type !== 'subscribe' || message.vm !== 'bench') return;
+      for (let seq = 1; seq <= EVENT_COUNT; seq++) socket.send(eventMessage(seq));
+      socket.send(JSON.stringify({ type: 'subscribed', vm: 'bench', lastSeq: EVENT_COUNT }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** Runs in the page before the app: notes when the first event message arrives and when the list shows them all. */
+const INSTRUMENT = `
+  window.__bench = { firstEventAt: null, renderedAt: null };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (window.__bench.firstEventAt === null && String(event.data).startsWith('{"type":"event"')) {
+          window.__bench.firstEventAt = performance.now();
+        }
+      });
+    }
+  };
+  const watch = () => {
+    const timeline = document.querySelector('[data-testid="timeline"]');
+    if (timeline && timeline.textContent.includes('${EVENT_COUNT} events')) {
+      window.__bench.renderedAt = performance.now();
+      return;
+    }
+    requestAnimationFrame(watch);
+  };
+  requestAnimationFrame(watch);
+`;
+
+/** Leaves the timeline for another tab and comes back: the time to draw 100,000 cached events anew. */
+const REOPEN = `(async () => {
+  const tab = (name) => [...document.querySelectorAll('nav[aria-label="VM sections"] a')].find((a) => a.textContent === name);
+  const until = (test) => new Promise((resolve) => { const check = () => (test() ? resolve() : requestAnimationFrame(check)); check(); });
+  tab('Info').click();
+  await until(() => !document.querySelector('[data-testid="timeline"]'));
+  const started = performance.now();
+  tab('Timeline').click();
+  await until(() => document.querySelector('[data-testid="timeline-event"]'));
+  await new Promise(requestAnimationFrame);
+  return performance.now() - started;
+})()`;
+
+/** Scrolls the timeline upwards for SCROLL_MS, one step per frame, and returns each frame's duration. */
+const SCROLL = `(async () => {
+  const element = document.querySelector('[data-testid="timeline-scroll"]');
+  const frames = [];
+  let last = await new Promise(requestAnimationFrame);
+  const end = last + ${SCROLL_MS};
+  while (last < end) {
+    element.scrollTop = Math.max(0, element.scrollTop - 400);
+    const now = await new Promise(requestAnimationFrame);
+    frames.push(now - last);
+    last = now;
+  }
+  return { frames, rows: document.querySelectorAll('[data-testid="timeline-event"]').length, nodes: document.getElementsByTagName('*').length };
+})()`;
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+const round = (value: number) => Math.round(value * 10) / 10;
+
+async function timelineRows(url: string): Promise<Record<string, unknown>[]> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.addInitScript(INSTRUMENT);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.goto(`${url}/vms/bench`);
+    await page.waitForFunction('window.__bench.renderedAt !== null', undefined, { timeout: 120_000 });
+    const times = (await page.evaluate('window.__bench')) as { firstEventAt: number; renderedAt: number };
+    const metrics = async () =>
+      Object.fromEntries(
+        (
+          (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }
+        ).metrics.map((m) => [m.name, m.value]),
+      );
+    const reopenMs = (await page.evaluate(REOPEN)) as number;
+    const before = await metrics();
+    const scroll = (await page.evaluate(SCROLL)) as { frames: number[]; rows: number; nodes: number };
+    const after = await metrics();
+    const frames = scroll.frames;
+    const total = frames.reduce((sum, frame) => sum + frame, 0);
+    return [
+      {
+        events: EVENT_COUNT,
+        'replay over WS -> all rendered (ms)': Math.round(times.renderedAt - times.firstEventAt),
+        'reopen timeline, 100k cached (ms)': Math.round(reopenMs),
+        'scroll frames': frames.length,
+        'scroll fps': round((frames.length / total) * 1000),
+        'frame p50 (ms)': round(percentile(frames, 50)),
+        'frame p95 (ms)': round(percentile(frames, 95)),
+        'frame max (ms)': round(Math.max(...frames)),
+        'frames > 50 ms': frames.filter((frame) => frame > 50).length,
+        'rows in DOM': scroll.rows,
+        'DOM nodes': scroll.nodes,
+        'layouts during scroll': (after.LayoutCount ?? 0) - (before.LayoutCount ?? 0),
+        'script ms during scroll': Math.round(
+          ((after.ScriptDuration ?? 0) - (before.ScriptDuration ?? 0)) * 1000,
+        ),
+        'JS heap (MB)': round((after.JSHeapUsedSize ?? 0) / 1024 / 1024),
+      },
+    ];
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function benchWeb(report: Report): Promise<void> {
+  build();
+  report('web: production bundle (gzip -9)', bundleRows());
+  const { url, server } = await startStandInBridge();
+  try {
+    report('web: timeline with 100,000 events (Chromium, 1280x900)', await timelineRows(url));
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await benchWeb((section, rows) => {
+    console.log(`\n## ${section}`);
+    console.table(rows);
+  });
+}
