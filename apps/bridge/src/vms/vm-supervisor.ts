@@ -161,7 +161,7 @@ export class VmSupervisor {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    await this.guest?.stop();
+    if (this.guest) await this.guest.stop();
     await this.#disconnect();
     if (this.process) await this.process.stop();
   }
