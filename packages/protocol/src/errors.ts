@@ -28,6 +28,8 @@ export const BridgeErrorClass = {
   SlowConsumer: 'SlowConsumer',
   GuestAgentUnavailable: 'GuestAgentUnavailable',
   NotFound: 'NotFound',
+  /** A request from another site's page, or to a Host name that is not the bridge's (DNS rebinding). */
+  Forbidden: 'Forbidden',
   MethodNotAllowed: 'MethodNotAllowed',
   ShuttingDown: 'ShuttingDown',
   Internal: 'Internal',
