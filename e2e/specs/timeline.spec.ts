@@ -74,3 +74,39 @@ test('a bridge restart mid-session leaves no gap in the timeline', async ({ page
   await expect.poll(() => timelineSeqs(page)).toEqual(stored);
   expect(stored).toEqual(stored.map((_, index) => index + 1));
 });
+
+test('older history loads on scrolling up, and new events wait behind "N new events"', async ({
+  page,
+  bridge,
+}) => {
+  // 300 real events, more than the 200 the timeline loads first.
+  for (let i = 0; i < 150; i++) {
+    await execute(bridge.url, 'alpha', 'cont');
+    await execute(bridge.url, 'alpha', 'stop');
+  }
+  const stored = await storedSeqs(bridge.url, 'alpha');
+  await openVm(page, 'Alpha');
+  const scroller = page.getByTestId('timeline-scroll');
+  await expect(page.getByTestId('timeline')).toContainText('200 events');
+  await expect(page.getByText('Start of history.')).toHaveCount(0);
+
+  await scroller.evaluate((element) => {
+    element.scrollTop = 0;
+  });
+  await expect(page.getByTestId('timeline')).toContainText(`${stored.length} events`);
+  await expect(page.getByText('Start of history.')).toBeVisible();
+  // The view stayed on the rows the person was reading; the older ones are above.
+  await expect(page.getByText(new RegExp(`^#${stored.length - 199}\\b`))).toBeInViewport();
+  await scroller.evaluate((element) => {
+    element.scrollTop = 0;
+  });
+  await expect(page.getByText('#1', { exact: true })).toBeVisible();
+
+  await execute(bridge.url, 'alpha', 'cont');
+  await execute(bridge.url, 'alpha', 'stop');
+  const jump = page.getByRole('button', { name: '2 new events' });
+  await expect(jump).toBeVisible();
+  await jump.click();
+  await expect(jump).toBeHidden();
+  await expect(page.getByText(new RegExp(`^#${stored.length + 2}\\b`))).toBeInViewport();
+});
