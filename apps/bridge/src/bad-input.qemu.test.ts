@@ -3,6 +3,7 @@
  * `{ class, desc }`, and afterwards the bridge (and the same WebSocket) keeps serving.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -247,7 +248,32 @@ describe('bad input', () => {
     await ws.next((m) => m.type === 'pong' && m.id === 'still here');
   });
 
-  it('refuses a WebSocket from a foreign browser origin', async () => {
+  it.each([
+    ["a POST from another site's page", { origin: 'https://evil.example' }],
+    ['a request to a rebound DNS name', { host: 'evil.example:8080', origin: 'http://evil.example:8080' }],
+  ])('HTTP: refuses %s with 403 Forbidden', async (_name, headers) => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        `${bridge.url}/api/vms/alpha/execute`,
+        { method: 'POST', headers: { 'content-type': 'text/plain', ...headers } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end('{"execute":"quit"}');
+    });
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { class: 'Forbidden' } });
+    expect(bridge.registry.get('alpha')?.connection).toBe('connected');
+  });
+
+  it('refuses a WebSocket from a foreign browser origin or a rebound DNS name', async () => {
+    await expect(TestWsClient.connect(bridge.url, { host: 'evil.example:8080' })).rejects.toThrow(/403/);
     await expect(TestWsClient.connect(bridge.url, { origin: 'https://evil.example' })).rejects.toThrow(/403/);
     expect(ws.invalid).toEqual([]);
   });

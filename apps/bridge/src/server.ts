@@ -123,6 +123,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     log,
     startedAt: Date.now(),
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+    allowedOrigins: config.allowedOrigins ?? [],
+    allowedHosts: config.allowedHosts ?? [],
   };
   const server = createServer(createRequestHandler(ctx));
   server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));

@@ -88,7 +88,13 @@ export const BridgeConfig = z.strictObject({
   allowedOrigins: z
     .array(z.string())
     .optional()
-    .describe('Extra browser origins allowed to open the WebSocket (same-origin always is)'),
+    .describe('Extra browser origins allowed to use the API and WebSocket (same-origin always is)'),
+  allowedHosts: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      'Host names besides loopback the bridge answers to, e.g. behind a reverse proxy (DNS-rebinding guard)',
+    ),
 });
 export type BridgeConfig = z.infer<typeof BridgeConfig>;
 export type VmConfig = z.infer<typeof VmConfig>;

@@ -9,8 +9,10 @@ export interface HttpContext {
   store: EventStore;
   log: Logger;
   startedAt: number;
-  /** Web app build to serve, or null to serve the "run pnpm build" page. */
+  /** Web app build to serve (a "run pnpm build" page when it has no index.html). */
   webRoot: string;
+  allowedOrigins: readonly string[];
+  allowedHosts: readonly string[];
 }
 
 export interface RouteRequest {

@@ -5,6 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, toErrorBody } from '../api-error.ts';
 import { executeGuestCommand } from '../guest/guest-execute-route.ts';
+import { isHostAllowed } from '../security/host.ts';
+import { isOriginAllowed } from '../security/origin.ts';
 import type { HttpContext, RouteHandler } from './context.ts';
 import { listEvents } from './events.ts';
 import { executeCommand } from './execute.ts';
@@ -56,7 +58,20 @@ export function createRequestHandler(ctx: HttpContext) {
   };
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 async function handle(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
+  if (!isHostAllowed(req, ctx.allowedHosts)) {
+    throw new ApiError(
+      'Forbidden',
+      `Host "${req.headers.host}" is not a name of this bridge; behind a proxy, add it to "allowedHosts"`,
+      403,
+    );
+  }
+  // A page on another site can send a POST without reading the answer (no CORS needed): refuse it by Origin.
+  if (!SAFE_METHODS.has(req.method ?? 'GET') && !isOriginAllowed(req, ctx.allowedOrigins)) {
+    throw new ApiError('Forbidden', `requests from the page ${req.headers.origin} are not allowed`, 403);
+  }
   const url = new URL(req.url ?? '/', 'http://bridge');
   const path = url.pathname;
   if (path !== '/api' && !path.startsWith('/api/')) {

@@ -9,16 +9,18 @@ import type { EventRecord, InflightCommand, ServerMessage, Vm } from '@qmpdeck/p
 import { WebSocketServer } from 'ws';
 import type { EventStore } from '../events/event-store.ts';
 import type { Logger } from '../log.ts';
+import { isHostAllowed } from '../security/host.ts';
+import { isOriginAllowed } from '../security/origin.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 import { HubClient } from './hub-client.ts';
 import { DEFAULT_MAX_BUFFERED, HARD_FRAME_LIMIT } from './limits.ts';
-import { isOriginAllowed } from './origin.ts';
 
 export interface HubOptions {
   registry: VmRegistry;
   store: EventStore;
   log: Logger;
   allowedOrigins?: readonly string[] | undefined;
+  allowedHosts?: readonly string[] | undefined;
   maxBufferedBytes?: number | undefined;
 }
 
@@ -49,8 +51,14 @@ export class Hub {
       refuse(socket, 404, 'Not Found');
       return;
     }
-    if (!isOriginAllowed(req, this.options.allowedOrigins)) {
-      this.options.log.warn({ origin: req.headers.origin }, 'WebSocket from a foreign origin refused');
+    if (
+      !isHostAllowed(req, this.options.allowedHosts) ||
+      !isOriginAllowed(req, this.options.allowedOrigins)
+    ) {
+      this.options.log.warn(
+        { origin: req.headers.origin, host: req.headers.host },
+        'WebSocket from a foreign origin or host refused',
+      );
       refuse(socket, 403, 'Forbidden');
       return;
     }

@@ -12,7 +12,11 @@ describe('isOriginAllowed', () => {
     [{ host: '127.0.0.1:8080', origin: 'http://127.0.0.1:8080' }, true, 'same origin'],
     [{ host: 'localhost:8080', origin: 'http://localhost:5173' }, true, 'a loopback dev server'],
     [{ host: '127.0.0.1:8080', origin: 'https://evil.example' }, false, 'a cross-site page'],
-    [{ host: 'evil.example:8080', origin: 'http://evil.example:8080' }, true, 'same origin, any name'],
+    [
+      { host: 'evil.example:8080', origin: 'http://evil.example:8080' },
+      true,
+      'same origin (host.ts refuses the name)',
+    ],
     [{ host: 'evil.example', origin: 'http://localhost' }, false, 'a loopback page against a rebound name'],
     [{ host: '127.0.0.1:8080', origin: 'null' }, false, 'an opaque origin'],
   ])('%j -> %s (%s)', (headers, allowed, _why) => {
