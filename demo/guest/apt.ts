@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { run, runAllowingFailure } from './run-command.ts';
 
 /** Why the demo guest cannot be built here, in one line for people. */
@@ -15,8 +15,12 @@ export class GuestBuildUnavailable extends Error {
   }
 }
 
+function onPath(tool: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, tool)));
+}
+
 export function aptAvailable(): boolean {
-  return ['/usr/bin/apt-get', '/usr/bin/apt-cache', '/usr/bin/dpkg-deb'].every((tool) => existsSync(tool));
+  return ['apt-get', 'apt-cache', 'dpkg-deb'].every(onPath);
 }
 
 /** The version apt would download for `name`, or null when no source offers it. */

@@ -135,7 +135,7 @@ async function buildInto(cacheDir: string, inputs: BuildInputs, log: Log): Promi
   try {
     const root = join(scratch, 'packages');
     const specs = Object.entries(inputs.packages).map(([name, version]) => `${name}=${version}`);
-    log(`downloading ${specs.join(' ')}`);
+    log(`downloading ${specs.join(' ')} to build into ${cacheDir}`);
     await fetchAndUnpack(specs, scratch, root);
 
     const [kernelRelease] = await readdir(join(root, 'lib/modules'));
@@ -206,7 +206,7 @@ export async function buildDemoGuest(
       return { status: 'cached', ...found };
     }
     const started = Date.now();
-    log(existing ? 'inputs changed; rebuilding' : `building into ${cacheDir}`);
+    if (existing) log('inputs changed; rebuilding');
     await buildInto(cacheDir, inputs, log);
     log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const built = findDemoGuest(cacheDir);
