@@ -56,6 +56,31 @@ describe('config validation', () => {
     expect(messageOf(json)).toContain(expected);
   });
 
+  it('reads paths in the file relative to the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bridge-config-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        vms: [
+          { id: 'a', qmp: { socket: 'a.sock' } },
+          { id: 'b', qmp: { socket: '/abs/b.sock' } },
+          { id: 'c', qmp: { host: 'h', port: 1 } },
+        ],
+        database: 'data/events.db',
+        discover: [{ dir: 'run', pattern: '*.qmp' }],
+      }),
+    );
+    const config = loadConfigFile(file);
+    expect(config.vms.map((vm) => vm.qmp)).toEqual([
+      { socket: join(dir, 'a.sock') },
+      { socket: '/abs/b.sock' },
+      { host: 'h', port: 1 },
+    ]);
+    expect(config.database).toBe(join(dir, 'data/events.db'));
+    expect(config.discover).toEqual([{ dir: join(dir, 'run'), pattern: '*.qmp' }]);
+  });
+
   it('reports an unreadable file and invalid JSON without a stack', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bridge-config-'));
     expect(() => loadConfigFile(join(dir, 'missing.json'))).toThrow(/cannot read config file .*ENOENT/);

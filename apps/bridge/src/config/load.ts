@@ -4,6 +4,7 @@
  * print it and exit 2 instead of showing a stack trace.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { BridgeConfig } from './schema.ts';
 
@@ -26,7 +27,26 @@ export function loadConfigFile(path: string): BridgeConfig {
   } catch (err) {
     throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}`);
   }
-  return parseConfig(json, path);
+  return resolvePaths(parseConfig(json, path), dirname(resolve(path)));
+}
+
+/** Relative paths in a config file mean "next to the config file", whatever directory the bridge starts in. */
+export function resolvePaths(config: BridgeConfig, base: string): BridgeConfig {
+  const at = (path: string) => resolve(base, path);
+  return {
+    ...config,
+    ...(config.database === undefined || config.database === ':memory:'
+      ? {}
+      : { database: at(config.database) }),
+    vms: config.vms.map((vm) => ({
+      ...vm,
+      ...(vm.qmp?.socket === undefined ? {} : { qmp: { ...vm.qmp, socket: at(vm.qmp.socket) } }),
+      ...(vm.qga === undefined ? {} : { qga: { ...vm.qga, socket: at(vm.qga.socket) } }),
+    })),
+    ...(config.discover === undefined
+      ? {}
+      : { discover: config.discover.map((d) => ({ ...d, dir: at(d.dir) })) }),
+  };
 }
 
 export function parseConfig(json: unknown, source = 'config'): BridgeConfig {
