@@ -6,6 +6,9 @@
  * (frame times from requestAnimationFrame, work from Chromium's own
  * Performance domain over CDP).
  *
+ * The badge figure uses the real bridge and a real QEMU: from the QEMU
+ * timestamp of a RESUME/STOP event to the badge showing the new state.
+ *
  * The replay figure is mostly Chromium receiving 100,000 separate WebSocket
  * messages (a CPU profile shows the app's own parsing, validation and
  * rendering at about 3 s of it); the reopen figure is the list itself.
@@ -25,7 +28,10 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from '@playwright/test';
+import { type Browser, chromium } from '@playwright/test';
+import { startBridge } from '../e2e/fixtures/bridge.ts';
+import { makeTempDir } from '../e2e/fixtures/temp-dir.ts';
+import { managedVm } from '../e2e/fixtures/test.ts';
 
 type Report = (section: string, rows: Record<string, unknown>[]) => void;
 
@@ -198,11 +204,72 @@ const percentile = (values: number[], p: number) => {
 };
 const round = (value: number) => Math.round(value * 10) / 10;
 
-async function timelineRows(url: string): Promise<Record<string, unknown>[]> {
-  const browser = await chromium.launch({
+const launchChromium = () =>
+  chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu'],
   });
+
+const TOGGLES = 40;
+
+/** Notes the wall-clock time of every change of the VM page's badge. */
+const WATCH_BADGE = `
+  window.__badge = [];
+  new MutationObserver(() => {
+    const badge = document.querySelector('[data-testid="vm-status"]');
+    if (badge && badge.textContent !== window.__badge.at(-1)?.text) window.__badge.push({ text: badge.textContent, at: Date.now() });
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+`;
+
+async function badgeRows(browser: Browser): Promise<Record<string, unknown>[]> {
+  const dir = makeTempDir('qmpdeck-bench-web-');
+  const bridge = await startBridge(dir.path, { vms: [managedVm('alpha', 'Alpha')] });
+  try {
+    const page = await browser.newPage();
+    await page.addInitScript(WATCH_BADGE);
+    await page.goto(`${bridge.url}/vms/alpha`);
+    await page.getByTestId('vm-status').filter({ hasText: 'prelaunch' }).waitFor();
+    const post = (command: string) =>
+      fetch(`${bridge.url}/api/vms/alpha/execute`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ execute: command }),
+      });
+    const latencies: number[] = [];
+    for (let i = 0; i < TOGGLES; i++) {
+      const [command, state, event] =
+        i % 2 === 0 ? ['cont', 'running', 'RESUME'] : ['stop', 'paused', 'STOP'];
+      const seen = ((await page.evaluate('window.__badge.length')) as number) + 1;
+      await post(command);
+      await page.waitForFunction(
+        `window.__badge.length >= ${seen} && window.__badge.at(-1).text === '${state}'`,
+      );
+      const badge = (await page.evaluate('window.__badge.at(-1)')) as { at: number };
+      const history = (await (
+        await fetch(`${bridge.url}/api/vms/alpha/events?after=0&limit=1000`)
+      ).json()) as {
+        events: { event: string; timestamp: { seconds: number; microseconds: number } }[];
+      };
+      const stamp = history.events.filter((e) => e.event === event).at(-1)?.timestamp;
+      if (stamp) latencies.push(badge.at - (stamp.seconds * 1000 + stamp.microseconds / 1000));
+    }
+    return [
+      {
+        'state changes': latencies.length,
+        'QEMU event -> badge p50 (ms)': round(percentile(latencies, 50)),
+        'p95 (ms)': round(percentile(latencies, 95)),
+        'max (ms)': round(Math.max(...latencies)),
+        goal: '< 100 ms',
+      },
+    ];
+  } finally {
+    await bridge.stop();
+    dir.remove();
+  }
+}
+
+async function timelineRows(url: string): Promise<Record<string, unknown>[]> {
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.addInitScript(INSTRUMENT);
@@ -251,6 +318,12 @@ async function timelineRows(url: string): Promise<Record<string, unknown>[]> {
 export async function benchWeb(report: Report): Promise<void> {
   build();
   report('web: production bundle (gzip -9)', bundleRows());
+  const browser = await launchChromium();
+  try {
+    report('web: QEMU state change to the badge (real bridge and QEMU)', await badgeRows(browser));
+  } finally {
+    await browser.close();
+  }
   const { url, server } = await startStandInBridge();
   try {
     report('web: timeline with 100,000 events (Chromium, 1280x900)', await timelineRows(url));
