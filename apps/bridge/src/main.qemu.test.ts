@@ -93,12 +93,22 @@ describe('the bridge CLI', () => {
     [['--', '--nope'], /Unknown option '--nope'/],
     [['--', '--config', '/no/such/file.json'], /cannot read config file \/no\/such\/file\.json: ENOENT/],
     [['--', '--host', '0.0.0.0', '--port', '0'], /refusing to listen on 0\.0\.0\.0/],
+    [['--', '--config', '/dev/null/x.json'], /cannot read config file/],
   ])('exits 2 with a message for %j', async (args, message) => {
     const cli = runCli(args);
     expect(await exitOf(cli.child)).toBe(2);
     expect(cli.stderr()).toMatch(message);
     expect(cli.stderr()).not.toMatch(/\n\s+at /);
     expect(cli.stdout()).toBe('');
+  });
+
+  it('exits 2 when the event database cannot be opened', async () => {
+    const blocked = join(dir, 'blocked.json');
+    // A regular file where the database's directory should be.
+    writeFileSync(blocked, JSON.stringify({ vms: [], database: join(dir, 'config.json', 'events.db') }));
+    const cli = runCli(['--', '--config', blocked, '--port', '0']);
+    expect(await exitOf(cli.child)).toBe(2);
+    expect(cli.stderr()).toMatch(/cannot open the event database .*config\.json\/events\.db: E[A-Z]+/);
   });
 
   it('exits 2 naming the field of an invalid config', async () => {

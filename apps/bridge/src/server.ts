@@ -70,10 +70,16 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     );
   }
   const log = options.log ?? createLogger(config.logLevel ?? 'info');
-  const store = new EventStore(config.database ?? defaultDatabasePath(), {
-    maxEvents: config.retention?.maxEvents ?? 100_000,
-    maxAgeMs: config.retention?.maxAgeDays === undefined ? null : config.retention.maxAgeDays * 86_400_000,
-  });
+  const databasePath = config.database ?? defaultDatabasePath();
+  let store: EventStore;
+  try {
+    store = new EventStore(databasePath, {
+      maxEvents: config.retention?.maxEvents ?? 100_000,
+      maxAgeMs: config.retention?.maxAgeDays === undefined ? null : config.retention.maxAgeDays * 86_400_000,
+    });
+  } catch (err) {
+    throw new StartupError(`cannot open the event database ${databasePath}: ${(err as Error).message}`);
+  }
   const registry = new VmRegistry();
   const hub = new Hub({
     registry,

@@ -353,10 +353,14 @@ export class VmSupervisor {
   }
 
   #record(event: Omit<NewEvent, 'timestamp'> & { timestamp?: NewEvent['timestamp'] }): void {
-    const record = this.options.store.append(this.id, {
-      ...event,
-      timestamp: event.timestamp ?? nowTimestamp(),
-    });
+    let record: EventRecord;
+    try {
+      record = this.options.store.append(this.id, { ...event, timestamp: event.timestamp ?? nowTimestamp() });
+    } catch (err) {
+      // A full disk or a broken database must not take the VM's connection down with it; the event is lost, loudly.
+      this.options.log.error({ vm: this.id, event: event.event, err }, 'could not store event');
+      return;
+    }
     this.options.onEvent(record);
   }
 
