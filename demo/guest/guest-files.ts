@@ -42,7 +42,6 @@ tty1::respawn:-/bin/sh
 
 const rcS = `#!/bin/sh
 hostname ${HOSTNAME}
-cat /etc/banner
 # Dependency order was worked out at build time from the modules' own metadata.
 while read -r module; do
   insmod "/lib/modules/$(uname -r)/$module" || echo "rcS: could not load $module"
@@ -124,8 +123,10 @@ PRETTY_NAME="QMP Deck demo guest (busybox)"
 VERSION_ID="1"
 `;
 
+// Login shells show the banner, so it greets people on the VGA console (VNC) as well as on the serial port.
 const profile = `export PATH=/sbin:/usr/sbin:/bin:/usr/bin
 export PS1='\\h:\\w\\$ '
+cat /etc/banner
 `;
 
 /** Every file except the module list, which depends on the kernel. */
