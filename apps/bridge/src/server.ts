@@ -38,6 +38,8 @@ export interface StartOptions {
   /** How long to wait for QMP's greeting before calling the monitor busy; tests shorten it. */
   greetingTimeoutMs?: number | undefined;
   maxBufferedBytes?: number | undefined;
+  /** WebSocket ping interval; tests shorten it. */
+  heartbeatMs?: number | undefined;
 }
 
 export interface RunningBridge {
@@ -87,6 +89,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     log,
     allowedOrigins: config.allowedOrigins,
     maxBufferedBytes: options.maxBufferedBytes,
+    heartbeatMs: options.heartbeatMs,
   });
   const supervisorBase = (): Omit<VmSupervisorOptions, 'id' | 'origin'> => ({
     store,

@@ -22,9 +22,12 @@ export interface HubOptions {
   allowedOrigins?: readonly string[] | undefined;
   allowedHosts?: readonly string[] | undefined;
   maxBufferedBytes?: number | undefined;
+  /** How often clients are pinged; one without a pong by the next ping is dropped. */
+  heartbeatMs?: number | undefined;
 }
 
 export const WS_PATH = '/api/ws';
+const HEARTBEAT_MS = 30_000;
 
 export class Hub {
   readonly #wss = new WebSocketServer({
@@ -33,9 +36,15 @@ export class Hub {
     perMessageDeflate: false,
   });
   readonly #clients = new Set<HubClient>();
+  /** Clients that answered the last ping; a peer that vanished without closing (cable, sleep) is cut at the next. */
+  readonly #alive = new WeakSet<HubClient>();
+  readonly #heartbeat: NodeJS.Timeout;
   #nextClient = 1;
 
-  constructor(readonly options: HubOptions) {}
+  constructor(readonly options: HubOptions) {
+    this.#heartbeat = setInterval(() => this.#checkAlive(), options.heartbeatMs ?? HEARTBEAT_MS);
+    this.#heartbeat.unref();
+  }
 
   /** Clients connected and not being dropped. */
   get clientCount(): number {
@@ -70,6 +79,8 @@ export class Hub {
         maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED,
       });
       this.#clients.add(client);
+      this.#alive.add(client);
+      ws.on('pong', () => this.#alive.add(client));
       ws.on('close', () => this.#clients.delete(client));
     });
   }
@@ -93,6 +104,7 @@ export class Hub {
 
   /** Tells every client the bridge is going away (1001), waits briefly for the closing handshakes, then cuts the rest. */
   async close(graceMs = 1000): Promise<void> {
+    clearInterval(this.#heartbeat);
     const clients = [...this.#clients];
     const closed = clients.map(
       (client) =>
@@ -110,6 +122,18 @@ export class Hub {
     for (const client of this.#clients) client.ws.terminate();
     this.#clients.clear();
     this.#wss.close();
+  }
+
+  #checkAlive(): void {
+    for (const client of this.#clients) {
+      if (!this.#alive.has(client)) {
+        this.options.log.info({ client: client.id }, 'WebSocket client stopped answering pings; dropped');
+        client.ws.terminate();
+        continue;
+      }
+      this.#alive.delete(client);
+      client.ws.ping();
+    }
   }
 
   #broadcast(message: ServerMessage, subscribersOf: string | null): void {

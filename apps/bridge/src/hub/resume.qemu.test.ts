@@ -138,6 +138,18 @@ describe('resuming the event stream', () => {
     expect(seqs(c)).toEqual(range(1, lastSeq));
   });
 
+  it('drops a client that stops answering pings and keeps the ones that answer', async () => {
+    const b = await bridge({ heartbeatMs: 100 });
+    const healthy = await client(b);
+    const vanished = await client(b);
+    // A peer that is gone without closing (laptop asleep) reads nothing, so it never answers a ping.
+    (vanished.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    await waitFor(() => b.hub.clientCount === 1, 'the silent client dropped');
+    healthy.send({ type: 'ping', id: 'still' });
+    await healthy.next((m) => m.type === 'pong');
+    expect(healthy.closed).toBe(false);
+  });
+
   it('drops a client that stops reading, keeps serving the others, and lets it resume with after', async () => {
     const b = await bridge({ maxBufferedBytes: 64 * 1024 });
     const filler = { blob: 'y'.repeat(8192) };
