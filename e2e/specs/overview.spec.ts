@@ -4,11 +4,12 @@
  */
 import { join } from 'node:path';
 import { expect, managedVm, test } from '../fixtures/test.ts';
+import { execute } from '../helpers/bridge-api.ts';
 
 test.use({
   vms: async ({ workDir }, use) => {
     await use([
-      managedVm('alpha', 'Alpha'),
+      managedVm('alpha', 'Alpha', ['-drive', 'if=ide,media=cdrom,id=cd0']),
       managedVm('beta', 'Beta'),
       // Nothing listens there: the VM stays disconnected, so a bulk action fails for it alone.
       { id: 'ghost', name: 'Ghost', qmp: { socket: join(workDir.path, 'nobody.sock') } },
@@ -19,7 +20,7 @@ test.use({
 const row = (page: import('@playwright/test').Page, name: string) =>
   page.getByTestId('vm-row').filter({ has: page.getByRole('link', { name, exact: true }) });
 
-test('shows each VM live, counts them by state, filters by name', async ({ page }) => {
+test('shows each VM live, counts them by state, filters by name', async ({ page, bridge }) => {
   await page.goto('/');
   await expect(page).toHaveTitle('Virtual machines · QMP Deck');
   await expect(row(page, 'Alpha').getByTestId('vm-status')).toHaveText('prelaunch');
@@ -33,6 +34,10 @@ test('shows each VM live, counts them by state, filters by name', async ({ page 
   await expect(row(page, 'Alpha').getByTestId('vm-status')).toHaveText('running');
   await expect(row(page, 'Alpha')).toContainText('RESUME');
   await expect(row(page, 'Alpha').getByRole('button', { name: 'Pause Alpha' })).toBeEnabled();
+
+  // An event that changes no state still shows as the latest.
+  await execute(bridge.url, 'alpha', 'eject', { device: 'cd0' });
+  await expect(row(page, 'Alpha')).toContainText('DEVICE_TRAY_MOVED');
 
   await page.getByLabel('Filter by name').fill('bet');
   await expect(page.getByTestId('vm-row')).toHaveCount(1);

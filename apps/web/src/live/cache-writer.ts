@@ -20,6 +20,12 @@ export interface CacheWriter {
   flush(): void;
 }
 
+/** The VM's `latestEvent` moved on to `event` (the bridge pushes `vm` only when state changes). */
+function withLatest(vm: Vm, event: EventRecord): Vm {
+  if ((vm.latestEvent?.seq ?? 0) >= event.seq) return vm;
+  return { ...vm, latestEvent: { seq: event.seq, event: event.event, timestamp: event.timestamp } };
+}
+
 function replaceVm(list: readonly Vm[] | undefined, vm: Vm): Vm[] | undefined {
   if (!list) return undefined;
   const index = list.findIndex((item) => item.id === vm.id);
@@ -43,6 +49,11 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
     scheduled = false;
     for (const [vm, events] of waiting) {
       queryClient.setQueryData<EventLog>(queryKeys.events(vm), (log) => mergeEvents(log, events));
+      const newest = events.reduce((a, b) => (b.seq > a.seq ? b : a));
+      queryClient.setQueryData<Vm[]>(queryKeys.vms(), (list) =>
+        list?.map((item) => (item.id === vm ? withLatest(item, newest) : item)),
+      );
+      queryClient.setQueryData<Vm>(queryKeys.vm(vm), (item) => (item ? withLatest(item, newest) : item));
       const stale = new Set(events.flatMap((event) => queriesChangedBy(event.event)));
       for (const query of stale) queryClient.invalidateQueries({ queryKey: queryKeys.info(vm, query) });
     }

@@ -80,6 +80,18 @@ describe('LiveSocket', () => {
     socket.stop();
   });
 
+  it('moves the VM latest event on as events arrive', () => {
+    const { queryClient, socket, writer } = setup();
+    queryClient.setQueryData(queryKeys.vms(), [{ ...vm, latestEvent: null }]);
+    socket.start();
+    FakeSocket.latest().open();
+    FakeSocket.latest().receive(event(7, 'DEVICE_TRAY_MOVED'));
+    writer.flush();
+    const list = queryClient.getQueryData<{ latestEvent: { seq: number; event: string } }[]>(queryKeys.vms());
+    expect(list?.[0]?.latestEvent).toMatchObject({ seq: 7, event: 'DEVICE_TRAY_MOVED' });
+    socket.stop();
+  });
+
   it('resolves an execute with its result and rejects with the QMP error class', async () => {
     const { socket } = setup();
     socket.start();
