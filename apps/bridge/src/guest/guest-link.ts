@@ -39,6 +39,8 @@ export interface GuestLinkTiming {
   eagerProbeMs: number;
   /** Default timeout of a person's command. */
   commandTimeoutMs: number;
+  /** How long to wait for an error from a command that succeeds by not answering (guest-shutdown). */
+  noReplyGraceMs: number;
 }
 
 export const DEFAULT_GUEST_LINK_TIMING: GuestLinkTiming = {
@@ -52,6 +54,7 @@ export const DEFAULT_GUEST_LINK_TIMING: GuestLinkTiming = {
   probeMaxMs: 3000,
   eagerProbeMs: 30_000,
   commandTimeoutMs: 5000,
+  noReplyGraceMs: 1500,
 };
 
 export interface GuestLinkOptions {
@@ -148,7 +151,10 @@ export class GuestLink {
       throw new GuestAgentUnavailableError(`the guest agent of VM "${this.#options.vmId}" is not answering`);
     }
     try {
-      return await client.execute(name, args, { timeoutMs: timeoutMs ?? this.#timing.commandTimeoutMs });
+      const fallback = NO_REPLY_ON_SUCCESS.has(name)
+        ? this.#timing.noReplyGraceMs
+        : this.#timing.commandTimeoutMs;
+      return await client.execute(name, args, { timeoutMs: timeoutMs ?? fallback });
     } catch (err) {
       // Silence after an answered sync is how these commands succeed; a failure would have come back as an error.
       if (err instanceof GuestAgentUnavailableError && NO_REPLY_ON_SUCCESS.has(name)) {

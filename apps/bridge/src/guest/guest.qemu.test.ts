@@ -164,4 +164,32 @@ describe.skipIf(!demoGuest)('guest agent through the bridge', () => {
     },
     GUEST_STEP_MS,
   );
+
+  it(
+    'boots again when started, and powers off through the agent with guest-shutdown',
+    async () => {
+      await waitFor(
+        async () => (await vm('linux')).process?.state === 'exited',
+        'QEMU to exit after the shutdown',
+      );
+      expect((await postJson(bridge, '/api/vms/linux/start', {})).status).toBeLessThan(300);
+      await waitFor(
+        async () => (await vm('linux')).guest?.agent === 'connected',
+        'the agent after start',
+        40_000,
+      );
+      const shutdown = await postJson(bridge, '/api/vms/linux/guest/execute', { execute: 'guest-shutdown' });
+      expect(shutdown).toEqual({ status: 200, body: { return: {} } });
+      const shutdowns = await waitFor(
+        async () => {
+          const found = (await events('linux')).filter((e) => e.event === 'SHUTDOWN');
+          return found.length === 2 ? found : null;
+        },
+        'a second SHUTDOWN',
+        30_000,
+      );
+      expect(shutdowns[1]?.data).toEqual({ guest: true, reason: 'guest-shutdown' });
+    },
+    GUEST_STEP_MS,
+  );
 });
