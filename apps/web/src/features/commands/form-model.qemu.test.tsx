@@ -80,6 +80,50 @@ describe('schema to form', () => {
     expect(nodes.map((node) => node['node-name'])).toContain('scratch0');
   });
 
+  it('builds an array of alternates (a string or an object) that QEMU type-checks as valid', async () => {
+    const form = formOf('block-dirty-bitmap-merge');
+    const bitmaps = form.fields.find((field) => field.name === 'bitmaps');
+    if (bitmaps?.type.kind !== 'array' || bitmaps.type.element.kind !== 'alternate') {
+      throw new Error('bitmaps should be an array of alternates');
+    }
+    const [asString, asObject] = bitmaps.type.element.choices;
+    expect(asString).toEqual({ kind: 'string' });
+    expect(asObject?.kind).toBe('object');
+    const objectDraft = emptyDrafts(asObject as ObjectType);
+    const built = buildArguments(form, {
+      node: text('disk0'),
+      target: text('merged'),
+      bitmaps: {
+        kind: 'array',
+        present: true,
+        items: [
+          { kind: 'alternate', choice: 0, value: text('b0') },
+          {
+            kind: 'alternate',
+            choice: 1,
+            value: {
+              kind: 'object',
+              present: true,
+              fields: { ...objectDraft, node: text('disk1'), name: text('b1') },
+            },
+          },
+        ],
+      },
+    });
+    expect(built).toEqual({
+      ok: true,
+      arguments: { node: 'disk0', target: 'merged', bitmaps: ['b0', { node: 'disk1', name: 'b1' }] },
+    });
+    if (!built.ok) return;
+    // QEMU accepts the shape and fails only on what does not exist: the node.
+    await expect(
+      qemu.client.execute('block-dirty-bitmap-merge' as string, built.arguments),
+    ).rejects.toMatchObject({
+      class: 'GenericError',
+      desc: expect.stringMatching(/disk0/),
+    });
+  });
+
   it('maps arrays and alternates', () => {
     const form: ObjectType = formOf('block-set-write-threshold');
     expect(form.fields.map((f) => f.name)).toEqual(['node-name', 'write-threshold']);
@@ -102,6 +146,31 @@ describe('CommandForm', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Execute' }));
     expect(sent).toEqual([{ device: 'cd0', force: true }]);
     await expect(qemu.client.execute('eject', sent[0] as Record<string, unknown>)).resolves.toEqual({});
+  });
+
+  it('edits an array of alternates: add items, choose the type of each', () => {
+    const sent: unknown[] = [];
+    render(
+      <CommandForm
+        name="block-dirty-bitmap-merge"
+        form={formOf('block-dirty-bitmap-merge')}
+        busy={false}
+        onExecute={(args) => sent.push(args)}
+      />,
+    );
+    fireEvent.change(screen.getByLabelText('node'), { target: { value: 'disk0' } });
+    fireEvent.change(screen.getByLabelText('target'), { target: { value: 'merged' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add to bitmaps' }));
+    fireEvent.change(screen.getByLabelText('bitmaps[0]'), { target: { value: 'b0' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add to bitmaps' }));
+    fireEvent.change(screen.getByLabelText('type of bitmaps[1]'), { target: { value: '1' } });
+    const [, itemNode] = screen.getAllByLabelText('node');
+    fireEvent.change(itemNode as HTMLElement, { target: { value: 'disk1' } });
+    fireEvent.change(screen.getByLabelText('name'), { target: { value: 'b1' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Execute' }));
+    expect(sent).toEqual([
+      { node: 'disk0', target: 'merged', bitmaps: ['b0', { node: 'disk1', name: 'b1' }] },
+    ]);
   });
 
   it('shows field errors and sends nothing when the form is invalid', () => {
