@@ -4,6 +4,7 @@
  * older pages on demand. Everything lives in the query cache under
  * `queryKeys.events(vm)`; the socket writes live events there too.
  */
+import type { EventRecord } from '@qmpdeck/protocol';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type ApiError, toApiError } from '../../api/api-error.ts';
@@ -13,6 +14,32 @@ import { type EventLog, emptyEventLog, firstSeq, lastSeq, mergeEvents } from '..
 import { useLiveSocket } from '../../live/LiveProvider.tsx';
 
 export const HISTORY_PAGE = 200;
+/** Older history comes in bigger pages: the person is scrolling back through it. */
+export const OLDER_PAGE = 1000;
+
+/**
+ * Every stored event with `after < seq < before`, oldest first. The bridge may
+ * answer with fewer than asked (it caps page sizes); then the rest is asked for
+ * too, so the range never comes back with a hole in it.
+ */
+export async function fetchRange(
+  vm: string,
+  after: number,
+  before: number,
+  fetchPage: typeof fetchEventPage = fetchEventPage,
+): Promise<EventRecord[]> {
+  const events: EventRecord[] = [];
+  let from = after;
+  while (from < before - 1) {
+    const page = await fetchPage(vm, from, before - 1 - from);
+    const inRange = page.events.filter((event) => event.seq < before);
+    events.push(...inRange);
+    const last = inRange.at(-1)?.seq;
+    if (last === undefined || inRange.length < page.events.length) break;
+    from = last;
+  }
+  return events;
+}
 
 /** The newest page; kept as is when the cache already holds events (a refetch must not open a gap). */
 async function loadNewest(read: () => EventLog | undefined, vm: string): Promise<EventLog> {
@@ -20,8 +47,8 @@ async function loadNewest(read: () => EventLog | undefined, vm: string): Promise
   if (current && current.events.length > 0) return current;
   const probe = await fetchEventPage(vm, 0, 1);
   const after = Math.max(0, probe.lastSeq - HISTORY_PAGE);
-  const page = probe.lastSeq <= 1 ? probe : await fetchEventPage(vm, after, HISTORY_PAGE);
-  return mergeEvents(read(), page.events, after > 0);
+  const events = probe.lastSeq <= 1 ? probe.events : await fetchRange(vm, after, probe.lastSeq + 1);
+  return mergeEvents(read(), events, after > 0);
 }
 
 export function useEventLog(vm: string) {
@@ -64,9 +91,8 @@ export function useEventLog(vm: string) {
     busy.current = true;
     setLoadingOlder(true);
     try {
-      const after = Math.max(0, first - 1 - HISTORY_PAGE);
-      const page = await fetchEventPage(vm, after, first - 1 - after);
-      const older = page.events.filter((event) => event.seq < first);
+      const after = Math.max(0, first - 1 - OLDER_PAGE);
+      const older = await fetchRange(vm, after, first);
       queryClient.setQueryData<EventLog>(queryKeys.events(vm), (current) =>
         mergeEvents(current, older, after > 0 && older.length > 0),
       );
