@@ -1,0 +1,69 @@
+/**
+ * The `qga` config of VMs the bridge does not launch: a VM whose config names an agent socket gets a guest
+ * link (unavailable while no agent answers: these QEMUs have no guest at all), one without gets `guest: null`.
+ * Needs no guest image.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/load.ts';
+import type { RunningBridge } from '../server.ts';
+import { getJson, postJson, startTestBridge } from '../testing/bridge.ts';
+import { startQemu, type TestQemu } from '../testing/qemu.ts';
+import { waitFor } from '../testing/wait-for.ts';
+import { agentChannelArgs } from './agent-channel.ts';
+
+describe('guest agent config for VMs the bridge does not launch', () => {
+  let dir: string;
+  const qemus: TestQemu[] = [];
+  let bridge: RunningBridge;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'qmpdeck-guest-config-'));
+    const withChannel = await startQemu(dir, 'with-agent', agentChannelArgs(join(dir, 'agent.sock')));
+    const plain = await startQemu(dir, 'plain');
+    qemus.push(withChannel, plain);
+    bridge = await startTestBridge(dir, {
+      vms: [
+        {
+          id: 'with-agent',
+          qmp: { socket: withChannel.socket as string },
+          qga: { socket: join(dir, 'agent.sock') },
+        },
+        { id: 'plain', qmp: { socket: plain.socket as string } },
+      ],
+    });
+    await waitFor(() => bridge.registry.get('plain')?.status, 'plain connected');
+  });
+
+  afterAll(async () => {
+    await bridge?.stop();
+    for (const qemu of qemus) await qemu.kill();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('links the configured socket and reports the silent agent as unavailable', async () => {
+    const vm = (await getJson(bridge, '/api/vms/with-agent')).body;
+    expect(vm.guest).toEqual({ agent: 'unavailable' });
+    const guest = await postJson(bridge, '/api/vms/with-agent/guest/execute', { execute: 'guest-info' });
+    expect(guest.status).toBe(503);
+    expect(guest.body.error.class).toBe('GuestAgentUnavailable');
+  });
+
+  it('gives a VM without qga no guest field, and says why its guest commands cannot run', async () => {
+    expect((await getJson(bridge, '/api/vms/plain')).body.guest).toBeNull();
+    const guest = await postJson(bridge, '/api/vms/plain/guest/execute', { execute: 'guest-info' });
+    expect(guest.status).toBe(503);
+    expect(guest.body.error).toEqual({
+      class: 'GuestAgentUnavailable',
+      desc: 'VM "plain" has no guest agent channel (config "qga")',
+    });
+  });
+
+  it('rejects a qga entry without a socket, naming the field', () => {
+    expect(() => parseConfig({ vms: [{ id: 'bad', qmp: { socket: '/x' }, qga: {} }] })).toThrow(
+      /vms\[0\]\.qga\.socket/,
+    );
+  });
+});
