@@ -205,6 +205,10 @@ describe('bridge against two real QEMUs', () => {
 
     const page = EventPage.parse((await getJson(bridge, '/api/vms/alpha/events?after=1&limit=2')).body);
     expect(page.events.map((e) => e.seq)).toEqual([2, 3]);
+    const newest = EventPage.parse(
+      (await getJson(bridge, `/api/vms/alpha/events?before=${all.lastSeq + 1}&limit=2`)).body,
+    );
+    expect(newest.events.map((e) => e.seq)).toEqual([all.lastSeq - 1, all.lastSeq]);
     const bad = await getJson(bridge, '/api/vms/alpha/events?after=-1');
     expect(bad).toMatchObject({ status: 400, body: { error: { class: 'BadRequest' } } });
   });

@@ -42,12 +42,15 @@ describe('EventStore', () => {
     store.close();
   });
 
-  it('pages with after and limit', () => {
+  it('pages with after, before and limit', () => {
     const store = new EventStore(':memory:');
     for (let i = 0; i < 10; i++) store.append('a', stop);
     expect(store.page('a', 3, 4).events.map((e) => e.seq)).toEqual([4, 5, 6, 7]);
     expect(store.page('a', 10).events).toEqual([]);
     expect(store.page('nobody', 0)).toEqual({ events: [], lastSeq: 0 });
+    expect(store.pageBefore('a', 8, 0, 3).events.map((e) => e.seq)).toEqual([5, 6, 7]);
+    expect(store.pageBefore('a', 4, 1, 10).events.map((e) => e.seq)).toEqual([2, 3]);
+    expect(store.pageBefore('a', 11, 0, 2).events.map((e) => e.seq)).toEqual([9, 10]);
   });
 
   it('keeps seq growing across a reopen, even after retention removed everything', () => {

@@ -48,6 +48,7 @@ export class EventStore {
   readonly #insert: Database.Statement;
   readonly #saveSeq: Database.Statement;
   readonly #page: Database.Statement;
+  readonly #pageBefore: Database.Statement;
   readonly #latest: Database.Statement;
   #appendsSincePrune = 0;
 
@@ -82,6 +83,9 @@ export class EventStore {
       'INSERT INTO vm_seq (vm, last_seq) VALUES (?, ?) ON CONFLICT (vm) DO UPDATE SET last_seq = excluded.last_seq',
     );
     this.#page = this.#db.prepare('SELECT * FROM events WHERE vm = ? AND seq > ? ORDER BY seq LIMIT ?');
+    this.#pageBefore = this.#db.prepare(
+      'SELECT * FROM events WHERE vm = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+    );
     this.#latest = this.#db.prepare('SELECT * FROM events WHERE vm = ? ORDER BY seq DESC LIMIT 1');
   }
 
@@ -122,8 +126,14 @@ export class EventStore {
 
   /** Events with seq above `after`, oldest first. */
   page(vm: string, after: number, limit: number = MAX_PAGE): EventPage {
-    const rows = this.#page.all(vm, after, Math.min(Math.max(limit, 1), MAX_PAGE)) as Row[];
+    const rows = this.#page.all(vm, after, clampLimit(limit)) as Row[];
     return { events: rows.map(toRecord), lastSeq: this.lastSeq(vm) };
+  }
+
+  /** The newest events with `after < seq < before`, oldest first: a timeline paging back in time. */
+  pageBefore(vm: string, before: number, after = 0, limit: number = MAX_PAGE): EventPage {
+    const rows = this.#pageBefore.all(vm, after, before, clampLimit(limit)) as Row[];
+    return { events: rows.reverse().map(toRecord), lastSeq: this.lastSeq(vm) };
   }
 
   latest(vm: string): EventRecord | null {
@@ -149,6 +159,10 @@ export class EventStore {
   close(): void {
     if (this.#db.open) this.#db.close();
   }
+}
+
+function clampLimit(limit: number): number {
+  return Math.min(Math.max(limit, 1), MAX_PAGE);
 }
 
 function toRecord(row: Row): EventRecord {

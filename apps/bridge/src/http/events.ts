@@ -1,4 +1,7 @@
-/** `GET /api/vms/:id/events?after=SEQ&limit=N`: a page of stored events, oldest first. */
+/**
+ * `GET /api/vms/:id/events?after=SEQ&limit=N`: a page of stored events, oldest first.
+ * With `before=SEQ`: the newest `limit` events below it (and above `after`), still oldest first.
+ */
 import type { EventPage } from '@qmpdeck/protocol';
 import { ApiError } from '../api-error.ts';
 import { MAX_PAGE } from '../events/event-store.ts';
@@ -8,8 +11,10 @@ import { sendJson } from './respond.ts';
 export const listEvents: RouteHandler = ({ res, ctx, params, query }) => {
   const vm = ctx.registry.require(params.id ?? '');
   const after = integerParam(query, 'after', 0, 0);
-  const limit = integerParam(query, 'limit', 100, 1);
-  const page: EventPage = ctx.store.page(vm.id, after, Math.min(limit, MAX_PAGE));
+  const limit = Math.min(integerParam(query, 'limit', 100, 1), MAX_PAGE);
+  const before = query.has('before') ? integerParam(query, 'before', 0, 1) : null;
+  const page: EventPage =
+    before === null ? ctx.store.page(vm.id, after, limit) : ctx.store.pageBefore(vm.id, before, after, limit);
   sendJson(res, 200, page);
 };
 
