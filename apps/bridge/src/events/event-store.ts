@@ -137,6 +137,8 @@ export class EventStore {
   }
 
   latest(vm: string): EventRecord | null {
+    // A VM may still describe itself (a last `vm` push) while the bridge is closing the store.
+    if (!this.#db.open) return null;
     const row = this.#latest.get(vm) as Row | undefined;
     return row === undefined ? null : toRecord(row);
   }
