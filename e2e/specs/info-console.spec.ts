@@ -33,6 +33,8 @@ test('console: qmp-shell and JSON input, errors, history and completion', async 
   const input = page.getByLabel('QMP command');
   const transcript = page.getByTestId('console-transcript');
 
+  // Completion needs the VM's command names first.
+  await expect(page.getByText(/\(\d+ commands\)/)).toBeVisible();
   await input.fill('query-sta');
   await input.press('Tab');
   // Several commands start so: the shared prefix, and the candidates shown.

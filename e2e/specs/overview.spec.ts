@@ -47,8 +47,12 @@ test('shows each VM live, counts them by state, filters by name', async ({ page,
 test('bulk Resume and Pause report each VM on its own', async ({ page }) => {
   await page.goto('/');
   await expect(row(page, 'Beta').getByTestId('vm-status')).toHaveText('prelaunch');
-  for (const name of ['Alpha', 'Beta', 'Ghost']) await page.getByLabel(`Select ${name}`).check();
+  await page.getByLabel('Select Alpha').check();
+  await expect(page.getByText('1 selected')).toBeVisible();
+  await page.getByLabel('Select all shown VMs').check();
   await expect(page.getByText('3 selected')).toBeVisible();
+  for (const name of ['Alpha', 'Beta', 'Ghost'])
+    await expect(page.getByLabel(`Select ${name}`)).toBeChecked();
 
   await page.getByRole('button', { name: 'Resume selected' }).click();
   await expect(row(page, 'Alpha').getByTestId('vm-status')).toHaveText('running');

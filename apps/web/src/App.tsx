@@ -1,9 +1,10 @@
 /** The app's frame: top bar, connection banner, and the routes. */
 import { lazy, Suspense } from 'react';
-import { Link, Route, Switch } from 'wouter';
+import { Link, Route, Switch, useLocation } from 'wouter';
 import { OverviewPage } from './features/overview/OverviewPage.tsx';
 import { VM_TABS, type VmTabId } from './features/vm/VmTabs.tsx';
 import { ConnectionBanner } from './live/ConnectionBanner.tsx';
+import { ErrorBoundary } from './ui/ErrorBoundary.tsx';
 import { ThemeToggle } from './ui/ThemeToggle.tsx';
 
 const TAB_IDS = new Set<string>(VM_TABS.map((tab) => tab.id));
@@ -22,6 +23,7 @@ function NotFound() {
 }
 
 export function App() {
+  const [location] = useLocation();
   return (
     <div className="flex h-dvh flex-col">
       <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:p-2">
@@ -35,26 +37,28 @@ export function App() {
       </header>
       <ConnectionBanner />
       <div id="content" className="flex min-h-0 flex-1 flex-col overflow-auto">
-        <Suspense fallback={<p className="p-4 text-sm text-zinc-500">Loading…</p>}>
-          <Switch>
-            <Route path="/">
-              <OverviewPage />
-            </Route>
-            <Route path="/vms/:id">{(params) => <VmPage vmId={params.id} tab="timeline" />}</Route>
-            <Route path="/vms/:id/:tab">
-              {(params) =>
-                TAB_IDS.has(params.tab) ? (
-                  <VmPage vmId={params.id} tab={params.tab as VmTabId} />
-                ) : (
-                  <NotFound />
-                )
-              }
-            </Route>
-            <Route>
-              <NotFound />
-            </Route>
-          </Switch>
-        </Suspense>
+        <ErrorBoundary resetKey={location}>
+          <Suspense fallback={<p className="p-4 text-sm text-zinc-500">Loading…</p>}>
+            <Switch>
+              <Route path="/">
+                <OverviewPage />
+              </Route>
+              <Route path="/vms/:id">{(params) => <VmPage vmId={params.id} tab="timeline" />}</Route>
+              <Route path="/vms/:id/:tab">
+                {(params) =>
+                  TAB_IDS.has(params.tab) ? (
+                    <VmPage vmId={params.id} tab={params.tab as VmTabId} />
+                  ) : (
+                    <NotFound />
+                  )
+                }
+              </Route>
+              <Route>
+                <NotFound />
+              </Route>
+            </Switch>
+          </Suspense>
+        </ErrorBoundary>
       </div>
     </div>
   );

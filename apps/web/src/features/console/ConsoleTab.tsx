@@ -138,7 +138,9 @@ export default function ConsoleTab({ vm }: { vm: Vm }) {
         />
       </div>
       <p id={helpId} className="text-xs text-zinc-500">
-        Enter sends · ↑/↓ history · Tab completes the command name · JSON or <code>command key=value …</code>
+        Enter sends · ↑/↓ history · Tab completes the command name
+        {schema.isPending ? ' (loading command names…)' : schema.data ? ` (${names.length} commands)` : ''} ·
+        JSON or <code>command key=value …</code>
       </p>
     </div>
   );

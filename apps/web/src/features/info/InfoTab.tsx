@@ -5,6 +5,7 @@
 import type { Vm } from '@qmpdeck/protocol';
 import { GuestPanel } from '../guest/GuestPanel.tsx';
 import { InflightPanel } from '../inflight/InflightPanel.tsx';
+import { Facts } from './InfoSection.tsx';
 import {
   BlockSection,
   ChardevSection,
@@ -24,6 +25,24 @@ export default function InfoTab({ vm }: { vm: Vm }) {
         <p className="text-sm text-zinc-500 md:col-span-2">
           QEMU is not connected; its details show again when it is.
         </p>
+      )}
+      {vm.managed && vm.process && (
+        <section
+          aria-label="QEMU process"
+          className="flex min-w-0 flex-col gap-1 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800"
+        >
+          <h2 className="text-sm font-semibold">QEMU process</h2>
+          <Facts
+            rows={[
+              ['State', vm.process.state],
+              ['PID', String(vm.process.pid ?? '—')],
+              [
+                'Exit',
+                vm.process.signal ? `signal ${vm.process.signal}` : String(vm.process.exitCode ?? '—'),
+              ],
+            ]}
+          />
+        </section>
       )}
       <MachineSection vm={vm} enabled={enabled} />
       <CpuSection vm={vm} enabled={enabled} />

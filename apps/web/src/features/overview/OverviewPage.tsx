@@ -56,6 +56,16 @@ export function OverviewPage() {
         </label>
         <fieldset className="flex items-center gap-2">
           <legend className="sr-only">Selected VMs</legend>
+          <label className="flex items-center gap-1 text-sm text-zinc-600 dark:text-zinc-400">
+            <input
+              type="checkbox"
+              className="h-4 w-4"
+              aria-label="Select all shown VMs"
+              checked={shown.length > 0 && selectedIds.length === shown.length}
+              onChange={(event) => setSelected(new Set(event.target.checked ? shown.map((vm) => vm.id) : []))}
+            />
+            all
+          </label>
           <span className="text-sm text-zinc-600 tabular-nums dark:text-zinc-400">
             {selectedIds.length} selected
           </span>
