@@ -190,11 +190,28 @@ export class VmSupervisor {
     }
     const timeoutMs = timeoutFor(command, this.options.timeouts, context.timeoutMs);
     const entry = this.inflight.begin(command, args, context.actor, context.id, timeoutMs);
+    this.#audit(command, context.actor);
     try {
       return await client.execute(command, args, { timeoutMs });
     } finally {
       this.inflight.complete(entry);
     }
+  }
+
+  /** Who did what to which VM, for operators. Arguments stay out: some carry passwords (set_password, secrets). */
+  #audit(command: string, actor: Actor): void {
+    const level = command.startsWith('query-') ? 'debug' : 'info';
+    this.options.log[level](
+      {
+        vm: this.id,
+        command,
+        client: actor.client,
+        user: actor.user,
+        origin: actor.origin,
+        remote: actor.remote,
+      },
+      'command',
+    );
   }
 
   /** One guest agent command (`guest-*`); the agent's errors keep their class, silence is GuestAgentUnavailable. */
