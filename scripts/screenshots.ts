@@ -66,8 +66,9 @@ async function capture(browser: Browser, url: string, scheme: 'light' | 'dark'):
   await page.getByTestId('timeline').getByText('DEVICE_TRAY_MOVED', { exact: true }).waitFor();
   await shoot(page, 'vm-page', scheme);
 
-  await page.getByTestId('timeline').getByText('DEVICE_TRAY_MOVED', { exact: true }).click();
   await page.getByLabel('Event name').fill('RESET, TRAY, STOP, RESUME');
+  // The newest event, opened: the timeline follows the newest, so its details stay in view.
+  await page.getByTestId('timeline').getByText('RESET', { exact: true }).last().click();
   await shoot(page, 'timeline', scheme);
 
   await page.getByRole('link', { name: 'Commands' }).click();

@@ -65,6 +65,8 @@ export function Timeline({ vmId }: { vmId: string }) {
   const firstShown = shown[0]?.seq ?? null;
   const lastShown = shown[shown.length - 1]?.seq ?? null;
   const anchor = useRef<{ first: number | null; fromBottom: number }>({ first: null, fromBottom: 0 });
+  // Rows grow when opened or measured: following the newest must follow that too.
+  const totalSize = virtualizer.getTotalSize();
   // biome-ignore lint/correctness/useExhaustiveDependencies: it must run again whenever events arrive, to follow them
   useLayoutEffect(() => {
     const element = scrollRef.current;
@@ -74,7 +76,7 @@ export function Timeline({ vmId }: { vmId: string }) {
       element.scrollTop = element.scrollHeight - anchor.current.fromBottom;
     }
     anchor.current = { first: firstShown, fromBottom: element.scrollHeight - element.scrollTop };
-  }, [following, firstShown, lastShown, shown.length]);
+  }, [following, firstShown, lastShown, shown.length, totalSize]);
 
   const onScroll = () => {
     const element = scrollRef.current;
@@ -129,7 +131,7 @@ export function Timeline({ vmId }: { vmId: string }) {
           className="absolute inset-0 overflow-y-auto overscroll-contain"
           data-testid="timeline-scroll"
         >
-          <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+          <div className="relative w-full" style={{ height: totalSize }}>
             {virtualizer.getVirtualItems().map((item) => {
               const event = shown[item.index];
               if (!event) return null;
