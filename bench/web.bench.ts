@@ -127,6 +127,10 @@ async function startStandInBridge(): Promise<{ url: string; server: Server }> {
     if (path === '/api/vms/bench') return json(vm);
     if (path === '/api/vms/bench/events') return json({ events: [], lastSeq: 0 });
     if (path === '/api/vms/bench/inflight') return json([]);
+    if (path === '/raw') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return res.end(RAW_PAGE);
+    }
     const file = path.startsWith('/assets/') ? normalize(path).replace(/^\/+/, '') : 'index.html';
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
     res.end(readFileSync(join(dist, file)));
@@ -144,6 +148,19 @@ async function startStandInBridge(): Promise<{ url: string; server: Server }> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
+
+/** The baseline: a bare page that only receives the same messages and parses them, no app. */
+const RAW_PAGE = `<!doctype html><script>
+  window.__raw = { firstAt: null, doneAt: null, count: 0 };
+  const socket = new WebSocket('ws://' + location.host + '/api/ws');
+  socket.onopen = () => socket.send(JSON.stringify({ type: 'subscribe', vm: 'bench', after: 0 }));
+  socket.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    if (message.type !== 'event') return;
+    if (window.__raw.firstAt === null) window.__raw.firstAt = performance.now();
+    if (++window.__raw.count === ${EVENT_COUNT}) window.__raw.doneAt = performance.now();
+  };
+</script>`;
 
 /** Runs in the page before the app: notes when the first event message arrives and when the list shows them all. */
 const INSTRUMENT = `
@@ -285,6 +302,11 @@ async function timelineRows(url: string): Promise<Record<string, unknown>[]> {
         ).metrics.map((m) => [m.name, m.value]),
       );
     const reopenMs = (await page.evaluate(REOPEN)) as number;
+    const raw = await browser.newPage();
+    await raw.goto(`${url}/raw`);
+    await raw.waitForFunction('window.__raw.doneAt !== null', undefined, { timeout: 120_000 });
+    const rawTimes = (await raw.evaluate('window.__raw')) as { firstAt: number; doneAt: number };
+    await raw.close();
     const before = await metrics();
     const scroll = (await page.evaluate(SCROLL)) as { frames: number[]; rows: number; nodes: number };
     const after = await metrics();
@@ -294,6 +316,7 @@ async function timelineRows(url: string): Promise<Record<string, unknown>[]> {
       {
         events: EVENT_COUNT,
         'replay over WS -> all rendered (ms)': Math.round(times.renderedAt - times.firstEventAt),
+        'baseline: bare page receives them (ms)': Math.round(rawTimes.doneAt - rawTimes.firstAt),
         'reopen timeline, 100k cached (ms)': Math.round(reopenMs),
         'scroll frames': frames.length,
         'scroll fps': round((frames.length / total) * 1000),

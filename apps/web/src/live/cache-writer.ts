@@ -1,8 +1,8 @@
 /**
  * Writes what the socket receives into the React Query cache, the app's only
  * store: `vm` replaces the VM in the list and its detail, `event` appends to
- * the VM's event log (batched per frame: a burst of 1,000 events is one
- * render, not 1,000), `inflight` replaces the VM's in-flight list. A fresh
+ * the VM's event log (batched: a burst of 1,000 events is one render, not
+ * 1,000), `inflight` replaces the VM's in-flight list. A fresh
  * `hello` after a reconnect refetches the VM list, since `vm` messages were
  * missed while away.
  */
@@ -35,8 +35,12 @@ function replaceVm(list: readonly Vm[] | undefined, vm: Vm): Vm[] | undefined {
   return next;
 }
 
-const nextFrame = (fn: () => void) =>
-  typeof requestAnimationFrame === 'function' ? requestAnimationFrame(fn) : setTimeout(fn, 16);
+/**
+ * Events are written at most this often. A lone event still shows within a frame or two; a burst
+ * (a replay after a reconnect) becomes a few large writes instead of one per frame, each of which
+ * would re-measure the whole list.
+ */
+export const EVENT_FLUSH_MS = 50;
 
 export function createCacheWriter(queryClient: QueryClient): CacheWriter {
   // An event log can hold 100,000 events: comparing it deeply with the previous one on every write
@@ -66,7 +70,7 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
     else waiting.set(event.vm, [event]);
     if (!scheduled) {
       scheduled = true;
-      nextFrame(flush);
+      setTimeout(flush, EVENT_FLUSH_MS);
     }
   };
 
