@@ -93,8 +93,11 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
         return;
       case 'hello':
         queryClient.invalidateQueries({ queryKey: queryKeys.vms(), exact: true });
+        // VM details and in-flight lists may have changed while away; events come back by replay.
         queryClient.invalidateQueries({
-          predicate: (query) => query.queryKey[0] === 'vms' && query.queryKey.length === 2,
+          predicate: ({ queryKey }) =>
+            queryKey[0] === 'vms' &&
+            (queryKey.length === 2 || (queryKey.length === 3 && queryKey[2] === 'inflight')),
         });
         return;
       default:
