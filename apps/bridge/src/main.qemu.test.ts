@@ -89,7 +89,7 @@ describe('the bridge CLI', () => {
     }
   });
 
-  it.each([
+  it.concurrent.each([
     [['--', '--nope'], /Unknown option '--nope'/],
     [['--', '--config', '/no/such/file.json'], /cannot read config file \/no\/such\/file\.json: ENOENT/],
     [['--', '--host', '0.0.0.0', '--port', '0'], /refusing to listen on 0\.0\.0\.0/],
@@ -102,7 +102,7 @@ describe('the bridge CLI', () => {
     expect(cli.stdout()).toBe('');
   });
 
-  it('exits 2 when the event database cannot be opened', async () => {
+  it.concurrent('exits 2 when the event database cannot be opened', async () => {
     const blocked = join(dir, 'blocked.json');
     // A regular file where the database's directory should be.
     writeFileSync(blocked, JSON.stringify({ vms: [], database: join(dir, 'config.json', 'events.db') }));
@@ -111,7 +111,7 @@ describe('the bridge CLI', () => {
     expect(cli.stderr()).toMatch(/cannot open the event database .*config\.json\/events\.db: E[A-Z]+/);
   });
 
-  it('exits 2 naming the field of an invalid config', async () => {
+  it.concurrent('exits 2 naming the field of an invalid config', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ vms: [{ id: 'a', qmp: { host: 'h', port: 'x' } }] }));
     const cli = runCli(['--', '--config', bad]);
