@@ -26,6 +26,8 @@ export const BridgeErrorClass = {
   Cancelled: 'Cancelled',
   ConnectionClosed: 'ConnectionClosed',
   SlowConsumer: 'SlowConsumer',
+  /** One WebSocket client has too many commands waiting for QEMU; wait for answers before sending more. */
+  TooManyCommands: 'TooManyCommands',
   GuestAgentUnavailable: 'GuestAgentUnavailable',
   NotFound: 'NotFound',
   /** A request from another site's page, or to a Host name that is not the bridge's (DNS rebinding). */
