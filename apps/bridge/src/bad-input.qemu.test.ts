@@ -239,6 +239,23 @@ describe('bad input', () => {
     await ws.next((m) => m.type === 'pong' && m.id === id);
   });
 
+  it('refuses commands over the per-client limit in flight, answers every one, and keeps serving', async () => {
+    const flood = await TestWsClient.connect(bridge.url);
+    const ids = Array.from({ length: 200 }, (_, i) => `f${i}`);
+    for (const id of ids) flood.send({ type: 'execute', id, vm: 'alpha', execute: 'query-status' });
+    const results = await waitFor(() => {
+      const answered = flood.messages.filter((m) => m.type === 'result');
+      return answered.length === ids.length ? answered : undefined;
+    }, 'an answer to every command');
+    const refused = results.filter((m) => 'error' in m && m.error.class === 'TooManyCommands');
+    expect(refused.length).toBeGreaterThan(0);
+    expect(results.length - refused.length).toBeGreaterThanOrEqual(64);
+    expect(
+      (await flood.request({ type: 'execute', id: 'after', vm: 'alpha', execute: 'query-status' })).type,
+    ).toBe('result');
+    flood.close();
+  });
+
   it('closes a connection that sends a frame over the hard limit, and keeps serving others', async () => {
     const victim = await TestWsClient.connect(bridge.url);
     victim.ws.send('x'.repeat(17 * MiB));

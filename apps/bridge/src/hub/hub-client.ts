@@ -19,7 +19,13 @@ import type { EventStore } from '../events/event-store.ts';
 import type { Logger } from '../log.ts';
 import { BRIDGE_VERSION } from '../version.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
-import { REPLAY_LOW_WATER, REPLAY_PAGE, SLOW_CONSUMER_GRACE_MS, SOFT_FRAME_LIMIT } from './limits.ts';
+import {
+  MAX_COMMANDS_IN_FLIGHT,
+  REPLAY_LOW_WATER,
+  REPLAY_PAGE,
+  SLOW_CONSUMER_GRACE_MS,
+  SOFT_FRAME_LIMIT,
+} from './limits.ts';
 
 export interface HubClientDeps {
   registry: VmRegistry;
@@ -36,6 +42,7 @@ export class HubClient {
   /** Bumped per VM on every (un)subscribe, so a stale replay stops. */
   readonly #replayGeneration = new Map<string, number>();
   #closed = false;
+  #commandsInFlight = 0;
 
   constructor(
     readonly id: string,
@@ -147,6 +154,18 @@ export class HubClient {
 
   async #execute(message: ExecuteMessage): Promise<void> {
     const { id } = message;
+    if (this.#commandsInFlight >= MAX_COMMANDS_IN_FLIGHT) {
+      this.send({
+        type: 'result',
+        id,
+        error: {
+          class: BridgeErrorClass.TooManyCommands,
+          desc: `${MAX_COMMANDS_IN_FLIGHT} commands of this client are already waiting for an answer; send more when they are answered`,
+        },
+      });
+      return;
+    }
+    this.#commandsInFlight++;
     try {
       const vm = this.deps.registry.require(message.vm);
       if (message.target === 'guest') {
@@ -162,6 +181,8 @@ export class HubClient {
       this.send({ type: 'result', id, return: result ?? {} });
     } catch (err) {
       this.send({ type: 'result', id, error: toErrorBody(err).body });
+    } finally {
+      this.#commandsInFlight--;
     }
   }
 

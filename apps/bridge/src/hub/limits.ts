@@ -11,3 +11,5 @@ export const REPLAY_LOW_WATER = 1024 * 1024;
 export const REPLAY_PAGE = 500;
 /** How long a dropped slow consumer may take to read what was already queued, then it is cut off. */
 export const SLOW_CONSUMER_GRACE_MS = 2000;
+/** Commands one client may have waiting for QEMU; QEMU runs one at a time, so more only queue up in memory. */
+export const MAX_COMMANDS_IN_FLIGHT = 64;
