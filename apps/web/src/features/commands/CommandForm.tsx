@@ -9,8 +9,12 @@ import {
   emptyDraft,
   emptyDrafts,
   type FieldError,
+  type FormField,
   type ObjectType,
 } from './form-model.ts';
+
+/** Up to this many optional arguments are shown at once; more start folded. */
+const MAX_OPEN_OPTIONAL = 6;
 
 interface CommandFormProps {
   name: string;
@@ -24,31 +28,54 @@ export function CommandForm({ name, form, onExecute, busy }: CommandFormProps) {
   const [errors, setErrors] = useState<readonly FieldError[]>([]);
   const errorMap = new Map(errors.map((error) => [error.path, error.message]));
 
+  const fields = activeFields(form, drafts);
+  const required = fields.filter((field) => !field.optional);
+  const optional = fields.filter((field) => field.optional);
+  // A long list of optional arguments (blockdev-add has dozens) starts folded, required ones stay in view.
+  const [showOptional, setShowOptional] = useState(optional.length <= MAX_OPEN_OPTIONAL);
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const built = buildArguments(form, drafts);
     if (!built.ok) {
       setErrors(built.errors);
+      const root = (path: string) => path.split(/[.[]/)[0];
+      if (built.errors.some((error) => optional.some((field) => field.name === root(error.path)))) {
+        setShowOptional(true);
+      }
       return;
     }
     setErrors([]);
     onExecute(built.arguments);
   };
 
-  const fields = activeFields(form, drafts);
+  const editor = (field: FormField) => (
+    <FieldEditor
+      key={field.name}
+      field={field}
+      draft={drafts[field.name] ?? emptyDraft(field.type, field.optional)}
+      onChange={(next) => setDrafts((current) => ({ ...current, [field.name]: next }))}
+      errors={errorMap}
+      path={field.name}
+    />
+  );
   return (
     <form onSubmit={submit} className="flex flex-col gap-3" aria-label={`Arguments of ${name}`} noValidate>
       {fields.length === 0 && <p className="text-sm text-zinc-500">{name} takes no arguments.</p>}
-      {fields.map((field) => (
-        <FieldEditor
-          key={field.name}
-          field={field}
-          draft={drafts[field.name] ?? emptyDraft(field.type, field.optional)}
-          onChange={(next) => setDrafts((current) => ({ ...current, [field.name]: next }))}
-          errors={errorMap}
-          path={field.name}
-        />
-      ))}
+      {required.map(editor)}
+      {optional.length > 0 && (
+        <div className="flex flex-col gap-3">
+          <button
+            type="button"
+            aria-expanded={showOptional}
+            onClick={() => setShowOptional((open) => !open)}
+            className="self-start rounded text-sm font-medium text-sky-800 hover:underline dark:text-sky-300"
+          >
+            {showOptional ? 'Hide' : 'Show'} optional arguments ({optional.length})
+          </button>
+          {showOptional && optional.map(editor)}
+        </div>
+      )}
       {errors.length > 0 && (
         <div
           role="alert"

@@ -173,6 +173,16 @@ describe('CommandForm', () => {
     ]);
   });
 
+  it('folds a long list of optional arguments until asked', () => {
+    render(
+      <CommandForm name="blockdev-add" form={formOf('blockdev-add')} busy={false} onExecute={() => {}} />,
+    );
+    expect(screen.getByLabelText('driver').tagName).toBe('SELECT');
+    expect(screen.queryByLabelText('node-name')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: /Show optional arguments \(\d+\)/ }));
+    expect(screen.getByLabelText('node-name')).toBeTruthy();
+  });
+
   it('shows field errors and sends nothing when the form is invalid', () => {
     const sent: unknown[] = [];
     render(
