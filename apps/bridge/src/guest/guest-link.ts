@@ -131,6 +131,17 @@ export class GuestLink {
   }
 
   /**
+   * The guest was reset: its agent is gone until the guest boots again, whatever the last heartbeat said. Says
+   * so now rather than after a heartbeat times out, and drops the connection along with anything queued on it.
+   */
+  guestRestarted(): void {
+    if (this.#stopped) return;
+    this.#setInfo({ agent: 'unavailable' }, 'the guest restarted');
+    void this.#dropClient();
+    this.refreshSoon();
+  }
+
+  /**
    * Runs a person's agent command. Errors keep the agent's own class (400), or are `GuestAgentUnavailable`
    * (503) when no agent answers in time.
    */

@@ -139,6 +139,29 @@ describe.skipIf(!demoGuest)('guest agent through the bridge', () => {
   );
 
   it(
+    'hears the agent again after system_reset',
+    async () => {
+      expect((await postJson(bridge, '/api/vms/linux/execute', { execute: 'system_reset' })).status).toBe(
+        200,
+      );
+      await waitFor(
+        async () => (await vm('linux')).guest?.agent === 'connected',
+        'the agent after reset',
+        BOOT_WAIT_MS,
+      );
+      expect((await vm('linux')).guest?.hostname).toBe('qmpdeck-demo');
+      const afterReset = (await events('linux')).slice(-20);
+      expect(afterReset).toContainEqual(
+        expect.objectContaining({
+          event: 'BRIDGE_GUEST_AGENT_UNAVAILABLE',
+          data: { desc: 'the guest restarted' },
+        }),
+      );
+    },
+    GUEST_STEP_MS,
+  );
+
+  it(
     'turns unavailable when the agent is stopped from the serial console; QMP keeps working',
     async () => {
       const serial = join((bridge.registry.require('linux').process as { dir: string }).dir, SERIAL_SOCKET);
@@ -153,22 +176,6 @@ describe.skipIf(!demoGuest)('guest agent through the bridge', () => {
       const guest = await postJson(bridge, '/api/vms/linux/guest/execute', { execute: 'guest-ping' });
       expect(guest.body.error.class).toBe('GuestAgentUnavailable');
       expect((await events('linux')).map((e) => e.event)).toContain('BRIDGE_GUEST_AGENT_UNAVAILABLE');
-    },
-    GUEST_STEP_MS,
-  );
-
-  it(
-    'hears the agent again after system_reset',
-    async () => {
-      expect((await postJson(bridge, '/api/vms/linux/execute', { execute: 'system_reset' })).status).toBe(
-        200,
-      );
-      await waitFor(
-        async () => (await vm('linux')).guest?.agent === 'connected',
-        'the agent after reset',
-        BOOT_WAIT_MS,
-      );
-      expect((await vm('linux')).guest?.hostname).toBe('qmpdeck-demo');
     },
     GUEST_STEP_MS,
   );

@@ -316,8 +316,9 @@ export class VmSupervisor {
       cause: findCause(this.inflight),
     });
     if (RUN_STATE_EVENTS.has(event.event)) this.#refreshStatus();
-    // The guest rebooted or ran on after a pause: what its agent says may have changed.
-    if (event.event === 'RESET' || event.event === 'RESUME') this.guest?.refreshSoon();
+    // A reset takes the agent down with the guest; after a pause it answers again: either way, ask at once.
+    if (event.event === 'RESET') this.guest?.guestRestarted();
+    else if (event.event === 'RESUME') this.guest?.refreshSoon();
   }
 
   /** Asks query-status; overlapping requests collapse into one more round. */
