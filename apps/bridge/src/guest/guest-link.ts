@@ -131,12 +131,13 @@ export class GuestLink {
   }
 
   /**
-   * The guest was reset: its agent is gone until the guest boots again, whatever the last heartbeat said. Says
-   * so now rather than after a heartbeat times out, and drops the connection along with anything queued on it.
+   * The guest stopped running (reset, shut down, QEMU gone): its agent is gone too, whatever the last heartbeat
+   * said. Says so now rather than after a heartbeat times out, drops the connection with anything queued on it,
+   * and probes eagerly for the agent of the next boot.
    */
-  guestRestarted(): void {
+  agentGone(desc: string): void {
     if (this.#stopped) return;
-    this.#setInfo({ agent: 'unavailable' }, 'the guest restarted');
+    this.#setInfo({ agent: 'unavailable' }, desc);
     void this.#dropClient();
     this.refreshSoon();
   }

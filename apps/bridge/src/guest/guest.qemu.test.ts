@@ -220,6 +220,10 @@ describe.skipIf(!demoGuest)('guest agent through the bridge', () => {
         BOOT_WAIT_MS,
       );
       expect(shutdowns[1]?.data).toEqual({ guest: true, reason: 'guest-shutdown' });
+      const agentGone = (await events('linux'))
+        .filter((e) => e.event === 'BRIDGE_GUEST_AGENT_UNAVAILABLE')
+        .at(-1);
+      expect(agentGone?.data).toEqual({ desc: 'the guest shut down' });
     },
     GUEST_STEP_MS,
   );

@@ -316,8 +316,9 @@ export class VmSupervisor {
       cause: findCause(this.inflight),
     });
     if (RUN_STATE_EVENTS.has(event.event)) this.#refreshStatus();
-    // A reset takes the agent down with the guest; after a pause it answers again: either way, ask at once.
-    if (event.event === 'RESET') this.guest?.guestRestarted();
+    // A reset or shutdown takes the agent down with the guest; after a pause it answers again: ask at once.
+    if (event.event === 'RESET') this.guest?.agentGone('the guest restarted');
+    else if (event.event === 'SHUTDOWN') this.guest?.agentGone('the guest shut down');
     else if (event.event === 'RESUME') this.guest?.refreshSoon();
   }
 
@@ -359,6 +360,7 @@ export class VmSupervisor {
         source: 'bridge',
       });
       // The socket died with the process: say so now, and stop retrying until someone starts it again.
+      this.guest?.agentGone('QEMU exited');
       this.#status = null;
       this.#setConnection('disconnected', change.message);
       void this.#disconnect();
