@@ -41,7 +41,7 @@ export function resolvePaths(config: BridgeConfig, base: string): BridgeConfig {
     vms: config.vms.map((vm) => ({
       ...vm,
       ...(vm.qmp?.socket === undefined ? {} : { qmp: { ...vm.qmp, socket: at(vm.qmp.socket) } }),
-      ...(vm.qga === undefined ? {} : { qga: { ...vm.qga, socket: at(vm.qga.socket) } }),
+      ...(vm.qga === undefined || vm.qga === false ? {} : { qga: { ...vm.qga, socket: at(vm.qga.socket) } }),
     })),
     ...(config.discover === undefined
       ? {}

@@ -40,12 +40,18 @@ export const VmConfig = z
     qmp: QmpAddressConfig.optional(),
     launch: LaunchConfig.optional(),
     qga: z
-      .strictObject({
-        socket: z.string().min(1).describe('Path of the unix socket QEMU serves the agent on'),
-      })
+      .union(
+        [
+          z.strictObject({
+            socket: z.string().min(1).describe('Path of the unix socket QEMU serves the agent on'),
+          }),
+          z.literal(false),
+        ],
+        { error: 'expected { "socket": PATH } or false' },
+      )
       .optional()
       .describe(
-        'The QEMU Guest Agent channel (-chardev socket + virtserialport name=org.qemu.guest_agent.0); managed VMs get one automatically',
+        'The QEMU Guest Agent channel (-chardev socket + virtserialport name=org.qemu.guest_agent.0); managed VMs get one automatically, false turns that off (e.g. machines without PCI)',
       ),
   })
   .refine((vm) => (vm.qmp === undefined) !== (vm.launch === undefined), {

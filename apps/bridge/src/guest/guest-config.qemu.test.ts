@@ -1,7 +1,7 @@
 /**
- * The `qga` config of VMs the bridge does not launch: a VM whose config names an agent socket gets a guest
- * link (unavailable while no agent answers: these QEMUs have no guest at all), one without gets `guest: null`.
- * Needs no guest image.
+ * The `qga` config: a VM whose config names an agent socket gets a guest link (unavailable while no agent
+ * answers: these QEMUs have no guest at all), one without gets `guest: null`, and `qga: false` keeps a managed
+ * VM's launch free of the agent channel. Needs no guest image.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { startQemu, type TestQemu } from '../testing/qemu.ts';
 import { waitFor } from '../testing/wait-for.ts';
 import { agentChannelArgs } from './agent-channel.ts';
 
-describe('guest agent config for VMs the bridge does not launch', () => {
+describe('guest agent config', () => {
   let dir: string;
   const qemus: TestQemu[] = [];
   let bridge: RunningBridge;
@@ -32,6 +32,11 @@ describe('guest agent config for VMs the bridge does not launch', () => {
           qga: { socket: join(dir, 'agent.sock') },
         },
         { id: 'plain', qmp: { socket: plain.socket as string } },
+        {
+          id: 'opted-out',
+          launch: { args: ['-M', 'pc', '-S', '-nodefaults', '-display', 'none', '-m', '64'] },
+          qga: false,
+        },
       ],
     });
     await waitFor(() => bridge.registry.get('plain')?.status, 'plain connected');
@@ -61,9 +66,16 @@ describe('guest agent config for VMs the bridge does not launch', () => {
     });
   });
 
+  it('launches a managed VM with qga false without the agent channel, and gives it no guest field', async () => {
+    await waitFor(() => bridge.registry.get('opted-out')?.status, 'opted-out connected');
+    const vm = bridge.registry.require('opted-out');
+    expect(vm.snapshot().guest).toBeNull();
+    expect(vm.process?.argv().join(' ')).not.toContain('org.qemu.guest_agent.0');
+  });
+
   it('rejects a qga entry without a socket, naming the field', () => {
     expect(() => parseConfig({ vms: [{ id: 'bad', qmp: { socket: '/x' }, qga: {} }] })).toThrow(
-      /vms\[0\]\.qga\.socket/,
+      'vms[0].qga: expected { "socket": PATH } or false',
     );
   });
 });

@@ -34,7 +34,7 @@ export interface VmSupervisorOptions {
   address?: QmpAddress | undefined;
   launch?: LaunchConfig | undefined;
   /** The guest agent's socket; managed VMs without one get a channel in their runtime dir. */
-  qga?: { socket: string } | undefined;
+  qga?: { socket: string } | false | undefined;
   runtimeBase?: string | undefined;
   store: EventStore;
   timeouts?: TimeoutsConfig | undefined;
@@ -78,7 +78,7 @@ export class VmSupervisor {
     this.process = options.launch
       ? new ManagedProcess(
           this.id,
-          options.qga ? options.launch : withAgentChannel(options.launch),
+          options.qga === undefined ? withAgentChannel(options.launch) : options.launch,
           options.log,
           (change) => this.#processChanged(change),
           options.runtimeBase,
@@ -88,8 +88,9 @@ export class VmSupervisor {
   }
 
   #guestLink(): GuestLink | null {
-    const socketPath =
-      this.options.qga?.socket ?? (this.process ? join(this.process.dir, AGENT_SOCKET_NAME) : null);
+    const { qga } = this.options;
+    if (qga === false) return null;
+    const socketPath = qga?.socket ?? (this.process ? join(this.process.dir, AGENT_SOCKET_NAME) : null);
     if (socketPath === null) return null;
     return new GuestLink({
       vmId: this.id,
