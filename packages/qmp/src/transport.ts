@@ -2,7 +2,7 @@
  * Opening the byte stream: a unix socket or a TCP connection, with a connect timeout and a typed failure.
  */
 import net from 'node:net';
-import { QmpConnectError } from './errors.ts';
+import { QmpBusyError, QmpConnectError } from './errors.ts';
 import type { QmpAddress } from './types.ts';
 
 export function describeAddress(address: QmpAddress): string {
@@ -22,6 +22,10 @@ export function openSocket(address: QmpAddress, timeoutMs: number): Promise<net.
     const onError = (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       socket.destroy();
+      if (err.code === 'EAGAIN' && 'path' in address) {
+        reject(monitorHeld(address.path));
+        return;
+      }
       reject(
         new QmpConnectError(`Cannot connect to ${describeAddress(address)}: ${err.message}`, err.code, {
           cause: err,
@@ -36,4 +40,14 @@ export function openSocket(address: QmpAddress, timeoutMs: number): Promise<net.
       resolve(socket);
     });
   });
+}
+
+/**
+ * QEMU stops accepting on a QMP chardev while one client holds it, so waiting clients fill the listen backlog
+ * and a unix-socket connect then fails at once with EAGAIN: the same "monitor busy" as a missing greeting.
+ */
+function monitorHeld(path: string): QmpBusyError {
+  return new QmpBusyError(
+    `Cannot connect to ${path}: its connection queue is full, another client holds the monitor`,
+  );
 }
