@@ -23,11 +23,14 @@ describe('buildDemoConfig', () => {
       '-accel kvm -accel tcg -kernel /cache/vmlinuz -initrd /cache/initrd.img',
     );
     expect(vms[1]?.launch.args).toContain('-S');
+    expect(vms[1]?.launch.args.join(' ')).toContain('-kernel /cache/vmlinuz');
+    expect(vms[1]?.launch.args.join(' ')).toContain('qmpdeck.hostname=qmpdeck-paused');
   });
 
   it('falls back to a VM without an operating system when the guest is not built', () => {
     const { vms } = buildDemoConfig(null);
     expect(vms.map((vm) => vm.name)).toEqual(['Demo (no operating system)', 'Demo (paused before boot)']);
+    expect(vms[1]?.launch.args).not.toContain('-kernel');
   });
 });
 

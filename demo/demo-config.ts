@@ -4,7 +4,7 @@
  *
  * - "Demo guest (Linux)": the small Linux built by demo/guest/build.ts (hostname, serial and VGA shells, ACPI
  *   power button, DHCP, guest agent). Without that image, a VM with no operating system stands in for it.
- * - "Demo (paused before boot)": QEMU waiting in `prelaunch` for `cont`.
+ * - "Demo (paused before boot)": QEMU waiting in `prelaunch` for `cont`; Resume boots the same Linux (when built).
  *
  * Each gets a VNC display on loopback (the first free one from :0) and a serial port on a socket in its private
  * runtime dir (`{dir}`, filled in by the bridge, which also adds QMP and the guest agent's channel).
@@ -32,47 +32,38 @@ const SERIAL_ARGS = [
   'chardev:serial0',
 ];
 
-/** The VM paused before boot: QEMU with no OS, waiting in `prelaunch` for `cont`. */
-export function pausedVm(): DemoVm {
+/**
+ * The VM paused before boot: QEMU waiting in `prelaunch` for `cont`. With the demo guest built, Resume boots it
+ * (named qmpdeck-paused, so the two guests tell apart); without it there is only firmware to run.
+ */
+export function pausedVm(guest: DemoGuest | null = null): DemoVm {
+  const machine = guest
+    ? linuxArgs(guest, 'qmpdeck-paused')
+    : ['-M', 'pc', '-nodefaults', '-vga', 'std', '-m', '64'];
   return {
     id: 'demo',
     name: 'Demo (paused before boot)',
-    launch: {
-      args: ['-M', 'pc', '-S', '-nodefaults', '-vga', 'std', '-m', '64', ...VNC_ARGS, ...SERIAL_ARGS],
-    },
+    launch: { args: [...machine, '-S', ...VNC_ARGS, ...SERIAL_ARGS] },
   };
 }
 
-/** The demo guest booting straight from its kernel and initramfs, with a virtio NIC on user networking. */
+/** The demo guest's machine: booted straight from its kernel and initramfs, a virtio NIC on user networking. */
+function linuxArgs(guest: DemoGuest, hostname?: string): string[] {
+  // The last console= becomes /dev/console: ttyS0 last, so the boot messages and shell reach the serial port.
+  const append = ['console=tty0 console=ttyS0 quiet', ...(hostname ? [`qmpdeck.hostname=${hostname}`] : [])];
+  return [
+    ...['-M', 'pc', '-m', '128', '-nodefaults', '-vga', 'std', ...accelArgs(guest)],
+    ...['-kernel', guest.kernel, '-initrd', guest.initrd, '-append', append.join(' ')],
+    ...['-netdev', 'user,id=net0', '-device', 'virtio-net-pci,netdev=net0'],
+  ];
+}
+
+/** The demo guest, running from the start. */
 export function guestVm(guest: DemoGuest): DemoVm {
   return {
     id: 'demo-guest',
     name: 'Demo guest (Linux)',
-    launch: {
-      args: [
-        '-M',
-        'pc',
-        '-m',
-        '128',
-        '-nodefaults',
-        '-vga',
-        'std',
-        ...accelArgs(guest),
-        '-kernel',
-        guest.kernel,
-        '-initrd',
-        guest.initrd,
-        // The last console= becomes /dev/console: ttyS0 last, so the boot messages and shell reach the serial port.
-        '-append',
-        'console=tty0 console=ttyS0 quiet',
-        '-netdev',
-        'user,id=net0',
-        '-device',
-        'virtio-net-pci,netdev=net0',
-        ...VNC_ARGS,
-        ...SERIAL_ARGS,
-      ],
-    },
+    launch: { args: [...linuxArgs(guest), ...VNC_ARGS, ...SERIAL_ARGS] },
   };
 }
 
@@ -89,5 +80,5 @@ export function noOsVm(): DemoVm {
 
 /** The demo config for a machine with QEMU installed. */
 export function buildDemoConfig(guest: DemoGuest | null = findDemoGuest()): DemoConfig {
-  return { vms: [guest ? guestVm(guest) : noOsVm(), pausedVm()] };
+  return { vms: [guest ? guestVm(guest) : noOsVm(), pausedVm(guest)] };
 }

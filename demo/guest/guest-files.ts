@@ -41,7 +41,9 @@ tty1::respawn:-/bin/sh
 `;
 
 const rcS = `#!/bin/sh
-hostname ${HOSTNAME}
+# The kernel command line may name the guest (qmpdeck.hostname=NAME), so two demo VMs need not share a name.
+name=$(sed -n 's/.*qmpdeck\\.hostname=\\([A-Za-z0-9.-]*\\).*/\\1/p' /proc/cmdline)
+hostname "\${name:-${HOSTNAME}}"
 # Dependency order was worked out at build time from the modules' own metadata.
 while read -r module; do
   insmod "/lib/modules/$(uname -r)/$module" || echo "rcS: could not load $module"
