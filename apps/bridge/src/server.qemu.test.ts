@@ -35,10 +35,19 @@ describe('graceful stop', () => {
     ws.send({ type: 'subscribe', vm: 'alpha' });
     await ws.next((m) => m.type === 'subscribed');
 
-    ws.send({ type: 'execute', id: 'in-flight', vm: 'alpha', execute: 'query-qmp-schema' });
-    await ws.next((m) => m.type === 'inflight' && m.commands.length === 1);
-    const stopped = bridge.stop();
-    ws.send({ type: 'execute', id: 'too-late', vm: 'alpha', execute: 'query-status' });
+    // QEMU frozen with SIGSTOP holds the command in flight for as long as the test needs, so the late
+    // command surely arrives while the bridge is stopping (a fast reply would let it close first).
+    process.kill(qemu.pid, 'SIGSTOP');
+    let stopped: Promise<void> | undefined;
+    try {
+      ws.send({ type: 'execute', id: 'in-flight', vm: 'alpha', execute: 'query-qmp-schema' });
+      await ws.next((m) => m.type === 'inflight' && m.commands.length === 1);
+      stopped = bridge.stop();
+      ws.send({ type: 'execute', id: 'too-late', vm: 'alpha', execute: 'query-status' });
+      await ws.next((m) => m.type === 'result' && m.id === 'too-late');
+    } finally {
+      process.kill(qemu.pid, 'SIGCONT');
+    }
     await stopped;
 
     const answered = ws.messages.find((m) => m.type === 'result' && m.id === 'in-flight');
