@@ -1,6 +1,6 @@
 // `pnpm test`: every check in one command, in the order that fails fastest:
-// typecheck, lint, unit + integration tests (Vitest, real QEMU), then the
-// end-to-end tests (Playwright in Debian's Chromium, real bridge and QEMU).
+// typecheck, lint, unit + integration tests (Vitest, real QEMU), the library
+// again on Node 22, then the end-to-end tests (Playwright in Debian's Chromium, real bridge and QEMU).
 // Every step runs even after a failure, so one run shows everything that is
 // wrong; the exit code is non-zero if any step failed. The last line is the
 // plain "N passed, N failed" count over both test runners.
@@ -23,6 +23,11 @@ const steps = [
     name: 'unit and integration tests (vitest)',
     cmd: bin('vitest'),
     args: ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`],
+  },
+  {
+    name: 'qmp and protocol on Node 22',
+    cmd: process.execPath,
+    args: [join(root, 'scripts/test-node22.mjs')],
   },
   { name: 'web build', cmd: 'pnpm', args: ['--filter', '@qmpdeck/web', 'build'] },
   {
