@@ -75,7 +75,6 @@ async function capture(browser: Browser, url: string, scheme: 'light' | 'dark'):
   await page.getByLabel('Command', { exact: true }).fill('blockdev-add');
   const form = page.getByRole('form', { name: 'Arguments of blockdev-add' });
   await form.getByLabel('driver', { exact: true }).selectOption('null-co');
-  await form.getByRole('button', { name: /Show optional arguments/ }).click();
   await form.getByLabel('node-name', { exact: true }).fill(`scratch-${scheme}`);
   await form.getByLabel('include cache').check();
   await form.getByLabel('no-flush', { exact: true }).selectOption('true');

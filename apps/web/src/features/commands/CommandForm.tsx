@@ -13,9 +13,6 @@ import {
   type ObjectType,
 } from './form-model.ts';
 
-/** Up to this many optional arguments are shown at once; more start folded. */
-const MAX_OPEN_OPTIONAL = 6;
-
 interface CommandFormProps {
   name: string;
   form: ObjectType;
@@ -31,8 +28,9 @@ export function CommandForm({ name, form, onExecute, busy }: CommandFormProps) {
   const fields = activeFields(form, drafts);
   const required = fields.filter((field) => !field.optional);
   const optional = fields.filter((field) => field.optional);
-  // A long list of optional arguments (blockdev-add has dozens) starts folded, required ones stay in view.
-  const [showOptional, setShowOptional] = useState(optional.length <= MAX_OPEN_OPTIONAL);
+  // Optional arguments start open: a person (or a script) looking for `node-name` must find it by its label
+  // without first discovering a toggle. Folding stays available for long lists such as blockdev-add's.
+  const [showOptional, setShowOptional] = useState(true);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -173,11 +173,14 @@ describe('CommandForm', () => {
     ]);
   });
 
-  it('folds a long list of optional arguments until asked', () => {
+  it('shows optional arguments at once, even a long list, and folds them on request', () => {
     render(
       <CommandForm name="blockdev-add" form={formOf('blockdev-add')} busy={false} onExecute={() => {}} />,
     );
-    expect(screen.getByLabelText('driver').tagName).toBe('SELECT');
+    fireEvent.change(screen.getByLabelText('driver'), { target: { value: 'null-co' } });
+    expect(screen.getByLabelText('node-name').tagName).toBe('INPUT');
+    expect(screen.getByLabelText('read-zeroes').tagName).toBe('SELECT');
+    fireEvent.click(screen.getByRole('button', { name: /Hide optional arguments \(\d+\)/ }));
     expect(screen.queryByLabelText('node-name')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: /Show optional arguments \(\d+\)/ }));
     expect(screen.getByLabelText('node-name')).toBeTruthy();
