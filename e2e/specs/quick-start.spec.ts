@@ -3,7 +3,7 @@
  * FILE --host H --port N` serves only the VMs in FILE; `pnpm start -- --port N`
  * keeps the demo VM. No browser needed: the HTTP API tells what is served.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { freePort, type PnpmStart, pnpmStart } from '../fixtures/pnpm-start.ts';
@@ -61,4 +61,21 @@ test('pnpm start -- --port N keeps the demo VM', async ({ request }) => {
       return vms.find((vm: { name: string }) => vm.name === 'Demo (paused before boot)')?.status ?? null;
     })
     .toBe('prelaunch');
+});
+
+test('pnpm start without QEMU serves the dashboard with no VMs and says how to install QEMU', async ({
+  request,
+}) => {
+  // A PATH with node, pnpm and a shell but no qemu-system-x86_64, as on a machine without QEMU.
+  const bin = join(dir.path, 'bin');
+  mkdirSync(bin);
+  for (const tool of ['node', 'pnpm', 'sh']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
+  const port = await freePort();
+  started = await pnpmStart(['--port', String(port)], { XDG_DATA_HOME: dir.path, PATH: bin });
+  expect(started.output()).toContain('qemu-system-x86_64 was not found');
+  expect(started.output()).toContain('apt-get install -y qemu-system-x86');
+  expect(await (await request.get(`${started.url}/api/vms`)).json()).toEqual([]);
+  const page = await request.get(`${started.url}/`);
+  expect(page.status()).toBe(200);
+  expect(await page.text()).toContain('<div id="root">');
 });
