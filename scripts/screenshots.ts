@@ -71,7 +71,7 @@ async function capture(browser: Browser, url: string, scheme: 'light' | 'dark'):
   await page.getByTestId('timeline').getByText('RESET', { exact: true }).last().click();
   await shoot(page, 'timeline', scheme);
 
-  await page.getByRole('link', { name: 'Commands' }).click();
+  await page.getByRole('tab', { name: 'Commands' }).click();
   await page.getByLabel('Command', { exact: true }).fill('blockdev-add');
   const form = page.getByRole('form', { name: 'Arguments of blockdev-add' });
   await form.getByLabel('driver', { exact: true }).selectOption('null-co');

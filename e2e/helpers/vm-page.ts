@@ -22,5 +22,6 @@ export async function timelineSeqs(page: Page): Promise<number[]> {
 }
 
 export async function openTab(page: Page, tab: 'Timeline' | 'Info' | 'Commands' | 'Console'): Promise<void> {
-  await page.getByRole('navigation', { name: 'VM sections' }).getByRole('link', { name: tab }).click();
+  await page.getByRole('tab', { name: tab }).click();
+  await expect(page.getByRole('tab', { name: tab })).toHaveAttribute('aria-selected', 'true');
 }
