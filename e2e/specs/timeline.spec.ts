@@ -61,6 +61,10 @@ test('a bridge restart mid-session leaves no gap in the timeline', async ({ page
 
   await bridge.stop();
   await expect(page.getByTestId('connection-banner')).toBeVisible();
+  // The last run state is no longer vouched for, and nothing can be sent until the bridge is back.
+  await expect(statusBadge(page)).toHaveText('disconnected');
+  await expect(page.getByRole('button', { name: 'Pause', exact: true })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Reset', exact: true })).toBeDisabled();
   await bridge.restart();
   // Happens while the page may still be away: it must arrive by replay (`after`) or live, either way once.
   await expect.poll(async () => (await execute(bridge.url, 'alpha', 'stop')).status).toBe(200);

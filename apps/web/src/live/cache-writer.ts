@@ -2,9 +2,10 @@
  * Writes what the socket receives into the React Query cache, the app's only
  * store: `vm` replaces the VM in the list and its detail, `event` appends to
  * the VM's event log (batched: a burst of 1,000 events is one render, not
- * 1,000), `inflight` replaces the VM's in-flight list. A fresh
- * `hello` after a reconnect refetches the VM list, since `vm` messages were
- * missed while away.
+ * 1,000), `inflight` replaces the VM's in-flight list. While the bridge
+ * is away every cached VM reads as `disconnected` (its last known run state
+ * may no longer be true, and nothing can be sent to it); a fresh `hello`
+ * after a reconnect refetches the VMs, since `vm` messages were missed.
  */
 import type { EventRecord, InflightCommand, ServerMessage, Vm } from '@qmpdeck/protocol';
 import type { QueryClient } from '@tanstack/react-query';
@@ -41,6 +42,14 @@ function replaceVm(list: readonly Vm[] | undefined, vm: Vm): Vm[] | undefined {
  * would re-measure the whole list.
  */
 export const EVENT_FLUSH_MS = 50;
+
+export const BRIDGE_AWAY_MESSAGE = 'The bridge is unreachable; the state shown before may be out of date.';
+
+/** The VM as far as this tab can tell while the bridge is away: no link, so no run state it can vouch for. */
+function withBridgeAway(vm: Vm): Vm {
+  if (vm.connection === 'disconnected' && vm.message === BRIDGE_AWAY_MESSAGE) return vm;
+  return { ...vm, connection: 'disconnected', message: BRIDGE_AWAY_MESSAGE };
+}
 
 export function createCacheWriter(queryClient: QueryClient): CacheWriter {
   // An event log can hold 100,000 events: comparing it deeply with the previous one on every write
@@ -106,7 +115,20 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
     }
   };
 
-  const onState = (state: LiveState) => queryClient.setQueryData(queryKeys.live(), state);
+  const markBridgeAway = () => {
+    queryClient.setQueryData<Vm[]>(queryKeys.vms(), (list) => list?.map(withBridgeAway));
+    for (const [key, vm] of queryClient.getQueriesData<Vm>({
+      predicate: ({ queryKey }) => queryKey[0] === 'vms' && queryKey.length === 2,
+    })) {
+      if (vm) queryClient.setQueryData<Vm>(key, withBridgeAway(vm));
+    }
+  };
+
+  const onState = (state: LiveState) => {
+    queryClient.setQueryData(queryKeys.live(), state);
+    // Only a lost link: before the first open (page load) the HTTP answers are as fresh as they get.
+    if (state.everOpen && state.status !== 'open') markBridgeAway();
+  };
 
   return { onMessage, onState, flush };
 }

@@ -55,6 +55,35 @@ describe('LiveSocket', () => {
     socket.stop();
   });
 
+  it('shows every cached VM as disconnected while the bridge is away, and refetches them on its hello', () => {
+    const { queryClient, socket } = setup();
+    queryClient.setQueryData(queryKeys.vms(), [vm]);
+    queryClient.setQueryData(queryKeys.vm('alpha'), vm);
+    socket.start();
+    FakeSocket.latest().open();
+    expect(queryClient.getQueryData<{ connection: string }[]>(queryKeys.vms())?.[0]?.connection).toBe(
+      'connected',
+    );
+    FakeSocket.latest().drop();
+    expect(queryClient.getQueryData<{ connection: string }[]>(queryKeys.vms())?.[0]?.connection).toBe(
+      'disconnected',
+    );
+    expect(queryClient.getQueryData<{ connection: string }>(queryKeys.vm('alpha'))?.connection).toBe(
+      'disconnected',
+    );
+    vi.advanceTimersByTime(25);
+    FakeSocket.latest().open();
+    FakeSocket.latest().receive({ type: 'hello', version: '1' });
+    expect(queryClient.getQueryState(queryKeys.vms())?.isInvalidated).toBe(true);
+    expect(queryClient.getQueryState(queryKeys.vm('alpha'))?.isInvalidated).toBe(true);
+    // A `vm` message after the reconnect is fresh news and replaces the placeholder at once.
+    FakeSocket.latest().receive({ type: 'vm', vm });
+    expect(queryClient.getQueryData<{ connection: string }>(queryKeys.vm('alpha'))?.connection).toBe(
+      'connected',
+    );
+    socket.stop();
+  });
+
   it('drops messages that fail validation and stays open', () => {
     const { socket, received, invalid } = setup();
     socket.start();

@@ -9,6 +9,7 @@ import { useState } from 'react';
 import { type ApiError, toApiError } from '../../../api/api-error.ts';
 import { killVm, startVm } from '../../../api/vms.ts';
 import { useLiveSocket } from '../../../live/LiveProvider.tsx';
+import { useLiveState } from '../../../live/useLiveState.ts';
 import { Button } from '../../../ui/Button.tsx';
 import { ConfirmDialog } from '../../../ui/ConfirmDialog.tsx';
 import { actionsFor, type VmAction } from './vm-actions.ts';
@@ -30,6 +31,8 @@ function useRunAction(vm: Vm) {
 
 export function ActionBar({ vm }: { vm: Vm }) {
   const run = useRunAction(vm);
+  // Without the socket nothing can be sent, and Start/Kill would act on a state this tab cannot see.
+  const bridgeReachable = useLiveState().status === 'open';
   const [confirming, setConfirming] = useState<VmAction | null>(null);
   const trigger = (action: VmAction) => (action.confirm ? setConfirming(action) : run.mutate(action));
   const last = run.variables;
@@ -40,7 +43,7 @@ export function ActionBar({ vm }: { vm: Vm }) {
           <Button
             key={action.id}
             intent={action.intent}
-            disabled={!action.enabled(vm) || run.isPending}
+            disabled={!bridgeReachable || !action.enabled(vm) || run.isPending}
             onClick={() => trigger(action)}
           >
             {action.label}
