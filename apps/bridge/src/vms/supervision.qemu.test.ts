@@ -54,12 +54,29 @@ describe('VM supervision', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shows a monitor held by another client as busy, and connects once it is let go', async () => {
+  it('shows a monitor held by another client as busy through many retries, and connects once it is let go', async () => {
+    const ws = await TestWsClient.connect(bridge.url);
     const busy = await waitFor(async () => {
       const current = await vm('held');
       return current.connection === 'busy' ? current : undefined;
     }, 'held to be busy');
     expect(busy.message).toMatch(/another client holds the monitor/);
+    const pushedBefore = ws.messages.length;
+    // Past the first attempt QEMU's listen backlog is full and retries fail at once (EAGAIN); with retries every
+    // 200 ms, 5 s of holding is some 20 of them, and the VM must read busy after every one.
+    const heldSince = Date.now();
+    const samples: Vm[] = [];
+    while (Date.now() - heldSince < 5000) {
+      samples.push(await vm('held'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const pushed = ws.messages
+      .slice(pushedBefore)
+      .flatMap((m) => (m.type === 'vm' && m.vm.id === 'held' ? [m.vm] : []));
+    ws.close();
+    for (const seen of [...samples, ...pushed]) {
+      expect(seen).toMatchObject({ connection: 'busy', message: expect.stringMatching(/holds the monitor/) });
+    }
     holder.destroy();
     await waitFor(async () => (await vm('held')).status === 'prelaunch', 'held to connect');
     const { events } = (await getJson(bridge, '/api/vms/held/events')).body as EventPage;
