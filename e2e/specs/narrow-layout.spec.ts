@@ -29,3 +29,24 @@ test('overview and VM page fit 360 px and still work', async ({ page }) => {
     expect(await overflow(page)).toBeLessThanOrEqual(0);
   }
 });
+
+test('timeline rows at 360 px keep their time in view and their meaning whole', async ({ page }) => {
+  await openVm(page, 'Alpha with a rather long name for a small screen');
+  await page.getByRole('button', { name: 'Resume', exact: true }).click();
+  await expect(statusBadge(page)).toHaveText('running');
+  const rows = page.getByTestId('timeline-event');
+  await expect(rows.filter({ hasText: 'BRIDGE_PROCESS_STARTED' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: 'RESUME' })).toHaveCount(1);
+  const width = page.viewportSize()?.width ?? 360;
+  for (const row of await rows.all()) {
+    const time = await row.locator('time').boundingBox();
+    expect(time && time.x + time.width).toBeLessThanOrEqual(width);
+    // Wrapped, not cut to "the gu…": the whole meaning is laid out.
+    const meaning = row.getByTestId('event-meaning');
+    const cut = await meaning.evaluate((element) => element.scrollWidth > element.clientWidth);
+    expect(cut).toBe(false);
+  }
+  await expect(rows.filter({ hasText: 'BRIDGE_PROCESS_STARTED' })).toContainText(
+    /the bridge started QEMU \(pid \d+\)/,
+  );
+});

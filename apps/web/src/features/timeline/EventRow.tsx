@@ -1,7 +1,9 @@
 /**
  * One event in the timeline: coloured by kind, name, meaning, cause, absolute
- * and relative time; expands to the event's data as formatted JSON. Collapsed
- * rows have a fixed height so streaming events never shift the layout.
+ * and relative time; expands to the event's data as formatted JSON. From the
+ * `sm` width on, collapsed rows have a fixed height; below it they wrap (and
+ * are measured once when they appear), so streaming events still append
+ * without moving the rows above.
  */
 import type { EventRecord } from '@qmpdeck/protocol';
 import { memo } from 'react';
@@ -29,23 +31,30 @@ export const EventRow = memo(function EventRow({ event, expanded, now, onToggle 
           type="button"
           onClick={() => onToggle(event.seq)}
           aria-expanded={expanded}
-          className="flex h-[36px] w-full min-w-0 flex-col items-stretch rounded text-left"
+          className="flex w-full min-w-0 flex-col items-stretch rounded text-left sm:h-[36px]"
         >
-          <span className="flex min-w-0 items-baseline gap-2">
-            <span className={`shrink-0 font-mono text-sm font-semibold ${colours.text}`}>{event.event}</span>
-            <span className="min-w-0 flex-1 truncate text-sm text-zinc-700 dark:text-zinc-300">
+          {/* Narrow screens: name and time, then the meaning and cause wrapped in full below (a few letters
+              of meaning tell nothing). Wider ones: one line each, truncated, so every row has the same height. */}
+          <span className="flex min-w-0 flex-wrap items-baseline gap-x-2 sm:flex-nowrap">
+            <span className={`min-w-0 font-mono text-sm font-semibold break-all sm:shrink-0 ${colours.text}`}>
+              {event.event}
+            </span>
+            <span
+              data-testid="event-meaning"
+              className="order-last basis-full text-sm text-zinc-700 sm:order-none sm:min-w-0 sm:flex-1 sm:basis-auto sm:truncate dark:text-zinc-300"
+            >
               {eventMeaning(event)}
             </span>
             <time
               dateTime={new Date(event.timestamp.seconds * 1000).toISOString()}
               title={formatFull(event.timestamp)}
-              className="shrink-0 font-mono text-xs tabular-nums text-zinc-500 dark:text-zinc-400"
+              className="ml-auto shrink-0 font-mono text-xs tabular-nums text-zinc-500 dark:text-zinc-400"
             >
               {formatClock(event.timestamp)}
               <span className="hidden sm:inline"> · {formatAgo(event.timestamp, now)}</span>
             </time>
           </span>
-          <span className="truncate text-xs text-zinc-500 dark:text-zinc-400">
+          <span className="text-xs break-words text-zinc-500 sm:truncate dark:text-zinc-400">
             #{event.seq}
             {cause ? ` · ${cause}` : ''}
           </span>

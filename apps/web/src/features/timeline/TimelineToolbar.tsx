@@ -28,8 +28,8 @@ export function TimelineToolbar({
     'w-full rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900';
   return (
     <div className="flex flex-col gap-2 border-b border-zinc-200 p-2 dark:border-zinc-800">
-      <div className="flex flex-wrap items-end gap-2">
-        <label className="flex min-w-36 flex-1 flex-col text-xs text-zinc-600 dark:text-zinc-400">
+      <div className="flex items-end gap-2">
+        <label className="flex min-w-0 flex-1 flex-col text-xs text-zinc-600 dark:text-zinc-400">
           Event name
           <input
             className={input}
@@ -38,7 +38,7 @@ export function TimelineToolbar({
             onChange={(e) => onChange({ ...filter, name: e.target.value })}
           />
         </label>
-        <label className="flex min-w-36 flex-1 flex-col text-xs text-zinc-600 dark:text-zinc-400">
+        <label className="flex min-w-0 flex-1 flex-col text-xs text-zinc-600 dark:text-zinc-400">
           Search data
           <input
             className={input}
@@ -50,32 +50,36 @@ export function TimelineToolbar({
         <button
           type="button"
           onClick={onExport}
-          className="rounded-md px-3 py-1.5 text-sm ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50 dark:ring-zinc-700 dark:hover:bg-zinc-800"
+          className="shrink-0 rounded-md px-2 py-1 text-sm ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50 sm:px-3 dark:ring-zinc-700 dark:hover:bg-zinc-800"
         >
-          Export JSON lines
+          {/* The full name stays for assistive technology; narrow screens show the short word. */}
+          Export<span className="sr-only sm:not-sr-only"> JSON lines</span>
         </button>
       </div>
-      <fieldset className="flex flex-wrap items-center gap-1">
-        <legend className="sr-only">Event kinds shown</legend>
-        {EVENT_KINDS.map(({ kind, label }) => {
-          const shown = !filter.hiddenKinds.has(kind);
-          return (
-            <button
-              key={kind}
-              type="button"
-              aria-pressed={shown}
-              onClick={() => toggleKind(kind)}
-              className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs ring-1 ring-inset ring-zinc-300 dark:ring-zinc-700 ${shown ? '' : 'opacity-40 line-through'}`}
-            >
-              <span className={`h-2 w-2 rounded-full ${KIND_COLOURS[kind].stripe}`} aria-hidden="true" />
-              {label}
-            </button>
-          );
-        })}
-        <span className="ml-auto text-xs text-zinc-500 tabular-nums">
+      <div className="flex items-center gap-2">
+        {/* On a narrow screen the kinds scroll sideways in one line instead of taking three. */}
+        <fieldset className="flex min-w-0 flex-1 items-center gap-1 overflow-x-auto sm:flex-wrap">
+          <legend className="sr-only">Event kinds shown</legend>
+          {EVENT_KINDS.map(({ kind, label }) => {
+            const shown = !filter.hiddenKinds.has(kind);
+            return (
+              <button
+                key={kind}
+                type="button"
+                aria-pressed={shown}
+                onClick={() => toggleKind(kind)}
+                className={`inline-flex shrink-0 items-center gap-1 rounded-full px-2 py-0.5 text-xs ring-1 ring-inset ring-zinc-300 dark:ring-zinc-700 ${shown ? '' : 'opacity-40 line-through'}`}
+              >
+                <span className={`h-2 w-2 rounded-full ${KIND_COLOURS[kind].stripe}`} aria-hidden="true" />
+                {label}
+              </button>
+            );
+          })}
+        </fieldset>
+        <span className="shrink-0 text-xs text-zinc-500 tabular-nums">
           {shownCount === totalCount ? `${totalCount} events` : `${shownCount} of ${totalCount} events`}
         </span>
-      </fieldset>
+      </div>
     </div>
   );
 }

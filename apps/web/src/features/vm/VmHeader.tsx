@@ -9,7 +9,7 @@ export function VmHeader({ vm }: { vm: Vm }) {
   return (
     <header className="flex flex-col gap-3 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
-        <h1 className="text-xl font-semibold break-all">{vm.name}</h1>
+        <h1 className="min-w-0 text-lg font-semibold wrap-anywhere sm:text-xl">{vm.name}</h1>
         <StatusBadge vm={vm} />
         <span className="text-sm text-zinc-500 dark:text-zinc-400">
           {vm.connection}
