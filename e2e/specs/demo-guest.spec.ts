@@ -39,6 +39,6 @@ test('the guest shows its name and address, and powers down cleanly', async ({ p
     .click();
   await expect(timelineEvent(page, 'POWERDOWN')).toBeVisible();
   await expect(
-    page.getByTestId('timeline').getByText('the guest shut itself down (a guest shutdown)'),
+    page.getByTestId('timeline').getByText('the guest shut itself down (reason: guest-shutdown)'),
   ).toBeVisible(BOOT);
 });

@@ -63,5 +63,7 @@ test('Kill and Start a managed VM; Quit ends QEMU after confirmation', async ({ 
   await page.getByRole('dialog', { name: 'Quit QEMU?' }).getByRole('button', { name: 'Quit QEMU' }).click();
   await expect(timelineEvent(page, 'SHUTDOWN').first()).toBeVisible();
   await expect(statusBadge(page)).toHaveText('disconnected');
-  await expect(page.getByTestId('timeline').getByText('the VM was shut down (a quit command)')).toBeVisible();
+  await expect(
+    page.getByTestId('timeline').getByText('the VM was shut down by a quit command (reason: host-qmp-quit)'),
+  ).toBeVisible();
 });

@@ -3,12 +3,22 @@ import { eventKind } from './event-kind.ts';
 import { causeLine, eventMeaning } from './event-meaning.ts';
 
 describe('eventMeaning', () => {
-  it('tells a guest shutdown from a host one, reason included', () => {
+  it("tells a guest shutdown from a host one, with QEMU's own reason word", () => {
     expect(eventMeaning({ event: 'SHUTDOWN', data: { guest: true, reason: 'guest-shutdown' } })).toBe(
-      'the guest shut itself down (a guest shutdown)',
+      'the guest shut itself down (reason: guest-shutdown)',
     );
     expect(eventMeaning({ event: 'SHUTDOWN', data: { guest: false, reason: 'host-qmp-quit' } })).toBe(
-      'the VM was shut down (a quit command)',
+      'the VM was shut down by a quit command (reason: host-qmp-quit)',
+    );
+    expect(eventMeaning({ event: 'RESET', data: { guest: false, reason: 'host-qmp-system-reset' } })).toBe(
+      'the VM was reset by a system_reset command (reason: host-qmp-system-reset)',
+    );
+    expect(eventMeaning({ event: 'RESET', data: { guest: true, reason: 'guest-reset' } })).toBe(
+      'the guest reset itself (reason: guest-reset)',
+    );
+    // A reason this table does not know (a newer QEMU) still shows as QEMU says it.
+    expect(eventMeaning({ event: 'SHUTDOWN', data: { guest: false, reason: 'host-future' } })).toBe(
+      'the VM was shut down (reason: host-future)',
     );
   });
 

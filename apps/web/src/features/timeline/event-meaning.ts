@@ -8,30 +8,37 @@ import type { Cause, EventRecord } from '@qmpdeck/protocol';
 type Data = Record<string, unknown>;
 const text = (value: unknown) => (value === undefined || value === null ? '?' : String(value));
 
-/** QEMU's ShutdownCause values in words. */
-const REASONS: Record<string, string> = {
-  none: 'no reason given',
-  'host-error': 'an error in QEMU',
-  'host-qmp-quit': 'a quit command',
-  'host-qmp-system-reset': 'a system_reset command',
-  'host-signal': 'a signal to QEMU',
-  'host-ui': 'the QEMU window',
-  'guest-shutdown': 'a guest shutdown',
-  'guest-reset': 'a guest reset',
-  'guest-panic': 'a guest panic',
-  'subsystem-reset': 'a subsystem reset',
-  'snapshot-load': 'loading a snapshot',
+/** How a host-side ShutdownCause came about, in words ("the VM was reset by a system_reset command"). */
+const HOST_CAUSES: Record<string, string> = {
+  'host-error': ' after an error in QEMU',
+  'host-qmp-quit': ' by a quit command',
+  'host-qmp-system-reset': ' by a system_reset command',
+  'host-signal': ' by a signal to QEMU',
+  'host-ui': ' from the QEMU window',
+  'guest-panic': ' after a guest panic',
+  'subsystem-reset': ' by a subsystem reset',
+  'snapshot-load': ' by loading a snapshot',
 };
-const reason = (data: Data) => REASONS[String(data.reason)] ?? text(data.reason);
+/**
+ * QEMU's own reason word, kept as it is (people and scripts search for `guest-shutdown`);
+ * the words around it only explain it.
+ */
+const reasonNote = (data: Data) =>
+  typeof data.reason === 'string' && data.reason !== 'none' ? ` (reason: ${data.reason})` : '';
+const hostCause = (data: Data) => HOST_CAUSES[String(data.reason)] ?? '';
 const device = (data: Data) => text(data.device ?? data.id ?? data['node-name'] ?? data.path);
 
 const MEANINGS: Record<string, (data: Data) => string> = {
   STOP: () => 'the VM was paused',
   RESUME: () => 'the VM is running again',
   RESET: (d) =>
-    d.guest === true ? `the guest reset itself (${reason(d)})` : `the VM was reset (${reason(d)})`,
+    d.guest === true
+      ? `the guest reset itself${reasonNote(d)}`
+      : `the VM was reset${hostCause(d)}${reasonNote(d)}`,
   SHUTDOWN: (d) =>
-    d.guest === true ? `the guest shut itself down (${reason(d)})` : `the VM was shut down (${reason(d)})`,
+    d.guest === true
+      ? `the guest shut itself down${reasonNote(d)}`
+      : `the VM was shut down${hostCause(d)}${reasonNote(d)}`,
   POWERDOWN: () => 'the ACPI power button was pressed',
   SUSPEND: () => 'the guest went to sleep (ACPI S3)',
   SUSPEND_DISK: () => 'the guest hibernated (ACPI S4)',
