@@ -128,7 +128,7 @@ interface WsCase {
   binary?: boolean;
   reply: 'error' | 'result';
   class: string;
-  id?: string;
+  id?: string | number;
 }
 
 const WS_CASES: WsCase[] = [
@@ -144,11 +144,38 @@ const WS_CASES: WsCase[] = [
   },
   { name: 'an unknown field', frame: '{"type":"ping","x":1}', reply: 'error', class: 'BadRequest' },
   {
-    name: 'execute without a command (id echoed)',
+    name: 'execute without a command (answered as its result)',
     frame: '{"type":"execute","id":"e1","vm":"alpha"}',
-    reply: 'error',
+    reply: 'result',
     class: 'BadRequest',
     id: 'e1',
+  },
+  {
+    name: 'execute with arguments not an object',
+    frame: '{"type":"execute","id":"e5","vm":"alpha","execute":"query-status","arguments":"str"}',
+    reply: 'result',
+    class: 'BadRequest',
+    id: 'e5',
+  },
+  {
+    name: 'execute with a wrong type and a numeric id (kept numeric)',
+    frame: '{"type":"execute","id":6,"vm":"alpha","execute":5}',
+    reply: 'result',
+    class: 'BadRequest',
+    id: 6,
+  },
+  {
+    name: 'execute whose id is not a string or number',
+    frame: '{"type":"execute","id":{"n":1},"vm":"alpha","execute":"stop"}',
+    reply: 'error',
+    class: 'BadRequest',
+  },
+  {
+    name: 'ping with an unknown field (id echoed)',
+    frame: '{"type":"ping","id":"p1","x":1}',
+    reply: 'error',
+    class: 'BadRequest',
+    id: 'p1',
   },
   {
     name: 'subscribe to an unknown VM',
@@ -233,6 +260,7 @@ describe('bad input', () => {
     );
     expect(reply).toMatchObject({ error: { class: c.class, desc: expect.any(String) } });
     if (c.id !== undefined) expect(reply).toMatchObject({ id: c.id });
+    else expect(reply).not.toHaveProperty('id');
     // The same connection keeps serving.
     const id = `after ${c.name}`;
     ws.send({ type: 'ping', id });

@@ -128,7 +128,11 @@ export class HubClient {
     }
     const parsed = ClientMessage.safeParse(raw);
     if (!parsed.success) {
-      this.#reject(describeInvalid(raw, parsed.error.issues), idOf(raw));
+      const error = describeInvalid(raw, parsed.error.issues);
+      const id = idOf(raw);
+      // A client waits for an execute's answer by id: a result, even when the execute itself was malformed.
+      if (typeOf(raw) === 'execute' && id !== undefined) this.send({ type: 'result', id, error });
+      else this.#reject(error, id);
       return;
     }
     this.#handle(parsed.data);
@@ -175,6 +179,7 @@ export class HubClient {
       }
       const result = await vm.execute(message.execute, message.arguments, {
         actor: { client: this.id, user: null, origin: message.origin ?? null, remote: this.remote },
+        // cause.id and in-flight ids are strings in the protocol: a numeric id is named by its decimal form.
         id: String(id),
         timeoutMs: message.timeoutMs,
       });
@@ -237,19 +242,27 @@ export class HubClient {
   }
 }
 
+/** The id of a message that failed validation, when it is one the protocol can echo back. */
 function idOf(raw: unknown): CommandId | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const id = (raw as { id?: unknown }).id;
-  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
+  if (typeof id === 'string') return id.length <= MAX_ID_LENGTH ? id : undefined;
+  return typeof id === 'number' ? id : undefined;
+}
+
+function typeOf(raw: unknown): unknown {
+  return typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
 }
 
 const KNOWN_TYPES = ['subscribe', 'unsubscribe', 'execute', 'ping'];
+/** As `ClientCommandId` in the protocol. */
+const MAX_ID_LENGTH = 128;
 
 function describeInvalid(
   raw: unknown,
   issues: readonly { path: PropertyKey[]; message: string }[],
 ): ErrorBody {
-  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+  const type = typeOf(raw);
   if (typeof type !== 'string' || !KNOWN_TYPES.includes(type)) {
     return {
       class: BridgeErrorClass.UnknownMessage,
