@@ -60,6 +60,7 @@ test('a field is checked before sending, and a QMP error is shown with its class
   await expect(page.getByTestId('qmp-return')).toHaveText('{}');
 
   // Re-running the failed command from history shows its error again.
-  await page.getByRole('button', { name: 'Run eject again' }).last().click();
+  // Named by its visible text first ("Re-run"), then the command, as WCAG's label-in-name asks.
+  await page.getByRole('button', { name: 'Re-run eject', exact: true }).last().click();
   await expect(page.getByTestId('qmp-error')).toContainText('DeviceNotFound');
 });

@@ -123,7 +123,7 @@ export default function CommandsTab({ vm }: { vm: Vm }) {
                   <Button
                     intent="quiet"
                     className="text-xs"
-                    aria-label={`Run ${entry.request.execute} again`}
+                    aria-label={`Re-run ${entry.request.execute}`}
                     onClick={() => void run(entry.request)}
                   >
                     Re-run
