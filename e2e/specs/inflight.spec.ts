@@ -15,8 +15,8 @@ test.use({ vms: [managedVm('alpha', 'Alpha', ['-vga', 'std'])] });
 test('a command waiting for QEMU is shown live until it is answered', async ({ page, bridge, workDir }) => {
   const fifo = join(workDir.path, 'screen.fifo');
   execFileSync('mkfifo', [fifo]);
+  // On the page as it opens (the Timeline tab), not only on Info.
   await openVm(page, 'Alpha');
-  await openTab(page, 'Info');
   const panel = page.getByRole('region', { name: 'In flight' });
   await expect(panel).toContainText('No command is waiting');
 
@@ -35,4 +35,8 @@ test('a command waiting for QEMU is shown live until it is answered', async ({ p
   expect((await answered).status).toBe(200);
   await expect(panel).toContainText('No command is waiting');
   reader.destroy();
+  // The same panel goes along to every tab.
+  await openTab(page, 'Info');
+  await expect(panel).toContainText('In flight (0)');
+  await expect(page.getByRole('region', { name: 'In flight' })).toHaveCount(1);
 });

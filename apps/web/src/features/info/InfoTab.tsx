@@ -1,10 +1,10 @@
 /**
  * The Info tab: what QEMU reports about the VM (queried, refreshed on the
- * events that change it), what the guest reports, and the commands in flight.
+ * events that change it) and what the guest reports. (Commands in flight are in
+ * the header, on every tab.)
  */
 import type { Vm } from '@qmpdeck/protocol';
 import { GuestPanel } from '../guest/GuestPanel.tsx';
-import { InflightPanel } from '../inflight/InflightPanel.tsx';
 import { Facts } from './InfoSection.tsx';
 import {
   BlockSection,
@@ -20,7 +20,6 @@ export default function InfoTab({ vm }: { vm: Vm }) {
   return (
     <div className="grid min-h-0 flex-1 auto-rows-min gap-3 overflow-auto p-3 md:grid-cols-2 2xl:grid-cols-3">
       <GuestPanel guest={vm.guest} />
-      <InflightPanel vmId={vm.id} />
       {!enabled && (
         <p className="text-sm text-zinc-500 md:col-span-2">
           QEMU is not connected; its details show again when it is.

@@ -1,6 +1,7 @@
-/** The VM page's header: name, run state, connection, QEMU version, actions. */
+/** The VM page's header: name, run state, connection, QEMU version, actions, commands in flight. */
 import type { Vm } from '@qmpdeck/protocol';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
+import { InflightPanel } from '../inflight/InflightPanel.tsx';
 import { firstIpv4, qemuVersion } from '../overview/overview-model.ts';
 import { ActionBar } from './actions/ActionBar.tsx';
 
@@ -27,6 +28,7 @@ export function VmHeader({ vm }: { vm: Vm }) {
         <p className="text-sm text-amber-800 dark:text-amber-300">{vm.message}</p>
       )}
       <ActionBar vm={vm} />
+      <InflightPanel vmId={vm.id} />
     </header>
   );
 }
