@@ -22,6 +22,7 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8080;
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const DRAIN_LIMIT_MS = 5000;
+/** Age retention; the count is kept by the store on every append. */
 const PRUNE_EVERY_MS = 60_000;
 
 export interface StartOptions {

@@ -53,19 +53,39 @@ describe('EventStore', () => {
     expect(store.pageBefore('a', 11, 0, 2).events.map((e) => e.seq)).toEqual([9, 10]);
   });
 
-  it('keeps seq growing across a reopen, even after retention removed everything', () => {
-    const path = tempDb();
-    const first = new EventStore(path, { maxEvents: 2, maxAgeMs: null });
-    for (let i = 0; i < 5; i++) first.append('a', stop);
-    expect(first.prune()).toBe(3);
-    expect(first.page('a', 0).events.map((e) => e.seq)).toEqual([4, 5]);
-    first.close();
+  it('keeps each VM within maxEvents as events are appended', () => {
+    const store = new EventStore(':memory:', { maxEvents: 5, maxAgeMs: null });
+    for (let i = 0; i < 20; i++) store.append('a', stop);
+    for (let i = 0; i < 3; i++) store.append('b', stop);
+    expect(store.page('a', 0).events.map((e) => e.seq)).toEqual([16, 17, 18, 19, 20]);
+    expect(store.page('b', 0).events.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(store.prune()).toBe(0);
+    store.close();
+  });
 
-    const second = new EventStore(path, { maxEvents: 2, maxAgeMs: 1000 });
-    expect(second.lastSeq('a')).toBe(5);
-    expect(second.prune(Date.now() + 10_000)).toBe(2);
-    expect(second.append('a', stop).seq).toBe(6);
-    second.close();
+  it('applies retention by count and by age at open, and keeps seq growing after it removed everything', () => {
+    const path = tempDb();
+    const unlimited = new EventStore(path);
+    for (let i = 0; i < 10; i++) unlimited.append('a', stop);
+    unlimited.close();
+
+    const byCount = new EventStore(path, { maxEvents: 4, maxAgeMs: null });
+    expect(byCount.page('a', 0).events.map((e) => e.seq)).toEqual([7, 8, 9, 10]);
+    byCount.close();
+
+    const byAge = new EventStore(path, { maxEvents: 4, maxAgeMs: 1000 }, () => Date.now() + 10_000);
+    expect(byAge.page('a', 0)).toEqual({ events: [], lastSeq: 10 });
+    expect(byAge.append('a', stop).seq).toBe(11);
+    byAge.close();
+  });
+
+  it('drops events older than maxAgeMs when pruned', () => {
+    const store = new EventStore(':memory:', { maxEvents: 100, maxAgeMs: 1000 });
+    for (let i = 0; i < 3; i++) store.append('a', stop);
+    expect(store.prune(Date.now() - 10_000)).toBe(0);
+    expect(store.prune(Date.now() + 10_000)).toBe(3);
+    expect(store.page('a', 0).events).toEqual([]);
+    store.close();
   });
 
   it('defaults to the XDG data directory', () => {

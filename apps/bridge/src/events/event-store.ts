@@ -19,8 +19,9 @@ export interface NewEvent {
 }
 
 export interface RetentionPolicy {
-  /** Per VM. */
+  /** Per VM; kept on every append. */
   maxEvents: number;
+  /** Applied at open and by `prune()`, which the server runs every minute. */
   maxAgeMs: number | null;
 }
 
@@ -50,11 +51,12 @@ export class EventStore {
   readonly #page: Database.Statement;
   readonly #pageBefore: Database.Statement;
   readonly #latest: Database.Statement;
-  #appendsSincePrune = 0;
+  readonly #trim: Database.Statement;
 
   constructor(
     path: string,
     readonly retention: RetentionPolicy = { maxEvents: 100_000, maxAgeMs: null },
+    now: () => number = Date.now,
   ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.#db = new Database(path);
@@ -87,6 +89,9 @@ export class EventStore {
       'SELECT * FROM events WHERE vm = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?',
     );
     this.#latest = this.#db.prepare('SELECT * FROM events WHERE vm = ? ORDER BY seq DESC LIMIT 1');
+    this.#trim = this.#db.prepare('DELETE FROM events WHERE vm = ? AND seq <= ?');
+    // A database kept under a looser policy (or none) is brought within this one before anyone reads a page.
+    this.prune(now());
   }
 
   lastSeq(vm: string): number {
@@ -109,9 +114,10 @@ export class EventStore {
         Date.now(),
       );
       this.#saveSeq.run(vm, seq);
+      // One indexed delete of the row that just fell out: the page never holds more than maxEvents.
+      if (seq > this.retention.maxEvents) this.#trim.run(vm, seq - this.retention.maxEvents);
     })();
     this.#lastSeq.set(vm, seq);
-    if (++this.#appendsSincePrune >= 1000) this.prune();
     const record: EventRecord = {
       vm,
       seq,
@@ -143,17 +149,15 @@ export class EventStore {
     return row === undefined ? null : toRecord(row);
   }
 
-  /** Applies the retention policy; cheap enough to run every minute and every 1000 appends. */
+  /** Applies the whole retention policy (age, and count for what an older policy left); returns the rows removed. */
   prune(now = Date.now()): number {
-    this.#appendsSincePrune = 0;
     let removed = 0;
     const { maxEvents, maxAgeMs } = this.retention;
     if (maxAgeMs !== null) {
       removed += this.#db.prepare('DELETE FROM events WHERE stored_at < ?').run(now - maxAgeMs).changes;
     }
-    const trim = this.#db.prepare('DELETE FROM events WHERE vm = ? AND seq <= ?');
     for (const [vm, last] of this.#lastSeq) {
-      if (last > maxEvents) removed += trim.run(vm, last - maxEvents).changes;
+      if (last > maxEvents) removed += this.#trim.run(vm, last - maxEvents).changes;
     }
     return removed;
   }
