@@ -64,3 +64,32 @@ test('a field is checked before sending, and a QMP error is shown with its class
   await page.getByRole('button', { name: 'Re-run eject', exact: true }).last().click();
   await expect(page.getByTestId('qmp-error')).toContainText('DeviceNotFound');
 });
+
+test('the picker lists matches in the page: pick one by keyboard or by click', async ({ page }) => {
+  await openVm(page, 'Alpha');
+  await openTab(page, 'Commands');
+  const picker = page.getByRole('combobox', { name: 'Command' });
+  await picker.pressSequentially('query-stat');
+  await expect(page.getByRole('option', { name: 'query-status' })).toBeVisible();
+  await expect(page.getByText('3 commands match; pick one.')).toBeVisible();
+  // Down to query-status (after query-stats and query-stats-schemas), then Enter.
+  await picker.press('ArrowDown');
+  await picker.press('ArrowDown');
+  await picker.press('ArrowDown');
+  await expect(page.getByRole('option', { selected: true })).toHaveText('query-status');
+  await picker.press('Enter');
+  await expect(picker).toHaveValue('query-status');
+  await expect(page.getByRole('option')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Execute' }).click();
+  await expect(page.getByTestId('qmp-return')).toContainText('"status": "prelaunch"');
+
+  await picker.fill('');
+  await picker.pressSequentially('qmp_capabil');
+  await picker.press('Enter');
+  await expect(picker).toHaveValue('qmp_capabilities');
+
+  await picker.fill('query-named');
+  await page.getByRole('option', { name: 'query-named-block-nodes' }).click();
+  await expect(picker).toHaveValue('query-named-block-nodes');
+  await expect(page.getByRole('form', { name: 'Arguments of query-named-block-nodes' })).toBeVisible();
+});

@@ -6,10 +6,12 @@
 
 import type { Vm } from '@qmpdeck/protocol';
 import { type CommandDescription, describeCommand, listCommands } from '@qmpdeck/qmp/schema';
-import { useId, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Button } from '../../ui/Button.tsx';
 import { CommandForm } from './CommandForm.tsx';
+import { CommandPicker } from './CommandPicker.tsx';
 import { CommandResult } from './CommandResult.tsx';
+import { matchCommands, matchCountText } from './command-matches.ts';
 import { commandForm } from './from-schema.ts';
 import { useCommandHistory, useCommandRunner } from './useCommandRunner.ts';
 import { useSchema } from './useSchema.ts';
@@ -25,7 +27,6 @@ function describe(schema: Parameters<typeof describeCommand>[0], name: string): 
 export default function CommandsTab({ vm }: { vm: Vm }) {
   const schema = useSchema(vm.id);
   const [name, setName] = useState('');
-  const listId = useId();
   const run = useCommandRunner(vm.id, 'Commands tab');
   const history = useCommandHistory(vm.id);
   const commands = useMemo(() => (schema.data ? listCommands(schema.data) : []), [schema.data]);
@@ -39,25 +40,12 @@ export default function CommandsTab({ vm }: { vm: Vm }) {
   return (
     <div className="grid min-h-0 flex-1 gap-4 overflow-auto p-3 lg:grid-cols-2">
       <section aria-label="Command form" className="flex min-w-0 flex-col gap-3">
-        <label className="flex flex-col text-sm font-medium">
-          Command
-          <input
-            list={listId}
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            placeholder={schema.isPending ? 'loading the schema…' : 'type to search, e.g. query-status'}
-            className="mt-1 rounded-md border border-zinc-300 bg-white px-2 py-1.5 font-mono text-sm font-normal dark:border-zinc-700 dark:bg-zinc-900"
-            autoComplete="off"
-            spellCheck={false}
-          />
-        </label>
-        <datalist id={listId}>
-          {commands.map((command) => (
-            <option key={command.name} value={command.name}>
-              {command.deprecated ? 'deprecated' : command.experimental ? 'experimental' : ''}
-            </option>
-          ))}
-        </datalist>
+        <CommandPicker
+          commands={commands}
+          value={name}
+          onChange={setName}
+          placeholder={schema.isPending ? 'loading the schema…' : 'type to search, e.g. query-status'}
+        />
         {schema.isError && (
           <p role="alert" className="text-sm text-red-700 dark:text-red-400">
             Cannot read the VM's schema: {schema.error.class}: {schema.error.desc}
@@ -65,8 +53,7 @@ export default function CommandsTab({ vm }: { vm: Vm }) {
         )}
         {schema.data && name.trim() !== '' && !picked && (
           <p className="text-sm text-zinc-500">
-            {commands.filter((command) => command.name.includes(name.trim())).length} commands match; pick
-            one.
+            {matchCountText(matchCommands(commands, name).length)}; pick one.
           </p>
         )}
         {typeof description === 'string' && <p className="text-sm text-red-700">{description}</p>}
