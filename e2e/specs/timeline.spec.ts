@@ -91,7 +91,8 @@ test('older history loads on scrolling up, and new events wait behind "N new eve
   const stored = await storedSeqs(bridge.url, 'alpha');
   await openVm(page, 'Alpha');
   const scroller = page.getByTestId('timeline-scroll');
-  await expect(page.getByTestId('timeline')).toContainText('200 events');
+  // Only the newest 200 are loaded: the count says so rather than passing them off as all of them.
+  await expect(page.getByTestId('timeline')).toContainText('latest 200 events');
   await expect(page.getByText('Start of history.')).toHaveCount(0);
 
   await scroller.evaluate((element) => {
@@ -113,4 +114,16 @@ test('older history loads on scrolling up, and new events wait behind "N new eve
   await jump.click();
   await expect(jump).toBeHidden();
   await expect(page.getByText(new RegExp(`^#${stored.length + 2}\\b`))).toBeInViewport();
+
+  // Export means every stored event that passes the filter, loaded or not: a fresh page has only the latest 200.
+  await page.reload();
+  await expect(page.getByTestId('timeline')).toContainText('latest 200 events');
+  await page.getByLabel('Event name').fill('RESUME');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export JSON lines' }).click();
+  const exported = readFileSync(await (await download).path(), 'utf8')
+    .trim()
+    .split('\n');
+  expect(exported.map((line) => JSON.parse(line).event)).toEqual(Array(151).fill('RESUME'));
+  await expect(page.getByTestId('timeline')).toContainText(`151 of ${stored.length + 2} events`);
 });

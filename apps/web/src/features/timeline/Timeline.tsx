@@ -26,7 +26,7 @@ function downloadJsonLines(name: string, content: string): void {
 }
 
 export function Timeline({ vmId }: { vmId: string }) {
-  const { log, isLoading, error, loadOlder, loadingOlder, olderError } = useEventLog(vmId);
+  const { log, isLoading, error, loadOlder, loadAll, loadingOlder, olderError } = useEventLog(vmId);
   const [filter, setFilter] = useState<EventFilter>(noFilter);
   const deferredFilter = useDeferredValue(filter);
   const shown = useMemo(() => filterEvents(log.events, deferredFilter), [log.events, deferredFilter]);
@@ -104,6 +104,18 @@ export function Timeline({ vmId }: { vmId: string }) {
     }
   }, [log.hasOlder, loadingOlder, isLoading, loadOlder]);
 
+  const [exporting, setExporting] = useState(false);
+  // "What is shown" means every stored event that passes the filter, so history not loaded yet is loaded first.
+  const exportShown = async () => {
+    setExporting(true);
+    try {
+      const all = await loadAll();
+      if (all) downloadJsonLines(`${vmId}-events.jsonl`, toJsonLines(filterEvents(all, filter)));
+    } finally {
+      setExporting(false);
+    }
+  };
+
   const newCount = !following && seenSeq !== null ? countAfter(shown, seenSeq) : 0;
 
   return (
@@ -113,7 +125,9 @@ export function Timeline({ vmId }: { vmId: string }) {
         onChange={setFilter}
         shownCount={shown.length}
         totalCount={log.events.length}
-        onExport={() => downloadJsonLines(`${vmId}-events.jsonl`, toJsonLines(shown))}
+        complete={!log.hasOlder}
+        exporting={exporting}
+        onExport={() => void exportShown()}
       />
       <div className="h-6 px-3 text-xs leading-6 text-zinc-500" aria-live="polite">
         {isLoading && 'Loading history…'}

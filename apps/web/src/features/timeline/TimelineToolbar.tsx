@@ -1,6 +1,6 @@
 /** Filters of the timeline (name, free text, kinds) and the export of what is shown. */
 
-import type { EventFilter } from './event-filter.ts';
+import { type EventFilter, eventCountText } from './event-filter.ts';
 import { EVENT_KINDS, type EventKind, KIND_COLOURS } from './event-kind.ts';
 
 interface TimelineToolbarProps {
@@ -8,6 +8,9 @@ interface TimelineToolbarProps {
   onChange(filter: EventFilter): void;
   shownCount: number;
   totalCount: number;
+  /** False while older events exist on the bridge that are not loaded. */
+  complete: boolean;
+  exporting: boolean;
   onExport(): void;
 }
 
@@ -16,6 +19,8 @@ export function TimelineToolbar({
   onChange,
   shownCount,
   totalCount,
+  complete,
+  exporting,
   onExport,
 }: TimelineToolbarProps) {
   const toggleKind = (kind: EventKind) => {
@@ -50,6 +55,7 @@ export function TimelineToolbar({
         <button
           type="button"
           onClick={onExport}
+          disabled={exporting}
           className="shrink-0 rounded-md px-2 py-1 text-sm ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50 sm:px-3 dark:ring-zinc-700 dark:hover:bg-zinc-800"
         >
           {/* The full name stays for assistive technology; narrow screens show the short word. */}
@@ -77,7 +83,7 @@ export function TimelineToolbar({
           })}
         </fieldset>
         <span className="shrink-0 text-xs text-zinc-500 tabular-nums">
-          {shownCount === totalCount ? `${totalCount} events` : `${shownCount} of ${totalCount} events`}
+          {eventCountText(shownCount, totalCount, complete)}
         </span>
       </div>
     </div>

@@ -1,6 +1,6 @@
 import type { EventRecord } from '@qmpdeck/protocol';
 import { describe, expect, it } from 'vitest';
-import { countAfter, filterEvents, noFilter, toJsonLines } from './event-filter.ts';
+import { countAfter, eventCountText, filterEvents, noFilter, toJsonLines } from './event-filter.ts';
 
 const event = (seq: number, name: string, data?: Record<string, unknown>): EventRecord => ({
   vm: 'alpha',
@@ -49,5 +49,14 @@ describe('toJsonLines', () => {
     const lines = toJsonLines(events).trim().split('\n');
     expect(lines).toHaveLength(4);
     expect(JSON.parse(lines[1] ?? '')).toMatchObject({ event: 'DEVICE_TRAY_MOVED', seq: 2 });
+  });
+});
+
+describe('eventCountText', () => {
+  it('calls a window of the newest events what it is, not the total', () => {
+    expect(eventCountText(200, 200, false)).toBe('latest 200 events');
+    expect(eventCountText(6, 200, false)).toBe('6 of latest 200 events');
+    expect(eventCountText(436, 436, true)).toBe('436 events');
+    expect(eventCountText(6, 436, true)).toBe('6 of 436 events');
   });
 });

@@ -51,3 +51,12 @@ export function countAfter(events: readonly EventRecord[], seq: number): number 
 export function toJsonLines(events: readonly EventRecord[]): string {
   return events.map((event) => JSON.stringify(event)).join('\n') + (events.length ? '\n' : '');
 }
+
+/**
+ * The toolbar's count. While older events are still on the bridge only, the loaded window is called
+ * what it is ("latest 200"), so it is not read as the VM's total.
+ */
+export function eventCountText(shown: number, loaded: number, complete: boolean): string {
+  const all = complete ? `${loaded} events` : `latest ${loaded} events`;
+  return shown === loaded ? all : `${shown} of ${all}`;
+}

@@ -105,8 +105,29 @@ export function useEventLog(vm: string) {
     }
   }, [queryClient, read, vm]);
 
+  /** Every stored event (for an export of "what is shown" that means all of it, not the loaded window). */
+  const loadAll = useCallback(async (): Promise<readonly EventRecord[] | null> => {
+    const log = read();
+    const first = firstSeq(log);
+    if (!log?.hasOlder || first === null) return log?.events ?? [];
+    setLoadingOlder(true);
+    try {
+      const older = await fetchRange(vm, 0, first);
+      const merged = mergeEvents(read(), older, false);
+      queryClient.setQueryData<EventLog>(queryKeys.events(vm), merged);
+      setOlderError(null);
+      return merged.events;
+    } catch (error) {
+      setOlderError(toApiError(error));
+      return null;
+    } finally {
+      setLoadingOlder(false);
+    }
+  }, [queryClient, read, vm]);
+
   return {
     log: query.data ?? read() ?? emptyEventLog,
+    loadAll,
     isLoading: query.isPending,
     error: query.error,
     loadOlder,
