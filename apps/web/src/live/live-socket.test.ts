@@ -5,7 +5,7 @@ import { queryKeys } from '../api/queryKeys.ts';
 import { createCacheWriter } from './cache-writer.ts';
 import type { EventLog } from './event-log.ts';
 import { FakeSocket } from './fake-socket.test-helper.ts';
-import { LiveSocket } from './live-socket.ts';
+import { LiveSocket, MAX_EXECUTES_IN_FLIGHT } from './live-socket.ts';
 import type { LiveState } from './live-state.ts';
 
 const vm = { id: 'alpha', name: 'Alpha', connection: 'connected', status: 'paused', qemu: null } as const;
@@ -139,6 +139,42 @@ describe('LiveSocket', () => {
     fake.receive({ type: 'result', id: first?.id, return: {} });
     await expect(ok).resolves.toEqual({});
     await expect(bad).rejects.toMatchObject({ class: 'CommandNotFound', desc: 'nope' });
+    socket.stop();
+  });
+
+  it('keeps at most MAX_EXECUTES_IN_FLIGHT commands unanswered and sends the rest in order as answers come', async () => {
+    // The bridge refuses a client's commands past its limit (TooManyCommands); a bulk action over 100 VMs must not.
+    const { socket } = setup();
+    socket.start();
+    const fake = FakeSocket.latest();
+    fake.open();
+    const vms = Array.from({ length: 100 }, (_, index) => `vm${index}`);
+    const results = Promise.all(vms.map((vm) => socket.execute({ vm, execute: 'stop' })));
+    expect(fake.sent).toHaveLength(MAX_EXECUTES_IN_FLIGHT);
+    for (let answered = 0; answered < vms.length; answered++) {
+      const message = fake.sent[answered] as { id: string };
+      fake.receive({ type: 'result', id: message.id, return: {} });
+      expect(fake.sent.length).toBe(Math.min(vms.length, MAX_EXECUTES_IN_FLIGHT + answered + 1));
+    }
+    expect(fake.sent.map((message) => (message as { vm: string }).vm)).toEqual(vms);
+    await expect(results).resolves.toHaveLength(100);
+    socket.stop();
+  });
+
+  it('fails commands still queued when the connection closes, and never sends them later', async () => {
+    const { socket } = setup();
+    socket.start();
+    const first = FakeSocket.latest();
+    first.open();
+    const all = Array.from({ length: MAX_EXECUTES_IN_FLIGHT + 3 }, () =>
+      socket.execute({ vm: 'alpha', execute: 'stop' }).catch((error: unknown) => error),
+    );
+    first.drop();
+    const errors = await Promise.all(all);
+    expect(errors.every((error) => (error as { class?: string }).class === 'ConnectionClosed')).toBe(true);
+    await vi.advanceTimersByTimeAsync(50);
+    FakeSocket.latest().open();
+    expect(FakeSocket.latest().sent).toEqual([]);
     socket.stop();
   });
 

@@ -42,6 +42,18 @@ interface Pending {
 
 const OPEN = 1;
 
+/**
+ * Commands this tab has unanswered on the socket at most; more wait here, in order. The bridge refuses
+ * a client's commands beyond its own limit (64) with TooManyCommands, and a bulk action over many VMs
+ * must not turn into failures for the ones past it.
+ */
+export const MAX_EXECUTES_IN_FLIGHT = 32;
+
+interface Queued extends Pending {
+  id: string;
+  request: ExecuteRequest;
+}
+
 export class LiveSocket {
   private socket: SocketLike | null = null;
   private state: LiveState = { status: 'connecting', everOpen: false, retryAt: null, bridgeVersion: null };
@@ -50,6 +62,8 @@ export class LiveSocket {
   private stopped = true;
   private nextId = 1;
   private readonly pending = new Map<string, Pending>();
+  /** Executes waiting for a free place under MAX_EXECUTES_IN_FLIGHT, oldest first. */
+  private queued: Queued[] = [];
   /** Subscribed VMs -> how many views want them. */
   private readonly subscribers = new Map<string, number>();
   /** Highest event seq seen per VM: where a resubscribe resumes. */
@@ -114,9 +128,21 @@ export class LiveSocket {
       );
     }
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.send({ type: 'execute', id, ...request });
+      if (this.pending.size >= MAX_EXECUTES_IN_FLIGHT) this.queued.push({ id, request, resolve, reject });
+      else this.sendExecute({ id, request, resolve, reject });
     });
+  }
+
+  private sendExecute({ id, request, resolve, reject }: Queued): void {
+    this.pending.set(id, { resolve, reject });
+    this.send({ type: 'execute', id, ...request });
+  }
+
+  private sendQueued(): void {
+    while (this.pending.size < MAX_EXECUTES_IN_FLIGHT && this.queued.length > 0) {
+      const next = this.queued.shift();
+      if (next) this.sendExecute(next);
+    }
   }
 
   private connect(): void {
@@ -191,6 +217,7 @@ export class LiveSocket {
     this.pending.delete(id);
     if ('error' in outcome) pending.reject(new ApiError(outcome.error));
     else pending.resolve(outcome.return);
+    this.sendQueued();
   }
 
   private noteSeq(vm: string, seq: number): void {
@@ -210,6 +237,9 @@ export class LiveSocket {
     const error = new ApiError({ class: 'ConnectionClosed', desc });
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
+    // Queued ones were never sent; they fail the same way rather than go out on a later connection unasked.
+    for (const queued of this.queued) queued.reject(error);
+    this.queued = [];
   }
 
   private setState(change: Partial<LiveState>): void {
