@@ -27,8 +27,7 @@ export function VmHeader({ vm }: { vm: Vm }) {
       {vm.message && vm.connection !== 'connected' && (
         <p className="text-sm text-amber-800 dark:text-amber-300">{vm.message}</p>
       )}
-      <ActionBar vm={vm} />
-      <InflightPanel vmId={vm.id} />
+      <ActionBar vm={vm} status={<InflightPanel vmId={vm.id} />} />
     </header>
   );
 }

@@ -5,7 +5,7 @@
  */
 import type { Vm } from '@qmpdeck/protocol';
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { type ApiError, toApiError } from '../../../api/api-error.ts';
 import { killVm, startVm } from '../../../api/vms.ts';
 import { useLiveSocket } from '../../../live/LiveProvider.tsx';
@@ -29,7 +29,8 @@ function useRunAction(vm: Vm) {
   });
 }
 
-export function ActionBar({ vm }: { vm: Vm }) {
+/** `status` is shown on the line of the last action's outcome (the header puts the commands in flight there). */
+export function ActionBar({ vm, status }: { vm: Vm; status?: ReactNode }) {
   const run = useRunAction(vm);
   // Without the socket nothing can be sent, and Start/Kill would act on a state this tab cannot see.
   const bridgeReachable = useLiveState().status === 'open';
@@ -50,19 +51,22 @@ export function ActionBar({ vm }: { vm: Vm }) {
           </Button>
         ))}
       </div>
-      <p className="min-h-5 text-sm" role="status" data-testid="action-result">
-        {last && run.isPending && <span className="text-zinc-500">{last.label}: sending…</span>}
-        {last && run.isSuccess && (
-          <span className="text-emerald-700 dark:text-emerald-400">
-            {last.label}: done{'qmp' in last.run ? ` (${last.run.qmp})` : ''}
-          </span>
-        )}
-        {last && run.isError && (
-          <span className="text-red-700 dark:text-red-400">
-            {last.label} failed: {run.error.class}: {run.error.desc}
-          </span>
-        )}
-      </p>
+      <div className="flex min-w-0 flex-wrap items-baseline gap-x-6 gap-y-1">
+        {status}
+        <p className="min-h-5 min-w-0 text-sm" role="status" data-testid="action-result">
+          {last && run.isPending && <span className="text-zinc-500">{last.label}: sending…</span>}
+          {last && run.isSuccess && (
+            <span className="text-emerald-700 dark:text-emerald-400">
+              {last.label}: done{'qmp' in last.run ? ` (${last.run.qmp})` : ''}
+            </span>
+          )}
+          {last && run.isError && (
+            <span className="text-red-700 dark:text-red-400">
+              {last.label} failed: {run.error.class}: {run.error.desc}
+            </span>
+          )}
+        </p>
+      </div>
       <ConfirmDialog
         open={confirming !== null}
         title={confirming?.confirm?.title ?? ''}
