@@ -1,13 +1,17 @@
 /**
  * Regenerates the dashboard screenshots in docs/screenshots/ (shown in the
  * README) from the real app: a real bridge with real QEMUs, a few real events,
- * then Debian's Chromium in light and dark. Not part of `pnpm test`; run
+ * then Debian's Chromium in light and dark. When the demo guest is built
+ * (`~/.cache/qmpdeck/demo-guest/`), the overview includes a VM running it, so
+ * its hostname and address show. Not part of `pnpm test`; run
  * `node --import tsx scripts/screenshots.ts` after a visible change.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from '@playwright/test';
+import { guestVm } from '../demo/demo-config.ts';
+import { findDemoGuest } from '../demo/guest/cache.ts';
 import { repoRoot, startBridge } from '../e2e/fixtures/bridge.ts';
 import { makeTempDir } from '../e2e/fixtures/temp-dir.ts';
 import { managedVm } from '../e2e/fixtures/test.ts';
@@ -33,6 +37,19 @@ async function waitForVms(url: string, count: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('the VMs did not connect within 20 s');
+}
+
+/** Waits until the demo guest's agent has told its hostname and address (a TCG boot on a busy box can take a while). */
+async function waitForGuest(url: string, id: string): Promise<boolean> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    const vm = (await (await fetch(`${url}/api/vms/${id}`)).json()) as {
+      guest?: { hostname?: string; addresses?: { family: string }[] } | null;
+    };
+    if (vm.guest?.hostname && vm.guest.addresses?.some((address) => address.family === 'ipv4')) return true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return false;
 }
 
 /** A short, real history: what an operator does in a first minute. */
@@ -91,20 +108,25 @@ async function main(): Promise<void> {
   buildWebIfMissing();
   mkdirSync(out, { recursive: true });
   const dir = makeTempDir();
-  const bridge = await startBridge(dir.path, {
-    vms: [
-      managedVm('web', 'Web frontend', ['-drive', 'if=ide,media=cdrom,id=cd0', '-smp', '2']),
-      managedVm('db', 'Database'),
-      managedVm('build', 'Build runner'),
-      managedVm('spare', 'Spare (paused before boot)'),
-    ],
-  });
+  const guest = findDemoGuest();
+  const vms: unknown[] = [
+    managedVm('web', 'Web frontend', ['-drive', 'if=ide,media=cdrom,id=cd0', '-smp', '2']),
+    managedVm('db', 'Database'),
+    managedVm('build', 'Build runner'),
+    managedVm('spare', 'Spare (paused before boot)'),
+  ];
+  if (guest) vms.unshift(guestVm(guest));
+  else console.log('no demo guest built: the overview shows VMs without an operating system only');
+  const bridge = await startBridge(dir.path, { vms });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu'],
   });
   try {
-    await waitForVms(bridge.url, 4);
+    await waitForVms(bridge.url, vms.length);
+    if (guest && !(await waitForGuest(bridge.url, 'demo-guest'))) {
+      console.log('the demo guest did not report its hostname and address within 90 s; shooting without');
+    }
     await makeHistory(bridge.url);
     await capture(browser, bridge.url, 'light');
     await capture(browser, bridge.url, 'dark');
