@@ -64,3 +64,25 @@ test('bulk Resume and Pause report each VM on its own', async ({ page }) => {
   await expect(row(page, 'Alpha').getByTestId('vm-status')).toHaveText('paused');
   await expect(row(page, 'Beta').getByTestId('vm-status')).toHaveText('paused');
 });
+
+test('while the bridge is away no row claims a run state or offers an action', async ({ page, bridge }) => {
+  await page.goto('/');
+  await expect(row(page, 'Alpha').getByTestId('vm-status')).toHaveText('prelaunch');
+  await page.getByLabel('Select Alpha').check();
+  await expect(page.getByRole('button', { name: 'Resume selected' })).toBeEnabled();
+
+  await bridge.stop();
+  await expect(page.getByTestId('connection-banner')).toBeVisible();
+  for (const name of ['Alpha', 'Beta']) {
+    await expect(row(page, name).getByTestId('vm-status')).toHaveText('disconnected');
+    await expect(row(page, name).getByRole('button', { name: `Resume ${name}` })).toBeDisabled();
+  }
+  await expect(page.getByRole('button', { name: 'Resume selected' })).toBeDisabled();
+
+  // Back: fresh data from the bridge, not the stale picture from before.
+  await bridge.restart();
+  await expect(page.getByTestId('connection-banner')).toBeHidden({ timeout: 20_000 });
+  await expect(row(page, 'Alpha').getByTestId('vm-status')).toHaveText('prelaunch');
+  await expect(row(page, 'Alpha').getByRole('button', { name: 'Resume Alpha' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Resume selected' })).toBeEnabled();
+});

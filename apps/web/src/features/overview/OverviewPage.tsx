@@ -3,6 +3,7 @@
  * filter, and Pause/Resume for one VM or a selection of several.
  */
 import { useMemo, useState } from 'react';
+import { useLiveState } from '../../live/useLiveState.ts';
 import { Button } from '../../ui/Button.tsx';
 import { usePageTitle } from '../../ui/usePageTitle.ts';
 import { useNow } from '../timeline/useNow.ts';
@@ -18,6 +19,8 @@ export function OverviewPage() {
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
   const bulk = useBulkAction();
+  // Nothing can be sent while the bridge is away (the rows then read `disconnected` too).
+  const bridgeReachable = useLiveState().status === 'open';
   const now = useNow(10_000);
   const shown = useMemo(() => filterByName(vms ?? [], filter), [vms, filter]);
   const counts = useMemo(() => countByState(vms ?? []), [vms]);
@@ -70,13 +73,13 @@ export function OverviewPage() {
             {selectedIds.length} selected
           </span>
           <Button
-            disabled={selectedIds.length === 0}
+            disabled={selectedIds.length === 0 || !bridgeReachable}
             onClick={() => void bulk.run(selectedIds, 'stop', 'overview bulk Pause')}
           >
             Pause selected
           </Button>
           <Button
-            disabled={selectedIds.length === 0}
+            disabled={selectedIds.length === 0 || !bridgeReachable}
             onClick={() => void bulk.run(selectedIds, 'cont', 'overview bulk Resume')}
           >
             Resume selected
