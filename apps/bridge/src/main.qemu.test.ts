@@ -89,6 +89,41 @@ describe('the bridge CLI', () => {
     }
   });
 
+  it('logs a VM it cannot reach at warn, and with --log-level debug every retry with its reason', async () => {
+    const unreachable = join(dir, 'unreachable.json');
+    writeFileSync(
+      unreachable,
+      JSON.stringify({
+        vms: [{ id: 'x', qmp: { socket: join(dir, 'nothere.sock') } }],
+        database: join(dir, 'unreachable.db'),
+      }),
+    );
+    const cli = runCli(['--', '--config', unreachable, '--port', '0', '--log-level', 'debug']);
+    const logLines = () =>
+      cli
+        .stderr()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { level: number; msg: string; vm?: string; reason?: unknown });
+    try {
+      const retries = await waitFor(
+        () => {
+          const retried = logLines().filter((line) => line.vm === 'x' && line.msg === 'VM retry failed');
+          return retried.length >= 2 ? retried : undefined;
+        },
+        'retries in the log',
+        15_000,
+      );
+      expect(retries[0]).toMatchObject({ level: 20, reason: { class: 'ConnectFailed' } });
+      expect(logLines()).toContainEqual(
+        expect.objectContaining({ level: 40, vm: 'x', msg: 'VM not reachable; retrying' }),
+      );
+    } finally {
+      cli.child.kill('SIGTERM');
+      await exitOf(cli.child);
+    }
+  });
+
   it.concurrent.each([
     [['--', '--nope'], /Unknown option '--nope'/],
     [['--', '--config', '/no/such/file.json'], /cannot read config file \/no\/such\/file\.json: ENOENT/],

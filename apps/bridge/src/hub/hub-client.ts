@@ -198,6 +198,7 @@ export class HubClient {
       this.#reject({ class: BridgeErrorClass.VmNotFound, desc: `no VM with id "${vm}"` });
       return;
     }
+    this.deps.log.debug({ client: this.id, vm, after: message.after }, 'subscribe');
     const generation = this.#bumpGeneration(vm);
     this.subscriptions.delete(vm);
     if (message.after !== undefined) {

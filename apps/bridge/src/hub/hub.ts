@@ -80,8 +80,12 @@ export class Hub {
       });
       this.#clients.add(client);
       this.#alive.add(client);
+      this.options.log.debug({ client: client.id, remote: client.remote }, 'WebSocket client connected');
       ws.on('pong', () => this.#alive.add(client));
-      ws.on('close', () => this.#clients.delete(client));
+      ws.on('close', (code) => {
+        this.#clients.delete(client);
+        this.options.log.debug({ client: client.id, code }, 'WebSocket client left');
+      });
     });
   }
 

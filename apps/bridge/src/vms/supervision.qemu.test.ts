@@ -2,7 +2,7 @@
  * VM supervision against real QEMU: a monitor held by another client shows as
  * `busy` and is retried; a QEMU that is not there yet is waited for; a command
  * that times out answers `Timeout` and leaves the connection usable; commands in
- * flight are listed and pushed.
+ * flight are listed and pushed. Each of these shows in the operator's log.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
@@ -12,6 +12,7 @@ import { type EventPage, type InflightMessage, Vm } from '@qmpdeck/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBridge } from '../server.ts';
 import { getJson, postJson, startTestBridge } from '../testing/bridge.ts';
+import { captureLog, LEVEL, type LogLine } from '../testing/log-capture.ts';
 import { startQemu, type TestQemu } from '../testing/qemu.ts';
 import { waitFor } from '../testing/wait-for.ts';
 import { TestWsClient } from '../testing/ws-client.ts';
@@ -23,6 +24,15 @@ describe('VM supervision', () => {
   let late: TestQemu | undefined;
   let holder: Socket;
   let bridge: RunningBridge;
+  const { log, lines } = captureLog('debug');
+
+  function logged(level: number, vm: string, msg: RegExp): LogLine[] {
+    return lines.filter((line) => line.level === level && line.vm === vm && msg.test(line.msg));
+  }
+
+  async function firstLogged(level: number, vm: string, msg: RegExp): Promise<LogLine> {
+    return waitFor(() => logged(level, vm, msg)[0], `a log line ${msg} for ${vm}`);
+  }
 
   async function vm(id: string): Promise<Vm> {
     return Vm.parse((await getJson(bridge, `/api/vms/${id}`)).body);
@@ -43,7 +53,7 @@ describe('VM supervision', () => {
           { id: 'late', qmp: { socket: join(dir, 'late.sock') } },
         ],
       },
-      { greetingTimeoutMs: 500 },
+      { greetingTimeoutMs: 500, log },
     );
   });
 
@@ -77,8 +87,13 @@ describe('VM supervision', () => {
     for (const seen of [...samples, ...pushed]) {
       expect(seen).toMatchObject({ connection: 'busy', message: expect.stringMatching(/holds the monitor/) });
     }
+    // The operator's log says so once at warn; each retry, with its reason, only at debug.
+    expect(logged(LEVEL.warn, 'held', /busy/)).toHaveLength(1);
+    expect(logged(LEVEL.warn, 'held', /busy/)[0]).toMatchObject({ reason: { class: 'MonitorBusy' } });
+    expect(logged(LEVEL.debug, 'held', /retry failed/).length).toBeGreaterThan(5);
     holder.destroy();
     await waitFor(async () => (await vm('held')).status === 'prelaunch', 'held to connect');
+    expect(logged(LEVEL.info, 'held', /^VM connected$/)).toHaveLength(1);
     const { events } = (await getJson(bridge, '/api/vms/held/events')).body as EventPage;
     expect(events.map((e) => e.event)).toEqual(['BRIDGE_BUSY', 'BRIDGE_CONNECTED']);
   });
@@ -86,8 +101,38 @@ describe('VM supervision', () => {
   it('waits for a QEMU that is not there yet', async () => {
     const waiting = await vm('late');
     expect(waiting.connection).toMatch(/connecting|disconnected/);
+    const unreachable = await firstLogged(LEVEL.warn, 'late', /not reachable/);
+    expect(unreachable.reason).toMatchObject({
+      class: 'ConnectFailed',
+      desc: expect.stringMatching(/ENOENT/),
+    });
     late = await startQemu(dir, 'late');
     await waitFor(async () => (await vm('late')).status === 'prelaunch', 'late to connect');
+    expect(logged(LEVEL.info, 'late', /^VM connected$/)[0]).toMatchObject({ qemu: expect.any(String) });
+  });
+
+  it('logs a VM whose QEMU dies as disconnected, at warn', async () => {
+    await late?.kill('SIGKILL');
+    const dropped = await firstLogged(LEVEL.warn, 'late', /disconnected/);
+    expect(dropped.reason).toMatchObject({ class: expect.any(String), desc: expect.any(String) });
+    expect((await vm('late')).connection).toBe('disconnected');
+  });
+
+  it('logs who ran which command, never its arguments', async () => {
+    await waitFor(async () => (await vm('free')).connection === 'connected', 'free connected');
+    const secret = 'not-for-the-log-7f3a';
+    await postJson(bridge, '/api/vms/free/execute', {
+      execute: 'qom-get',
+      arguments: { path: '/machine', property: secret },
+    });
+    await postJson(bridge, '/api/vms/free/execute', { execute: 'query-status' });
+    expect(logged(LEVEL.info, 'free', /^command$/)).toContainEqual(
+      expect.objectContaining({ command: 'qom-get', client: 'http' }),
+    );
+    expect(logged(LEVEL.debug, 'free', /^command$/)).toContainEqual(
+      expect.objectContaining({ command: 'query-status', client: 'http' }),
+    );
+    expect(JSON.stringify(lines)).not.toContain(secret);
   });
 
   it('answers Timeout for a command over its time, and the connection stays usable', async () => {

@@ -23,6 +23,7 @@ import { ManagedProcess, type ProcessChange } from '../launch/managed-process.ts
 import type { Logger } from '../log.ts';
 import { findCause } from './cause.ts';
 import { InflightTracker } from './inflight.ts';
+import { LinkLog } from './link-log.ts';
 import { RUN_STATE_EVENTS } from './run-state-events.ts';
 import { timeoutFor } from './timeouts.ts';
 
@@ -70,6 +71,9 @@ export class VmSupervisor {
   #statusQueryAgain = false;
   #lastPushed = '';
   #stopped = false;
+  /** Where the live (or last) QMP connection goes, for the log. */
+  #address = '';
+  readonly #linkLog: LinkLog;
 
   constructor(readonly options: VmSupervisorOptions) {
     this.id = options.id;
@@ -85,6 +89,7 @@ export class VmSupervisor {
         )
       : null;
     this.guest = this.#guestLink();
+    this.#linkLog = new LinkLog(options.log, this.id);
   }
 
   #guestLink(): GuestLink | null {
@@ -245,6 +250,7 @@ export class VmSupervisor {
 
   #connect(address: QmpAddress): void {
     if (this.#qmp) return;
+    this.#address = 'path' in address ? address.path : `${address.host}:${address.port}`;
     const qmp = new ReconnectingQmpClient(address, {
       minDelayMs: 100,
       maxDelayMs: this.options.maxRetryDelayMs ?? 2000,
@@ -265,6 +271,7 @@ export class VmSupervisor {
     if (!qmp) return;
     this.#qmp = null;
     await qmp.stop();
+    if (this.#wasConnected) this.#linkLog.closedByBridge();
     this.#lostLink(null);
   }
 
@@ -272,15 +279,20 @@ export class VmSupervisor {
     if (state === 'connected' && detail.client) {
       const { qemu, package: pkg } = detail.client.greeting.version;
       this.#qemu = { major: qemu.major, minor: qemu.minor, micro: qemu.micro, package: pkg };
+      this.#linkLog.connected(this.#address, this.#qemu);
       this.#wasConnected = true;
       this.#record({ event: 'BRIDGE_CONNECTED', data: { qemu: this.#qemu }, source: 'bridge' });
       this.#setConnection('connected', null);
       this.#refreshStatus();
     } else if (state === 'disconnected') {
+      if (this.#wasConnected) this.#linkLog.lost(detail.error ?? null);
+      else if (detail.error) this.#linkLog.attemptFailed(detail.error);
       this.#lostLink(detail.error ?? null);
-    } else if (state === 'connecting' && this.#connection !== 'disconnected' && this.#connection !== 'busy') {
+    } else if (state === 'connecting') {
+      this.#linkLog.connecting(this.#address);
       // While retrying, keep showing why the last attempt failed rather than flickering.
-      this.#setConnection('connecting', null);
+      if (this.#connection !== 'disconnected' && this.#connection !== 'busy')
+        this.#setConnection('connecting', null);
     }
   }
 
@@ -392,6 +404,7 @@ export class VmSupervisor {
   }
 
   #setStatus(status: string | null): void {
+    if (status !== this.#status) this.#linkLog.status(status);
     this.#status = status;
     this.#pushIfChanged();
   }
