@@ -10,6 +10,8 @@ import { createInterface } from 'node:readline';
 import type { ProcessInfo } from '@qmpdeck/protocol';
 import type { LaunchConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
+import { qemuOutputLevel } from './qemu-output.ts';
+import { redactArgv } from './redact-argv.ts';
 import { createRuntimeDir, removeRuntimeDir } from './runtime-dir.ts';
 
 export const DEFAULT_QEMU_BINARY = 'qemu-system-x86_64';
@@ -27,6 +29,8 @@ export class ManagedProcess {
   #child: ChildProcess | null = null;
   #info: ProcessInfo = { state: 'exited', pid: null, exitCode: null, signal: null };
   #message: string | null = null;
+  /** The bridge sent the signal (kill, stop): the exit is news, not trouble. */
+  #exitRequested = false;
 
   constructor(
     readonly vmId: string,
@@ -65,6 +69,7 @@ export class ManagedProcess {
     if (this.#child) return;
     const child = spawn(this.binary, this.argv(), { stdio: ['ignore', 'pipe', 'pipe'], shell: false });
     this.#child = child;
+    this.#exitRequested = false;
     this.#set({ state: 'starting', pid: null, exitCode: null, signal: null }, null);
     this.#pipeToLog(child);
     child.once('exit', (code, signal) => this.#exited(child, code, signal));
@@ -83,7 +88,8 @@ export class ManagedProcess {
       return;
     }
     child.on('error', (err) => this.log.error({ vm: this.vmId, err }, 'QEMU process error'));
-    this.log.info({ vm: this.vmId, pid: child.pid, argv: [this.binary, ...this.argv()] }, 'QEMU started');
+    this.log.info({ vm: this.vmId, pid: child.pid, binary: this.binary }, 'QEMU started');
+    this.log.debug({ vm: this.vmId, pid: child.pid, argv: redactArgv(this.argv()) }, 'QEMU command line');
     this.#set({ state: 'running', pid: child.pid ?? null, exitCode: null, signal: null }, null);
   }
 
@@ -92,6 +98,7 @@ export class ManagedProcess {
     const child = this.#child;
     if (!child) return;
     const exited = once(child, 'exit');
+    this.#exitRequested = true;
     child.kill(signal);
     await exited;
   }
@@ -111,7 +118,9 @@ export class ManagedProcess {
     if (this.#child !== child) return;
     this.#child = null;
     const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
-    this.log.info({ vm: this.vmId, pid: child.pid, code, signal }, `QEMU ${how}`);
+    // A QEMU that ends by itself is a VM going down: the guest powered off (code 0) or something went wrong.
+    const level = this.#exitRequested || code === 0 ? 'info' : 'warn';
+    this.log[level]({ vm: this.vmId, pid: child.pid, code, signal }, `QEMU ${how}`);
     this.#set({ state: 'exited', pid: null, exitCode: code, signal }, `QEMU ${how}`);
   }
 
@@ -122,7 +131,7 @@ export class ManagedProcess {
     ] as const) {
       if (!stream) continue;
       createInterface({ input: stream }).on('line', (line) =>
-        this.log.warn({ vm: this.vmId, stream: name }, line),
+        this.log[qemuOutputLevel(line)]({ vm: this.vmId, stream: name }, line),
       );
     }
   }
