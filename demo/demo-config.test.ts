@@ -13,24 +13,24 @@ const fakeGuest = { kernel: '/cache/vmlinuz', initrd: '/cache/initrd.img', accel
 describe('buildDemoConfig', () => {
   it('has the demo guest and the paused VM, each with loopback VNC and a serial socket in {dir}', () => {
     const { vms } = buildDemoConfig(fakeGuest);
-    expect(vms.map((vm) => vm.name)).toEqual(['Demo guest (Linux)', 'Demo (paused before boot)']);
+    expect(vms.map((vm) => vm.name)).toEqual(['Demo (paused before boot)', 'Demo guest (Linux)']);
     for (const vm of vms) {
       expect(vm.launch.args).toContain('127.0.0.1:0,to=99');
       expect(vm.launch.args.some((arg) => arg.includes('path={dir}/serial.sock'))).toBe(true);
     }
-    const guestArgs = vms[0]?.launch.args ?? [];
+    const guestArgs = vms[1]?.launch.args ?? [];
     expect(guestArgs.join(' ')).toContain(
       '-accel kvm -accel tcg -kernel /cache/vmlinuz -initrd /cache/initrd.img',
     );
-    expect(vms[1]?.launch.args).toContain('-S');
-    expect(vms[1]?.launch.args.join(' ')).toContain('-kernel /cache/vmlinuz');
-    expect(vms[1]?.launch.args.join(' ')).toContain('qmpdeck.hostname=qmpdeck-paused');
+    expect(vms[0]?.launch.args).toContain('-S');
+    expect(vms[0]?.launch.args.join(' ')).toContain('-kernel /cache/vmlinuz');
+    expect(vms[0]?.launch.args.join(' ')).toContain('qmpdeck.hostname=qmpdeck-paused');
   });
 
   it('falls back to a VM without an operating system when the guest is not built', () => {
     const { vms } = buildDemoConfig(null);
-    expect(vms.map((vm) => vm.name)).toEqual(['Demo (no operating system)', 'Demo (paused before boot)']);
-    expect(vms[1]?.launch.args).not.toContain('-kernel');
+    expect(vms.map((vm) => vm.name)).toEqual(['Demo (paused before boot)', 'Demo (no operating system)']);
+    expect(vms[0]?.launch.args).not.toContain('-kernel');
   });
 });
 

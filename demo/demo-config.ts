@@ -80,5 +80,7 @@ export function noOsVm(): DemoVm {
 
 /** The demo config for a machine with QEMU installed. */
 export function buildDemoConfig(guest: DemoGuest | null = findDemoGuest()): DemoConfig {
-  return { vms: [guest ? guestVm(guest) : noOsVm(), pausedVm(guest)] };
+  // The paused VM first: "open the demo VM, press Resume" is the first thing a newcomer tries, and it only
+  // means something on a VM that is not already running.
+  return { vms: [pausedVm(guest), guest ? guestVm(guest) : noOsVm()] };
 }
