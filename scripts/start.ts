@@ -51,9 +51,12 @@ function ensureWebBuilt(): void {
 function main(): void {
   const args = process.argv.slice(2);
   if (args[0] === '--') args.shift();
-  const hasConfig = args.some((arg) => arg === '--config' || arg.startsWith('--config='));
-  if (!hasConfig) args.push('--config', writeDemoConfig());
-  ensureWebBuilt();
+  const hasConfig = args.some(
+    (arg) => arg === '--config' || arg.startsWith('--config=') || arg === '-c' || /^-c.+/.test(arg),
+  );
+  const wantsHelp = args.some((arg) => arg === '--help' || arg === '-h');
+  if (!hasConfig && !wantsHelp) args.push('--config', writeDemoConfig());
+  if (!wantsHelp) ensureWebBuilt();
   const bridge = spawn(
     process.execPath,
     ['--import', 'tsx', join(root, 'apps/bridge/src/main.ts'), ...args],

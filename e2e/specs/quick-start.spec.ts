@@ -79,3 +79,11 @@ test('pnpm start without QEMU serves the dashboard with no VMs and says how to i
   expect(page.status()).toBe(200);
   expect(await page.text()).toContain('<div id="root">');
 });
+
+test('pnpm start -- -c FILE (the short flag) serves FILE, not the demo', async ({ request }) => {
+  const config = join(dir.path, 'empty.json');
+  writeFileSync(config, JSON.stringify({ database: join(dir.path, 'events.db'), vms: [] }));
+  const port = await freePort();
+  started = await pnpmStart(['-c', config, '--port', String(port)], { XDG_DATA_HOME: dir.path });
+  expect(await (await request.get(`${started.url}/api/vms`)).json()).toEqual([]);
+});
