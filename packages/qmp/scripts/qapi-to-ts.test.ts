@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { SchemaInfo } from '../src/schema/introspection.ts';
 import { generateQapiTypes } from './qapi-to-ts.ts';
 
-const schema = JSON.parse(readFileSync(new URL('../testdata/query-qmp-schema-7.2.json', import.meta.url), 'utf8')) as SchemaInfo[];
+const schema = JSON.parse(
+  readFileSync(new URL('../testdata/query-qmp-schema-7.2.json', import.meta.url), 'utf8'),
+) as SchemaInfo[];
 
 describe('generateQapiTypes', () => {
   const output = generateQapiTypes({ schema, source: 'test' });

@@ -99,7 +99,10 @@ describe('QmpClient against a fault-injection peer', () => {
 
   it('refuses a peer that sends garbage instead of a greeting', async () => {
     peer = await startFakePeer((conn) => conn.sendRaw('SSH-2.0-OpenSSH_9.2\r\n'));
-    await expect(QmpClient.connect({ path: peer.path })).rejects.toBeInstanceOf(QmpProtocolError);
+    const error = await QmpClient.connect({ path: peer.path }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QmpProtocolError);
+    // A wrong port is the usual cause: the message says what the peer is not, not which byte was odd.
+    expect((error as QmpProtocolError).desc).toMatch(/^The peer is not a QMP server: /);
   });
 
   it('reports a missing greeting as a busy monitor', async () => {

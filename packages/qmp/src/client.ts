@@ -49,6 +49,8 @@ interface PendingCommand {
 
 type EventListener = (event: QmpEvent) => void;
 type CloseListener = (error: Error | undefined) => void;
+const NOT_QMP = 'The peer is not a QMP server';
+
 type ProtocolErrorListener = (error: QmpProtocolError) => void;
 
 export interface QmpClientEvents {
@@ -283,7 +285,12 @@ export class QmpClient {
     }
   }
 
-  #failProtocol(error: QmpProtocolError): void {
+  #failProtocol(cause: QmpProtocolError): void {
+    // Garbage before any greeting usually means a wrong port (SSH, HTTP): say so rather than name a byte.
+    const error =
+      this.#greeting === undefined && !cause.desc.startsWith(NOT_QMP)
+        ? new QmpProtocolError(`${NOT_QMP}: ${cause.desc}`, { cause })
+        : cause;
     this.#inbox.length = 0;
     this.#closeError = new QmpConnectionClosed(`QMP connection dropped: ${error.desc}`, { cause: error });
     this.#onGreeting?.(error);
@@ -299,9 +306,7 @@ export class QmpClient {
         this.#greeting = greeting;
         this.#onGreeting?.(greeting);
       } else {
-        this.#failProtocol(
-          new QmpProtocolError('The peer is not a QMP server: its first message is not a greeting'),
-        );
+        this.#failProtocol(new QmpProtocolError(`${NOT_QMP}: its first message is not a greeting`));
       }
       return false;
     }

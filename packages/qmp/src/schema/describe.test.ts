@@ -10,7 +10,9 @@ import {
 } from './describe.ts';
 import type { SchemaInfo } from './introspection.ts';
 
-const schema = JSON.parse(readFileSync(new URL('../../testdata/query-qmp-schema-7.2.json', import.meta.url), 'utf8')) as SchemaInfo[];
+const schema = JSON.parse(
+  readFileSync(new URL('../../testdata/query-qmp-schema-7.2.json', import.meta.url), 'utf8'),
+) as SchemaInfo[];
 
 function field(fields: Field[], name: string): Field {
   const found = fields.find((f) => f.name === name);
