@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_COMMANDS_IN_FLIGHT, MAX_COMMANDS_QUEUED } from './hub/limits.ts';
 import type { RunningBridge } from './server.ts';
 import { startTestBridge } from './testing/bridge.ts';
 import { startQemu, type TestQemu } from './testing/qemu.ts';
@@ -267,17 +268,49 @@ describe('bad input', () => {
     await ws.next((m) => m.type === 'pong' && m.id === id);
   });
 
-  it('refuses commands over the per-client limit in flight, answers every one, and keeps serving', async () => {
-    const flood = await TestWsClient.connect(bridge.url);
-    const ids = Array.from({ length: 200 }, (_, i) => `f${i}`);
-    for (const id of ids) flood.send({ type: 'execute', id, vm: 'alpha', execute: 'query-status' });
+  it('answers every command of a pipelined burst, running them in turn past the in-flight limit', async () => {
+    const burst = await TestWsClient.connect(bridge.url);
+    const ids = Array.from({ length: 200 }, (_, i) => i);
+    for (const id of ids) burst.send({ type: 'execute', id, vm: 'alpha', execute: 'query-status' });
     const results = await waitFor(() => {
-      const answered = flood.messages.filter((m) => m.type === 'result');
+      const answered = burst.messages.filter((m) => m.type === 'result');
       return answered.length === ids.length ? answered : undefined;
     }, 'an answer to every command');
-    const refused = results.filter((m) => 'error' in m && m.error.class === 'TooManyCommands');
-    expect(refused.length).toBeGreaterThan(0);
-    expect(results.length - refused.length).toBeGreaterThanOrEqual(64);
+    expect(results.filter((m) => !('return' in m))).toEqual([]);
+    expect(
+      results.map((m) => (m.type === 'result' ? m.id : null)).sort((a, b) => Number(a) - Number(b)),
+    ).toEqual(ids);
+    burst.close();
+  });
+
+  it('refuses commands past a full queue with TooManyCommands, answers every one, and keeps serving', async () => {
+    const flood = await TestWsClient.connect(bridge.url);
+    const total = MAX_COMMANDS_IN_FLIGHT + MAX_COMMANDS_QUEUED + 3;
+    // A stopped QEMU answers nothing, so exactly the in-flight limit runs and the queue fills.
+    process.kill(qemu.pid, 'SIGSTOP');
+    try {
+      for (let id = 0; id < total; id++) {
+        flood.send({ type: 'execute', id, vm: 'alpha', execute: 'query-status', timeoutMs: 120_000 });
+      }
+      const refused = await waitFor(() => {
+        const tooMany = flood.messages.filter((m) => m.type === 'result' && 'error' in m);
+        return tooMany.length === 3 ? tooMany : undefined;
+      }, 'three refusals');
+      expect(refused).toEqual(
+        [total - 3, total - 2, total - 1].map((id) => ({
+          type: 'result',
+          id,
+          error: { class: 'TooManyCommands', desc: expect.any(String) },
+        })),
+      );
+    } finally {
+      process.kill(qemu.pid, 'SIGCONT');
+    }
+    await waitFor(
+      () => flood.messages.filter((m) => m.type === 'result' && 'return' in m).length === total - 3,
+      'every queued command answered',
+      30_000,
+    );
     expect(
       (await flood.request({ type: 'execute', id: 'after', vm: 'alpha', execute: 'query-status' })).type,
     ).toBe('result');

@@ -21,6 +21,8 @@ import { BRIDGE_VERSION } from '../version.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 import {
   MAX_COMMANDS_IN_FLIGHT,
+  MAX_COMMANDS_QUEUED,
+  MAX_QUEUED_COMMAND_BYTES,
   REPLAY_LOW_WATER,
   REPLAY_PAGE,
   SLOW_CONSUMER_GRACE_MS,
@@ -36,6 +38,11 @@ export interface HubClientDeps {
 
 type CommandId = string | number;
 
+interface QueuedCommand {
+  message: ExecuteMessage;
+  bytes: number;
+}
+
 export class HubClient {
   /** VMs whose events this client receives live. */
   readonly subscriptions = new Set<string>();
@@ -43,6 +50,9 @@ export class HubClient {
   readonly #replayGeneration = new Map<string, number>();
   #closed = false;
   #commandsInFlight = 0;
+  /** Commands past the in-flight limit, run in the order sent as earlier ones are answered. */
+  readonly #queued: QueuedCommand[] = [];
+  #queuedBytes = 0;
 
   constructor(
     readonly id: string,
@@ -54,6 +64,9 @@ export class HubClient {
     ws.on('close', () => {
       this.#closed = true;
       this.subscriptions.clear();
+      // Nobody is left to read their results.
+      this.#queued.length = 0;
+      this.#queuedBytes = 0;
     });
     ws.on('error', (err) => deps.log.debug({ client: id, err }, 'WebSocket error'));
     this.send({ type: 'hello', version: BRIDGE_VERSION, protocol: PROTOCOL_VERSION, client: id, user: null });
@@ -135,10 +148,10 @@ export class HubClient {
       else this.#reject(error, id);
       return;
     }
-    this.#handle(parsed.data);
+    this.#handle(parsed.data, data.length);
   }
 
-  #handle(message: ClientMessage): void {
+  #handle(message: ClientMessage, bytes: number): void {
     switch (message.type) {
       case 'subscribe':
         void this.#subscribe(message);
@@ -148,7 +161,7 @@ export class HubClient {
         this.subscriptions.delete(message.vm);
         return;
       case 'execute':
-        void this.#execute(message);
+        this.#accept(message, bytes);
         return;
       case 'ping':
         this.send(message.id === undefined ? { type: 'pong' } : { type: 'pong', id: message.id });
@@ -156,19 +169,37 @@ export class HubClient {
     }
   }
 
-  async #execute(message: ExecuteMessage): Promise<void> {
-    const { id } = message;
-    if (this.#commandsInFlight >= MAX_COMMANDS_IN_FLIGHT) {
+  /** Runs the command now, or queues it behind this client's earlier ones; refuses only when the queue is full. */
+  #accept(message: ExecuteMessage, bytes: number): void {
+    if (this.#commandsInFlight < MAX_COMMANDS_IN_FLIGHT && this.#queued.length === 0) {
+      void this.#execute(message);
+      return;
+    }
+    if (this.#queued.length >= MAX_COMMANDS_QUEUED || this.#queuedBytes + bytes > MAX_QUEUED_COMMAND_BYTES) {
       this.send({
         type: 'result',
-        id,
+        id: message.id,
         error: {
           class: BridgeErrorClass.TooManyCommands,
-          desc: `${MAX_COMMANDS_IN_FLIGHT} commands of this client are already waiting for an answer; send more when they are answered`,
+          desc: `${MAX_COMMANDS_IN_FLIGHT + this.#queued.length} commands of this client are already waiting for an answer; send more when they are answered`,
         },
       });
       return;
     }
+    this.#queued.push({ message, bytes });
+    this.#queuedBytes += bytes;
+  }
+
+  #runQueued(): void {
+    while (this.#commandsInFlight < MAX_COMMANDS_IN_FLIGHT && this.#queued.length > 0) {
+      const next = this.#queued.shift() as QueuedCommand;
+      this.#queuedBytes -= next.bytes;
+      void this.#execute(next.message);
+    }
+  }
+
+  async #execute(message: ExecuteMessage): Promise<void> {
+    const { id } = message;
     this.#commandsInFlight++;
     try {
       const vm = this.deps.registry.require(message.vm);
@@ -188,6 +219,7 @@ export class HubClient {
       this.send({ type: 'result', id, error: toErrorBody(err).body });
     } finally {
       this.#commandsInFlight--;
+      this.#runQueued();
     }
   }
 

@@ -11,5 +11,9 @@ export const REPLAY_LOW_WATER = 1024 * 1024;
 export const REPLAY_PAGE = 500;
 /** How long a dropped slow consumer may take to read what was already queued, then it is cut off. */
 export const SLOW_CONSUMER_GRACE_MS = 2000;
-/** Commands one client may have waiting for QEMU; QEMU runs one at a time, so more only queue up in memory. */
+/** Commands of one client handed to QEMU at once; QEMU runs one at a time, so more would only wait there. */
 export const MAX_COMMANDS_IN_FLIGHT = 64;
+/** Commands of one client waiting for a slot in turn (a pipelined burst, a bulk action); beyond, TooManyCommands. */
+export const MAX_COMMANDS_QUEUED = 1000;
+/** ...and the bytes of their frames, so a queue of large commands stays bounded too. */
+export const MAX_QUEUED_COMMAND_BYTES = 16 * 1024 * 1024;
