@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ProcessInfo } from '@qmpdeck/protocol';
 import type { LaunchConfig } from '../config/schema.ts';
@@ -16,6 +16,10 @@ import { createRuntimeDir, removeRuntimeDir } from './runtime-dir.ts';
 
 export const DEFAULT_QEMU_BINARY = 'qemu-system-x86_64';
 const STOP_GRACE_MS = 2000;
+/** After exit, how long QEMU's last words may take to come out of the pipe (a grandchild may hold it open). */
+const OUTPUT_DRAIN_MS = 1000;
+/** stderr lines kept to explain an exit. */
+const LAST_WORDS = 5;
 
 export interface ProcessChange {
   info: ProcessInfo;
@@ -31,6 +35,10 @@ export class ManagedProcess {
   #message: string | null = null;
   /** The bridge sent the signal (kill, stop): the exit is news, not trouble. */
   #exitRequested = false;
+  /** Resolves once the running child's exit has been handled (its state and message set). */
+  #exitHandled: Promise<void> = Promise.resolve();
+  /** QEMU's latest stderr lines: why it quit, for the VM's message. */
+  #lastWords: string[] = [];
 
   constructor(
     readonly vmId: string,
@@ -70,9 +78,10 @@ export class ManagedProcess {
     const child = spawn(this.binary, this.argv(), { stdio: ['ignore', 'pipe', 'pipe'], shell: false });
     this.#child = child;
     this.#exitRequested = false;
+    this.#lastWords = [];
     this.#set({ state: 'starting', pid: null, exitCode: null, signal: null }, null);
     this.#pipeToLog(child);
-    child.once('exit', (code, signal) => this.#exited(child, code, signal));
+    this.#exitHandled = this.#whenExited(child);
     try {
       // once() rejects when 'error' comes first: that is how a missing binary shows.
       await once(child, 'spawn');
@@ -97,10 +106,10 @@ export class ManagedProcess {
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const child = this.#child;
     if (!child) return;
-    const exited = once(child, 'exit');
+    const handled = this.#exitHandled;
     this.#exitRequested = true;
     child.kill(signal);
-    await exited;
+    await handled;
   }
 
   /** For bridge shutdown: SIGTERM lets QEMU close cleanly; SIGKILL if it lingers. Removes the runtime dir. */
@@ -114,14 +123,51 @@ export class ManagedProcess {
     removeRuntimeDir(this.dir);
   }
 
+  /** Handles the exit once QEMU's output is drained (or after a short wait), so its last words can explain it. */
+  #whenExited(child: ChildProcess): Promise<void> {
+    return new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          this.#exited(child, code, signal);
+          resolve();
+        };
+        const timer = setTimeout(finish, OUTPUT_DRAIN_MS);
+        child.once('close', finish);
+      });
+    });
+  }
+
   #exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.#child !== child) return;
     this.#child = null;
     const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
     // A QEMU that ends by itself is a VM going down: the guest powered off (code 0) or something went wrong.
-    const level = this.#exitRequested || code === 0 ? 'info' : 'warn';
-    this.log[level]({ vm: this.vmId, pid: child.pid, code, signal }, `QEMU ${how}`);
-    this.#set({ state: 'exited', pid: null, exitCode: code, signal }, `QEMU ${how}`);
+    const unexpected = !this.#exitRequested && code !== 0;
+    this.log[unexpected ? 'warn' : 'info']({ vm: this.vmId, pid: child.pid, code, signal }, `QEMU ${how}`);
+    const why = unexpected ? this.#why() : null;
+    this.#set(
+      { state: 'exited', pid: null, exitCode: code, signal },
+      why ? `QEMU ${how}: ${why}` : `QEMU ${how}`,
+    );
+  }
+
+  /**
+   * What best says why QEMU quit: its last error report ("qemu-system-x86_64: unsupported machine type") with
+   * the hint lines after it ("Use -machine help ..."), else its last complaint, else its last line.
+   */
+  #why(): string | null {
+    const words = this.#lastWords;
+    const prefix = `${basename(this.binary)}: `;
+    const report = words.findLastIndex((line) => line.startsWith(prefix));
+    const why =
+      report >= 0
+        ? words.slice(report).join(' ')
+        : (words.findLast((line) => qemuOutputLevel(line) === 'warn') ?? words.at(-1));
+    return why === undefined ? null : why.slice(0, 300);
   }
 
   #pipeToLog(child: ChildProcess): void {
@@ -130,9 +176,13 @@ export class ManagedProcess {
       [child.stdout, 'stdout'],
     ] as const) {
       if (!stream) continue;
-      createInterface({ input: stream }).on('line', (line) =>
-        this.log[qemuOutputLevel(line)]({ vm: this.vmId, stream: name }, line),
-      );
+      createInterface({ input: stream }).on('line', (line) => {
+        this.log[qemuOutputLevel(line)]({ vm: this.vmId, stream: name }, line);
+        if (name === 'stderr' && line.trim() !== '') {
+          this.#lastWords.push(line);
+          if (this.#lastWords.length > LAST_WORDS) this.#lastWords.shift();
+        }
+      });
     }
   }
 

@@ -36,6 +36,10 @@ describe('managed QEMU processes', () => {
       vms: [
         { id: 'm1', name: 'Managed', launch: { args: [...QEMU_BASE_ARGS, '-pidfile', '{dir}/qemu.pid'] } },
         { id: 'broken', launch: { binary: join(dir, 'no-such-qemu'), args: [] } },
+        {
+          id: 'misconfigured',
+          launch: { args: ['-M', 'no-such-machine', '-nodefaults', '-display', 'none'] },
+        },
         { id: 'plain', qmp: { socket: join(dir, 'nobody.sock') } },
       ],
     });
@@ -60,6 +64,17 @@ describe('managed QEMU processes', () => {
     expect(broken).toMatchObject({ connection: 'disconnected', process: { state: 'failed' } });
     expect(broken.message).toMatch(/not found: install QEMU/);
     expect((await postJson(bridge, '/api/vms/broken/start', {})).status).toBe(200);
+  });
+
+  it("says why a QEMU that quit at start did, in QEMU's own words", async () => {
+    const quit = await waitFor(async () => {
+      const current = await vm('misconfigured');
+      return current.process?.state === 'exited' ? current : undefined;
+    }, 'the misconfigured QEMU to quit');
+    expect(quit).toMatchObject({ connection: 'disconnected', process: { exitCode: 1 } });
+    expect(quit.message).toBe(
+      'QEMU exited with code 1: qemu-system-x86_64: unsupported machine type Use -machine help to list supported machines',
+    );
   });
 
   it('refuses start and kill for a VM it does not launch', async () => {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLog, LEVEL } from '../testing/log-capture.ts';
 import { QEMU_BASE_ARGS } from '../testing/qemu.ts';
 import { waitFor } from '../testing/wait-for.ts';
-import { ManagedProcess } from './managed-process.ts';
+import { ManagedProcess, type ProcessChange } from './managed-process.ts';
 import { qemuOutputLevel } from './qemu-output.ts';
 import { redactArgv } from './redact-argv.ts';
 
@@ -65,13 +65,14 @@ describe('managed QEMU output in the log', () => {
     expect(JSON.stringify(lines)).not.toContain(SECRET);
   });
 
-  it('logs an error line from QEMU and an exit nobody asked for at warn', async () => {
+  it('logs an error line from QEMU and an exit nobody asked for at warn, and says why it quit', async () => {
     const { log, lines } = captureLog('info');
+    const changes: ProcessChange[] = [];
     const qemu = new ManagedProcess(
       'broken',
       { args: [...QEMU_BASE_ARGS, '-device', 'no-such-device'] },
       log,
-      () => {},
+      (change) => changes.push(change),
       dir,
     );
     await qemu.start();
@@ -81,6 +82,7 @@ describe('managed QEMU output in the log', () => {
       'QEMU complaining',
     );
     expect(complaint).toMatchObject({ level: LEVEL.warn, vm: 'broken' });
+    expect(changes.at(-1)?.message).toMatch(/^QEMU exited with code 1: qemu-system-x86_64: .*no-such-device/);
     expect(lines.find((line) => /^QEMU exited with code 1/.test(line.msg))).toMatchObject({
       level: LEVEL.warn,
     });
