@@ -184,7 +184,7 @@ export async function benchBridge(report: Report): Promise<void> {
     );
     const bridge = await startListening(
       process.execPath,
-      ['--import', 'tsx', 'src/main.ts', '--', '--config', config, '--port', '0', '--log-level', 'warn'],
+      ['--import', 'tsx', 'src/main.ts', '--', '--config', config, '--port', '0', '--log-level', 'error'],
       BRIDGE_DIR,
     );
     children.push(bridge.child);
