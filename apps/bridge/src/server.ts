@@ -22,8 +22,9 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8080;
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const DRAIN_LIMIT_MS = 5000;
-/** Age retention; the count is kept by the store on every append. */
+/** Age retention runs at most this often (and at least every tenth of maxAge); the store keeps the count itself. */
 const PRUNE_EVERY_MS = 60_000;
+const PRUNE_AT_MOST_EVERY_MS = 1000;
 
 export interface StartOptions {
   config: BridgeConfig;
@@ -154,7 +155,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
 
   await Promise.all(registry.all().map((vm) => vm.start()));
   discovery.start();
-  const pruneTimer = setInterval(() => store.prune(), PRUNE_EVERY_MS).unref();
+  const pruneTimer = setInterval(() => store.prune(), pruneInterval(store.retention.maxAgeMs)).unref();
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
@@ -174,4 +175,10 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   };
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return { url: `http://${urlHost}:${bound}`, host, port: bound, registry, store, hub, stop };
+}
+
+/** An event outlives maxAge by a tenth of it at most: a short age limit is pruned often, a long one every minute. */
+function pruneInterval(maxAgeMs: number | null): number {
+  if (maxAgeMs === null) return PRUNE_EVERY_MS;
+  return Math.min(PRUNE_EVERY_MS, Math.max(PRUNE_AT_MOST_EVERY_MS, maxAgeMs / 10));
 }

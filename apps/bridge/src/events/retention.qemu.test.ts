@@ -1,7 +1,8 @@
 /**
  * Retention by count against a real QEMU: a database kept under no limit is
  * trimmed as soon as a bridge with `maxEvents` opens it, and each new event
- * pushes the oldest out at once, so a page never holds more than the limit.
+ * pushes the oldest out at once, so a page never holds more than the limit;
+ * a short age limit is applied within a fraction of that age.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,5 +71,14 @@ describe('event retention', () => {
     const { events, lastSeq } = await page(limited);
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5].map((n) => lastSeq - 5 + n));
     expect(events.at(-1)?.event).toBe('STOP');
+  });
+
+  it('drops events older than maxAgeDays soon after, not a minute later', async () => {
+    await (bridge as RunningBridge).stop();
+    const shortLived = await startWith({ maxAgeDays: 2 / 86_400 });
+    await pauseAndResume(shortLived, 1);
+    expect((await page(shortLived)).events.length).toBeGreaterThan(0);
+    // Two seconds of age plus a prune round; the minute-long period alone would time this out.
+    await waitFor(async () => (await page(shortLived)).events.length === 0, 'every event aged out', 15_000);
   });
 });
