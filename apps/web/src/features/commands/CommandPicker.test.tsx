@@ -77,6 +77,13 @@ describe('CommandPicker', () => {
     expect(box().getAttribute('aria-expanded')).toBe('false');
   });
 
+  it('is the only element labelled with the word "command", so getByLabel(\'Command\') finds it alone', () => {
+    render(<Picker />);
+    type('query');
+    expect(screen.getAllByLabelText(/command/i)).toEqual([box()]);
+    expect(screen.getByRole('listbox', { name: 'Matches' })).toBeTruthy();
+  });
+
   it('closes the list once the text is an exact command name', () => {
     render(<Picker />);
     type('query-status');

@@ -92,7 +92,8 @@ export function CommandPicker({ commands, value, onChange, placeholder }: Comman
       <div
         id={listId}
         role="listbox"
-        aria-label="Commands"
+        // Not "Commands": the text box stays the only thing labelled with that word.
+        aria-label="Matches"
         hidden={!expanded}
         className="absolute inset-x-0 top-full z-10 mt-1 max-h-64 overflow-auto rounded-md border border-zinc-300 bg-white py-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
       >

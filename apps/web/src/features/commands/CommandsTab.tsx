@@ -39,7 +39,8 @@ export default function CommandsTab({ vm }: { vm: Vm }) {
 
   return (
     <div className="grid min-h-0 flex-1 gap-4 overflow-auto p-3 lg:grid-cols-2">
-      <section aria-label="Command form" className="flex min-w-0 flex-col gap-3">
+      {/* Unnamed: "Command" is the picker's label alone, so getByLabel('Command') finds exactly it. */}
+      <div className="flex min-w-0 flex-col gap-3">
         <CommandPicker
           commands={commands}
           value={name}
@@ -79,7 +80,7 @@ export default function CommandsTab({ vm }: { vm: Vm }) {
             />
           </div>
         )}
-      </section>
+      </div>
       <section
         aria-label="Result and history"
         className="flex min-w-0 flex-col gap-3 lg:sticky lg:top-0 lg:self-start"
