@@ -39,6 +39,8 @@ export interface StartOptions {
   maxRetryDelayMs?: number | undefined;
   /** How long to wait for QMP's greeting before calling the monitor busy; tests shorten it. */
   greetingTimeoutMs?: number | undefined;
+  /** How long a connect may take before the attempt fails; tests shorten it. */
+  connectTimeoutMs?: number | undefined;
   maxBufferedBytes?: number | undefined;
   /** WebSocket ping interval; tests shorten it. */
   heartbeatMs?: number | undefined;
@@ -100,6 +102,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     runtimeBase: options.runtimeBase,
     maxRetryDelayMs: options.maxRetryDelayMs,
     greetingTimeoutMs: options.greetingTimeoutMs,
+    connectTimeoutMs: options.connectTimeoutMs,
     onVm: (vm) => hub.publishVm(vm),
     onEvent: (record) => hub.publishEvent(record),
     onInflight: (vm, commands) => hub.publishInflight(vm, commands),

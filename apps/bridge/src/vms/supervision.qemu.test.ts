@@ -1,6 +1,6 @@
 /**
- * VM supervision against real QEMU: a monitor held by another client shows as
- * `busy` and is retried; a QEMU that is not there yet is waited for; a command
+ * VM supervision against real QEMU: a monitor held by another client (unix or
+ * TCP) shows as `busy` and is retried; a QEMU that is not there yet is waited for; a command
  * that times out answers `Timeout` and leaves the connection usable; commands in
  * flight are listed and pushed. Each of these shows in the operator's log.
  */
@@ -13,16 +13,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBridge } from '../server.ts';
 import { getJson, postJson, startTestBridge } from '../testing/bridge.ts';
 import { captureLog, LEVEL, type LogLine } from '../testing/log-capture.ts';
-import { startQemu, type TestQemu } from '../testing/qemu.ts';
+import { startQemu, startTcpQemu, type TestQemu } from '../testing/qemu.ts';
 import { waitFor } from '../testing/wait-for.ts';
 import { TestWsClient } from '../testing/ws-client.ts';
 
 describe('VM supervision', () => {
   let dir: string;
   let held: TestQemu;
+  let heldTcp: TestQemu;
   let free: TestQemu;
   let late: TestQemu | undefined;
-  let holder: Socket;
+  let holders: Socket[] = [];
   let bridge: RunningBridge;
   const { log, lines } = captureLog('debug');
 
@@ -38,64 +39,95 @@ describe('VM supervision', () => {
     return Vm.parse((await getJson(bridge, `/api/vms/${id}`)).body);
   }
 
+  /** Another client takes the monitor first and keeps it: QEMU then sends the bridge no greeting. */
+  async function holdMonitor(address: { path: string } | { host: string; port: number }): Promise<Socket> {
+    return waitFor(
+      () =>
+        new Promise<Socket | undefined>((resolve) => {
+          const socket = createConnection(address as { path: string });
+          socket.once('data', () => resolve(socket));
+          // QEMU may not listen yet (TCP) or may be between bind and listen (unix): asked again.
+          socket.once('error', () => resolve(undefined));
+        }),
+      'the monitor held',
+    );
+  }
+
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bridge-supervision-'));
-    [held, free] = await Promise.all([startQemu(dir, 'held'), startQemu(dir, 'free')]);
-    // Another client takes the monitor first and keeps it: QEMU then sends the bridge no greeting.
-    holder = createConnection(held.socket as string);
-    await new Promise<void>((resolve) => holder.once('data', () => resolve()));
+    [held, heldTcp, free] = await Promise.all([
+      startQemu(dir, 'held'),
+      startTcpQemu(),
+      startQemu(dir, 'free'),
+    ]);
+    holders = await Promise.all([
+      holdMonitor({ path: held.socket as string }),
+      holdMonitor({ host: '127.0.0.1', port: heldTcp.port as number }),
+    ]);
     bridge = await startTestBridge(
       dir,
       {
         vms: [
           { id: 'held', qmp: { socket: held.socket as string } },
+          { id: 'held-tcp', qmp: { host: '127.0.0.1', port: heldTcp.port as number } },
           { id: 'free', qmp: { socket: free.socket as string } },
           { id: 'late', qmp: { socket: join(dir, 'late.sock') } },
         ],
       },
-      { greetingTimeoutMs: 500, log },
+      { greetingTimeoutMs: 500, connectTimeoutMs: 500, log },
     );
   });
 
   afterAll(async () => {
-    holder?.destroy();
+    for (const holder of holders) holder.destroy();
     await bridge?.stop();
-    await Promise.all([held?.kill(), free?.kill(), late?.kill()]);
+    await Promise.all([held?.kill(), heldTcp?.kill(), free?.kill(), late?.kill()]);
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shows a monitor held by another client as busy through many retries, and connects once it is let go', async () => {
+  it('shows a monitor held by another client as busy through many retries (unix: EAGAIN, TCP: connect timeout)', async () => {
+    const ids = ['held', 'held-tcp'];
     const ws = await TestWsClient.connect(bridge.url);
-    const busy = await waitFor(async () => {
-      const current = await vm('held');
-      return current.connection === 'busy' ? current : undefined;
-    }, 'held to be busy');
-    expect(busy.message).toMatch(/another client holds the monitor/);
+    for (const id of ids) {
+      const busy = await waitFor(async () => {
+        const current = await vm(id);
+        return current.connection === 'busy' ? current : undefined;
+      }, `${id} to be busy`);
+      expect(busy.message).toMatch(/another client holds the monitor/);
+    }
     const pushedBefore = ws.messages.length;
-    // Past the first attempt QEMU's listen backlog is full and retries fail at once (EAGAIN); with retries every
-    // 200 ms, 5 s of holding is some 20 of them, and the VM must read busy after every one.
+    // Past the first attempt QEMU's listen backlog is full of our abandoned attempt, and retries fail on the
+    // connect itself; the VMs must read busy after every one of them, for 5 s and at least 5 retries each.
     const heldSince = Date.now();
     const samples: Vm[] = [];
-    while (Date.now() - heldSince < 5000) {
-      samples.push(await vm('held'));
+    const retries = (id: string) => logged(LEVEL.debug, id, /retry failed/).length;
+    while (Date.now() - heldSince < 5000 || ids.some((id) => retries(id) < 5)) {
+      if (Date.now() - heldSince > 30_000) throw new Error(`too few retries in 30 s: ${ids.map(retries)}`);
+      samples.push(...(await Promise.all(ids.map(vm))));
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const pushed = ws.messages
       .slice(pushedBefore)
-      .flatMap((m) => (m.type === 'vm' && m.vm.id === 'held' ? [m.vm] : []));
+      .flatMap((m) => (m.type === 'vm' && ids.includes(m.vm.id) ? [m.vm] : []));
     ws.close();
     for (const seen of [...samples, ...pushed]) {
       expect(seen).toMatchObject({ connection: 'busy', message: expect.stringMatching(/holds the monitor/) });
     }
-    // The operator's log says so once at warn; each retry, with its reason, only at debug.
-    expect(logged(LEVEL.warn, 'held', /busy/)).toHaveLength(1);
-    expect(logged(LEVEL.warn, 'held', /busy/)[0]).toMatchObject({ reason: { class: 'MonitorBusy' } });
-    expect(logged(LEVEL.debug, 'held', /retry failed/).length).toBeGreaterThan(5);
-    holder.destroy();
-    await waitFor(async () => (await vm('held')).status === 'prelaunch', 'held to connect');
-    expect(logged(LEVEL.info, 'held', /^VM connected$/)).toHaveLength(1);
-    const { events } = (await getJson(bridge, '/api/vms/held/events')).body as EventPage;
-    expect(events.map((e) => e.event)).toEqual(['BRIDGE_BUSY', 'BRIDGE_CONNECTED']);
+    for (const id of ids) {
+      // The operator's log says so once at warn; each retry, with its reason, only at debug.
+      expect(logged(LEVEL.warn, id, /./)).toHaveLength(1);
+      expect(logged(LEVEL.warn, id, /busy/)[0]).toMatchObject({ reason: { class: 'MonitorBusy' } });
+    }
+  });
+
+  it('connects to held monitors once they are let go', async () => {
+    for (const holder of holders) holder.destroy();
+    for (const id of ['held', 'held-tcp']) {
+      await waitFor(async () => (await vm(id)).status === 'prelaunch', `${id} to connect`);
+      expect(logged(LEVEL.info, id, /^VM connected$/)).toHaveLength(1);
+      const { events } = (await getJson(bridge, `/api/vms/${id}/events`)).body as EventPage;
+      expect(events.map((e) => e.event)).toEqual(['BRIDGE_BUSY', 'BRIDGE_CONNECTED']);
+    }
   });
 
   it('waits for a QEMU that is not there yet', async () => {

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import type { Actor, Connection, EventRecord, InflightCommand, QemuVersion, Vm } from '@qmpdeck/protocol';
 import {
   type QmpAddress,
+  QmpBusyError,
   type QmpClientError,
+  QmpConnectError,
   type QmpEvent,
   ReconnectingQmpClient,
   type ReconnectingState,
@@ -43,6 +45,7 @@ export interface VmSupervisorOptions {
   /** Reconnect backoff cap; short in tests. */
   maxRetryDelayMs?: number | undefined;
   greetingTimeoutMs?: number | undefined;
+  connectTimeoutMs?: number | undefined;
   onVm: (vm: Vm) => void;
   onEvent: (record: EventRecord) => void;
   onInflight: (vm: string, commands: InflightCommand[]) => void;
@@ -255,6 +258,9 @@ export class VmSupervisor {
       minDelayMs: 100,
       maxDelayMs: this.options.maxRetryDelayMs ?? 2000,
       greetingTimeoutMs: this.options.greetingTimeoutMs ?? 3000,
+      ...(this.options.connectTimeoutMs === undefined
+        ? {}
+        : { connectTimeoutMs: this.options.connectTimeoutMs }),
       onStateChange: (state, detail) => {
         if (this.#qmp === qmp) this.#linkChanged(state, detail);
       },
@@ -285,15 +291,27 @@ export class VmSupervisor {
       this.#setConnection('connected', null);
       this.#refreshStatus();
     } else if (state === 'disconnected') {
-      if (this.#wasConnected) this.#linkLog.lost(detail.error ?? null);
-      else if (detail.error) this.#linkLog.attemptFailed(detail.error);
-      this.#lostLink(detail.error ?? null);
+      const error = this.#stillHeld(detail.error);
+      if (this.#wasConnected) this.#linkLog.lost(error ?? null);
+      else if (error) this.#linkLog.attemptFailed(error);
+      this.#lostLink(error ?? null);
     } else if (state === 'connecting') {
       this.#linkLog.connecting(this.#address);
       // While retrying, keep showing why the last attempt failed rather than flickering.
       if (this.#connection !== 'disconnected' && this.#connection !== 'busy')
         this.#setConnection('connecting', null);
     }
+  }
+
+  /**
+   * While another client holds the monitor QEMU accepts nothing, so our abandoned attempts fill its listen backlog
+   * and a TCP connect then times out (on a unix socket it fails with EAGAIN, which the client already calls busy).
+   * After `busy`, that timeout is the same held monitor, not a VM gone away.
+   */
+  #stillHeld(error: QmpClientError | undefined): QmpClientError | undefined {
+    if (this.#connection !== 'busy' || !(error instanceof QmpConnectError) || error.code !== 'ETIMEDOUT')
+      return error;
+    return new QmpBusyError(`${error.desc}: its connection queue is full, another client holds the monitor`);
   }
 
   #lostLink(error: QmpClientError | null): void {
