@@ -2,16 +2,18 @@
 import type { Vm } from '@qmpdeck/protocol';
 import { useExecute } from '../../live/useExecute.ts';
 import { Button } from '../../ui/Button.tsx';
-import { VM_ACTIONS } from '../vm/actions/vm-actions.ts';
+import { qmpCommandFor, VM_ACTIONS } from '../vm/actions/vm-actions.ts';
 
 const resume = VM_ACTIONS.find((action) => action.id === 'resume');
 const pause = VM_ACTIONS.find((action) => action.id === 'pause');
 
 export function QuickAction({ vm }: { vm: Vm }) {
   const execute = useExecute();
-  const canPause = pause?.enabled(vm) ?? false;
   const canResume = resume?.enabled(vm) ?? false;
+  // A sleeping (S3) guest could be paused too, but waking it is the one-click action people look for.
+  const canPause = (pause?.enabled(vm) ?? false) && !(vm.status === 'suspended' && canResume);
   const verb = canPause ? 'Pause' : 'Resume';
+  const command = canPause ? 'stop' : resume ? (qmpCommandFor(resume, vm) ?? 'cont') : 'cont';
   return (
     <span className="inline-flex flex-col items-end gap-0.5">
       <Button
@@ -20,7 +22,7 @@ export function QuickAction({ vm }: { vm: Vm }) {
         onClick={() =>
           execute.mutate({
             vm: vm.id,
-            execute: canPause ? 'stop' : 'cont',
+            execute: command,
             origin: `overview ${verb} button`,
           })
         }

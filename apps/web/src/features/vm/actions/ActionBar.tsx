@@ -12,16 +12,24 @@ import { useLiveSocket } from '../../../live/LiveProvider.tsx';
 import { useLiveState } from '../../../live/useLiveState.ts';
 import { Button } from '../../../ui/Button.tsx';
 import { ConfirmDialog } from '../../../ui/ConfirmDialog.tsx';
-import { actionsFor, type VmAction } from './vm-actions.ts';
+import { actionsFor, qmpCommandFor, type VmAction } from './vm-actions.ts';
+
+/** An action as pressed: with the QMP command chosen for the state the VM was in at that moment. */
+interface PressedAction {
+  action: VmAction;
+  command: string | null;
+}
 
 function useRunAction(vm: Vm) {
   const socket = useLiveSocket();
-  return useMutation<unknown, ApiError, VmAction>({
-    mutationFn: async (action) => {
+  return useMutation<unknown, ApiError, PressedAction>({
+    mutationFn: async ({ action, command }) => {
       try {
-        if ('qmp' in action.run)
-          return await socket.execute({ vm: vm.id, execute: action.run.qmp, origin: action.origin });
-        return await (action.run.route === 'start' ? startVm(vm.id) : killVm(vm.id));
+        if (command !== null)
+          return await socket.execute({ vm: vm.id, execute: command, origin: action.origin });
+        if ('route' in action.run)
+          return await (action.run.route === 'start' ? startVm(vm.id) : killVm(vm.id));
+        throw new Error(`${action.label} has no command for this VM`);
       } catch (error) {
         throw toApiError(error);
       }
@@ -35,7 +43,8 @@ export function ActionBar({ vm, status }: { vm: Vm; status?: ReactNode }) {
   // Without the socket nothing can be sent, and Start/Kill would act on a state this tab cannot see.
   const bridgeReachable = useLiveState().status === 'open';
   const [confirming, setConfirming] = useState<VmAction | null>(null);
-  const trigger = (action: VmAction) => (action.confirm ? setConfirming(action) : run.mutate(action));
+  const press = (action: VmAction) => run.mutate({ action, command: qmpCommandFor(action, vm) });
+  const trigger = (action: VmAction) => (action.confirm ? setConfirming(action) : press(action));
   const last = run.variables;
   return (
     <div className="flex flex-col gap-2">
@@ -54,15 +63,15 @@ export function ActionBar({ vm, status }: { vm: Vm; status?: ReactNode }) {
       <div className="flex min-w-0 flex-wrap items-baseline gap-x-6 gap-y-1">
         {status}
         <p className="min-h-5 min-w-0 text-sm" role="status" data-testid="action-result">
-          {last && run.isPending && <span className="text-zinc-500">{last.label}: sending…</span>}
+          {last && run.isPending && <span className="text-zinc-500">{last.action.label}: sending…</span>}
           {last && run.isSuccess && (
             <span className="text-emerald-700 dark:text-emerald-400">
-              {last.label}: done{'qmp' in last.run ? ` (${last.run.qmp})` : ''}
+              {last.action.label}: done{last.command ? ` (${last.command})` : ''}
             </span>
           )}
           {last && run.isError && (
             <span className="text-red-700 dark:text-red-400">
-              {last.label} failed: {run.error.class}: {run.error.desc}
+              {last.action.label} failed: {run.error.class}: {run.error.desc}
             </span>
           )}
         </p>
@@ -73,7 +82,7 @@ export function ActionBar({ vm, status }: { vm: Vm; status?: ReactNode }) {
         confirmLabel={confirming?.confirm?.confirmLabel ?? 'Confirm'}
         onCancel={() => setConfirming(null)}
         onConfirm={() => {
-          if (confirming) run.mutate(confirming);
+          if (confirming) press(confirming);
           setConfirming(null);
         }}
       >

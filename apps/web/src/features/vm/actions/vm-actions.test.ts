@@ -1,6 +1,6 @@
 import type { Vm } from '@qmpdeck/protocol';
 import { describe, expect, it } from 'vitest';
-import { actionsFor } from './vm-actions.ts';
+import { actionsFor, qmpCommandFor, VM_ACTIONS } from './vm-actions.ts';
 
 const vm = (change: Partial<Vm>): Vm => ({
   id: 'a',
@@ -23,6 +23,15 @@ describe('VM actions', () => {
   it('allow Resume from prelaunch and paused, and no power button without a running guest', () => {
     expect(enabled(vm({ status: 'prelaunch' }))).toEqual(['Resume', 'Reset', 'Quit']);
     expect(enabled(vm({ status: 'paused' }))).toEqual(['Resume', 'Reset', 'Quit']);
+  });
+
+  it('wake a suspended (ACPI S3) guest with Resume, which sends system_wakeup since cont cannot', () => {
+    const sleeping = vm({ status: 'suspended' });
+    expect(enabled(sleeping)).toEqual(['Resume', 'Pause', 'Reset', 'Quit']);
+    const resume = VM_ACTIONS.find((action) => action.id === 'resume');
+    if (!resume) throw new Error('no Resume action');
+    expect(qmpCommandFor(resume, sleeping)).toBe('system_wakeup');
+    expect(qmpCommandFor(resume, vm({ status: 'paused' }))).toBe('cont');
   });
 
   it('allow nothing over QMP while disconnected; Start for a managed VM whose QEMU exited', () => {

@@ -11,8 +11,11 @@ export interface VmAction {
   id: ActionId;
   /** The button's accessible name. */
   label: string;
-  /** QMP command sent over the socket, or the managed-VM route used over HTTP. */
-  run: { qmp: string } | { route: 'start' | 'kill' };
+  /**
+   * QMP command sent over the socket (`whenSuspended` instead while the guest sleeps in ACPI S3), or the
+   * managed-VM route used over HTTP.
+   */
+  run: { qmp: string; whenSuspended?: string } | { route: 'start' | 'kill' };
   /** Shown as the cause of the events it produces. */
   origin: string;
   confirm?: { title: string; body: string; confirmLabel: string };
@@ -39,10 +42,11 @@ export const VM_ACTIONS: readonly VmAction[] = [
   {
     id: 'resume',
     label: 'Resume',
-    run: { qmp: 'cont' },
+    // `cont` cannot leave S3 sleep; waking the guest is what a person pressing Resume then means.
+    run: { qmp: 'cont', whenSuspended: 'system_wakeup' },
     origin: 'Resume button',
     intent: 'primary',
-    enabled: (vm) => connected(vm) && RESUMABLE.has(vm.status ?? ''),
+    enabled: (vm) => connected(vm) && (RESUMABLE.has(vm.status ?? '') || vm.status === 'suspended'),
   },
   {
     id: 'pause',
@@ -118,4 +122,11 @@ export const VM_ACTIONS: readonly VmAction[] = [
 
 export function actionsFor(vm: Vm): readonly VmAction[] {
   return VM_ACTIONS.filter((action) => !action.managedOnly || vm.managed === true);
+}
+
+/** The QMP command an action sends to this VM now, or null for the HTTP routes of managed VMs. */
+export function qmpCommandFor(action: VmAction, vm: Pick<Vm, 'status'>): string | null {
+  if (!('qmp' in action.run)) return null;
+  if (vm.status === 'suspended' && action.run.whenSuspended) return action.run.whenSuspended;
+  return action.run.qmp;
 }

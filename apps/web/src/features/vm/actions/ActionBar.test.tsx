@@ -1,0 +1,76 @@
+/** The header's buttons send what the VM's state calls for, over the tab's socket (played here by a fake bridge). */
+import type { Vm } from '@qmpdeck/protocol';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeSocket } from '../../../live/fake-socket.test-helper.ts';
+import { LiveProvider } from '../../../live/LiveProvider.tsx';
+import { ActionBar } from './ActionBar.tsx';
+
+const vm = (change: Partial<Vm>): Vm => ({
+  id: 'alpha',
+  name: 'Alpha',
+  connection: 'connected',
+  status: 'running',
+  qemu: null,
+  ...change,
+});
+
+const resumeButton = () => screen.getByRole('button', { name: 'Resume' }) as HTMLButtonElement;
+
+/** Renders the bar with its socket open (React Query tells its readers on a later tick, hence the wait). */
+async function renderBar(shown: Vm) {
+  render(
+    <QueryClientProvider client={new QueryClient()}>
+      <LiveProvider createSocket={(url) => new FakeSocket(url)}>
+        <ActionBar vm={shown} />
+      </LiveProvider>
+    </QueryClientProvider>,
+  );
+  act(() => FakeSocket.latest().open());
+  await waitFor(() => expect(resumeButton().disabled).toBe(false));
+}
+
+beforeEach(() => {
+  FakeSocket.all = [];
+});
+afterEach(cleanup);
+
+describe('ActionBar', () => {
+  it('wakes a suspended guest with Resume (system_wakeup) and says what it sent', async () => {
+    await renderBar(vm({ status: 'suspended' }));
+    fireEvent.click(resumeButton());
+    // The mutation sends on a later tick.
+    await waitFor(() => expect(FakeSocket.latest().sent).toHaveLength(1));
+    const sent = FakeSocket.latest().sent as { id: string; execute: string; origin: string }[];
+    expect(sent.map(({ execute, origin }) => ({ execute, origin }))).toEqual([
+      { execute: 'system_wakeup', origin: 'Resume button' },
+    ]);
+    act(() => FakeSocket.latest().receive({ type: 'result', id: sent[0]?.id, return: {} }));
+    expect(await screen.findByText('Resume: done (system_wakeup)')).toBeTruthy();
+  });
+
+  it('resumes a paused VM with cont', async () => {
+    await renderBar(vm({ status: 'paused' }));
+    fireEvent.click(resumeButton());
+    await waitFor(() => expect(FakeSocket.latest().sent).toHaveLength(1));
+    expect((FakeSocket.latest().sent as { execute: string }[]).map((message) => message.execute)).toEqual([
+      'cont',
+    ]);
+  });
+
+  it('disables every action until the socket to the bridge is open', async () => {
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <LiveProvider createSocket={(url) => new FakeSocket(url)}>
+          <ActionBar vm={vm({ status: 'paused' })} />
+        </LiveProvider>
+      </QueryClientProvider>,
+    );
+    expect(resumeButton().disabled).toBe(true);
+    act(() => FakeSocket.latest().open());
+    await waitFor(() => expect(resumeButton().disabled).toBe(false));
+    act(() => FakeSocket.latest().drop());
+    await waitFor(() => expect(resumeButton().disabled).toBe(true));
+  });
+});
