@@ -65,8 +65,13 @@ function main(): void {
       stdio: 'inherit',
     },
   );
+  // Forward a stop request once: Ctrl-C already reaches the bridge through the terminal's process group, and
+  // pnpm may pass the signal on too; the bridge takes a quick repeat as the same request, a later one as "now".
+  let forwarded = 0;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(signal, () => bridge.kill(signal));
+    process.on(signal, () => {
+      if (forwarded++ === 0 || forwarded > 3) bridge.kill(signal);
+    });
   }
   bridge.on('exit', (code, signal) => {
     process.exit(code ?? (signal ? 1 : 0));
