@@ -46,7 +46,8 @@ test('console: qmp-shell and JSON input, errors, history and completion', async 
   await input.press('Enter');
   await expect(transcript).toContainText('"status": "prelaunch"');
 
-  await input.fill('{"execute": "eject", "arguments": {"device": "nope"}}');
+  // A complete QMP message as pasted from the docs, its own id included.
+  await input.fill('{"execute": "eject", "arguments": {"device": "nope"}, "id": "mine"}');
   await input.press('Enter');
   await expect(transcript).toContainText('"class": "DeviceNotFound"');
 
@@ -57,7 +58,7 @@ test('console: qmp-shell and JSON input, errors, history and completion', async 
   await input.press('ArrowUp');
   await expect(input).toHaveValue('eject device=cd0 force=true');
   await input.press('ArrowUp');
-  await expect(input).toHaveValue('{"execute": "eject", "arguments": {"device": "nope"}}');
+  await expect(input).toHaveValue('{"execute": "eject", "arguments": {"device": "nope"}, "id": "mine"}');
   await input.press('ArrowDown');
   await input.press('ArrowDown');
   await expect(input).toHaveValue('');

@@ -9,11 +9,22 @@ describe('parseConsoleInput', () => {
     });
   });
 
+  it('accepts a complete QMP message with its own id (the bridge uses its own, so it is not sent)', () => {
+    expect(parseConsoleInput('{"execute":"query-status","id":"mine"}')).toEqual({
+      ok: true,
+      request: { execute: 'query-status' },
+    });
+    expect(parseConsoleInput('{"execute":"eject","arguments":{"device":"cd0"},"id":7}')).toEqual({
+      ok: true,
+      request: { execute: 'eject', arguments: { device: 'cd0' } },
+    });
+  });
+
   it('refuses JSON that is not a command, saying why', () => {
     expect(parseConsoleInput('{"exec":"x"}')).toMatchObject({ ok: false });
-    expect(parseConsoleInput('{"execute":"x","id":1}')).toMatchObject({
+    expect(parseConsoleInput('{"execute":"x","control":1}')).toMatchObject({
       ok: false,
-      error: expect.stringContaining('id'),
+      error: expect.stringContaining('control'),
     });
     expect(parseConsoleInput('{"execute": ')).toMatchObject({
       ok: false,

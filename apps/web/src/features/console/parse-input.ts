@@ -20,9 +20,10 @@ function parseJson(line: string): ParseResult {
   if (!isRecord(value) || typeof value.execute !== 'string' || value.execute === '') {
     return { ok: false, error: 'A QMP command is an object with an "execute" string' };
   }
-  const extra = Object.keys(value).filter((key) => key !== 'execute' && key !== 'arguments');
-  if (extra.length > 0)
-    return { ok: false, error: `Unexpected member ${extra.join(', ')} (the bridge adds the id)` };
+  // A complete QMP message as pasted from docs carries an `id`; QMP accepts it, so the console does too. It is
+  // not sent: the bridge correlates the answer with an id of its own.
+  const extra = Object.keys(value).filter((key) => key !== 'execute' && key !== 'arguments' && key !== 'id');
+  if (extra.length > 0) return { ok: false, error: `Unexpected member ${extra.join(', ')}` };
   if (value.arguments !== undefined && !isRecord(value.arguments)) {
     return { ok: false, error: '"arguments" must be an object' };
   }
