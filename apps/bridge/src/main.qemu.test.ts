@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,10 +16,16 @@ import { waitFor } from './testing/wait-for.ts';
 
 const BRIDGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-function runCli(args: string[]): { child: ChildProcess; stdout: () => string; stderr: () => string } {
+function runCli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; ownGroup?: boolean } = {},
+): { child: ChildProcess; stdout: () => string; stderr: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     cwd: BRIDGE_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+    // As a terminal's foreground job: a group of its own that a Ctrl-C reaches as a whole.
+    detached: options.ownGroup === true,
   });
   let out = '';
   let err = '';
@@ -87,6 +93,44 @@ describe('the bridge CLI', () => {
     } finally {
       cli.child.kill('SIGKILL');
     }
+  });
+
+  it('stops gracefully on a Ctrl-C that reaches it twice (the whole group, then a wrapper forwarding it)', async () => {
+    const runtime = mkdtempSync(join(dir, 'runtime-'));
+    const cli = runCli(['--', '--config', config, '--port', '0'], {
+      env: { XDG_RUNTIME_DIR: runtime },
+      ownGroup: true,
+    });
+    const pid = cli.child.pid as number;
+    try {
+      const url = await waitFor(
+        () => /listening on (\S+)\n/.exec(cli.stdout())?.[1],
+        'the ready line',
+        15_000,
+      );
+      await waitFor(async () => {
+        const list = VmList.parse(await (await fetch(`${url}/api/vms`)).json());
+        return list[0]?.status === 'prelaunch';
+      }, 'the demo VM connected');
+      expect(readdirSync(runtime)).toHaveLength(1);
+      process.kill(-pid, 'SIGINT'); // what a terminal's Ctrl-C does
+      cli.child.kill('SIGINT'); // what `pnpm start`'s wrapper then forwards
+      expect(await exitOf(cli.child)).toBe(0);
+      expect(cli.stderr()).not.toMatch(/exiting now/);
+      expect(readdirSync(runtime)).toEqual([]);
+    } finally {
+      if (cli.child.exitCode === null) process.kill(-pid, 'SIGKILL');
+    }
+  });
+
+  it.concurrent('stops gracefully on SIGHUP (the terminal closed)', async () => {
+    const empty = join(dir, 'empty.json');
+    writeFileSync(empty, JSON.stringify({ vms: [], database: join(dir, 'empty.db') }));
+    const cli = runCli(['--', '--config', empty, '--port', '0']);
+    await waitFor(() => cli.stdout().includes('listening on'), 'the ready line', 15_000);
+    cli.child.kill('SIGHUP');
+    expect(await exitOf(cli.child)).toBe(0);
+    expect(cli.stderr()).toMatch(/"signal":"SIGHUP","msg":"stopping"/);
   });
 
   it('logs a VM it cannot reach at warn, and with --log-level debug every retry with its reason', async () => {

@@ -10,6 +10,8 @@ import type { BridgeConfig } from './config/schema.ts';
 import { createLogger } from './log.ts';
 import { StartupError, startBridge } from './server.ts';
 
+const REPEAT_IS_SAME_REQUEST_MS = 2000;
+
 async function main(): Promise<void> {
   let config: BridgeConfig = { vms: [] };
   let cli: ReturnType<typeof parseCli>;
@@ -33,9 +35,18 @@ async function main(): Promise<void> {
     throw err;
   }
   process.stdout.write(`listening on ${bridge.url}\n`);
-  let signals = 0;
-  const shutdown = (signal: string) => {
-    if (++signals > 1) exitWith(1, `second ${signal}: exiting now`);
+  let stopping: { signal: NodeJS.Signals; at: number } | null = null;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A group-wide signal (Ctrl-C, `kill -- -PGID`) reaches the bridge and a wrapper such as `pnpm start`, which
+      // forwards it once more: the same signal right away is the same request. A later one means "now".
+      if (signal === stopping.signal && Date.now() - stopping.at < REPEAT_IS_SAME_REQUEST_MS) {
+        log.debug({ signal }, 'repeated signal ignored; already stopping');
+        return;
+      }
+      exitWith(1, `second ${signal}: exiting now`);
+    }
+    stopping = { signal, at: Date.now() };
     log.info({ signal }, 'stopping');
     bridge.stop().then(
       () => {
@@ -48,8 +59,7 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
 }
 
 function exitWith(code: number, message: string): never {
