@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 
-type Theme = 'light' | 'dark' | 'system';
+export type Theme = 'light' | 'dark' | 'system';
 const KEY = 'qmpdeck-theme';
 
 function systemDark(): boolean {
@@ -21,7 +21,16 @@ function apply(theme: Theme): void {
   document.documentElement.classList.toggle('dark', dark);
 }
 
-const NEXT: Record<Theme, Theme> = { system: 'dark', dark: 'light', light: 'system' };
+/**
+ * The next theme of the cycle. The first click always changes what is seen (to the opposite of the
+ * system's), then the system's own look chosen explicitly, then back to following the system.
+ */
+export function nextTheme(theme: Theme, systemIsDark: boolean): Theme {
+  const opposite: Theme = systemIsDark ? 'light' : 'dark';
+  if (theme === 'system') return opposite;
+  if (theme === opposite) return systemIsDark ? 'dark' : 'light';
+  return 'system';
+}
 const LABEL: Record<Theme, string> = { system: 'Theme: system', dark: 'Theme: dark', light: 'Theme: light' };
 
 export function ThemeToggle() {
@@ -39,7 +48,7 @@ export function ThemeToggle() {
   return (
     <button
       type="button"
-      onClick={() => setTheme(NEXT[theme])}
+      onClick={() => setTheme(nextTheme(theme, systemDark()))}
       className="rounded-md px-2 py-1 text-xs text-zinc-600 ring-1 ring-inset ring-zinc-300 hover:bg-zinc-100 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-800"
       title="Switch between system, dark and light"
     >
