@@ -11,11 +11,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WebSocket } from '../apps/bridge/src/testing/ws-lib.ts';
+import { RawQmp } from './raw-qmp.ts';
+import { type Execute, percentile, roundTrips } from './timing.ts';
 
 type Report = (section: string, rows: Record<string, unknown>[]) => void;
 
@@ -27,47 +28,6 @@ const FANOUT_EVENTS = 100;
 const FANOUT_WARMUP = 10;
 const MEMORY_VMS = 20;
 const QEMU_ARGS = ['-M', 'pc', '-S', '-nodefaults', '-display', 'none', '-m', '64'];
-
-type Execute = () => Promise<unknown>;
-
-/** The baseline: one socket, newline-split JSON, ids in a Map. Nothing else. */
-class RawQmp {
-  readonly #pending = new Map<number, () => void>();
-  #buffer = '';
-  #nextId = 1;
-
-  private constructor(readonly socket: net.Socket) {
-    socket.setEncoding('utf8');
-    socket.on('data', (data: string) => {
-      this.#buffer += data;
-      for (let newline = this.#buffer.indexOf('\n'); newline >= 0; newline = this.#buffer.indexOf('\n')) {
-        const message = JSON.parse(this.#buffer.slice(0, newline)) as { id?: number };
-        this.#buffer = this.#buffer.slice(newline + 1);
-        if (typeof message.id === 'number') {
-          this.#pending.get(message.id)?.();
-          this.#pending.delete(message.id);
-        }
-      }
-    });
-  }
-
-  static async connect(socketPath: string): Promise<RawQmp> {
-    const socket = net.createConnection({ path: socketPath });
-    await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-    socket.setNoDelay(true);
-    const raw = new RawQmp(socket);
-    await raw.execute('qmp_capabilities');
-    return raw;
-  }
-
-  execute(name: string): Promise<void> {
-    const id = this.#nextId++;
-    return new Promise((resolve) => {
-      this.#pending.set(id, resolve);
-      this.socket.write(`${JSON.stringify({ execute: name, id })}\n`);
-    });
-  }
-}
 
 /** A WebSocket whose replies are matched by a predicate on the parsed message. */
 class WsPeer {
@@ -100,19 +60,6 @@ class WsPeer {
       this.#waiters.push({ match, resolve });
       this.ws.send(JSON.stringify(message));
     });
-  }
-}
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-async function roundTrips(execute: Execute, count: number, samples: number[] | null): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    const start = process.hrtime.bigint();
-    await execute();
-    samples?.push(Number(process.hrtime.bigint() - start) / 1000);
   }
 }
 
@@ -344,7 +291,7 @@ export async function benchBridge(report: Report): Promise<void> {
         verdict: killMs < 1000 && benchVm.connection === 'connected' ? 'met' : 'MISSED',
       },
     ]);
-    raw.socket.destroy();
+    raw.close();
   } finally {
     for (const ws of sockets) ws.terminate();
     for (const child of children.reverse()) {

@@ -7,12 +7,13 @@
  *   node --import tsx bench/qmp.bench.ts     (alone)      pnpm bench -- qmp     (with the root runner)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { QmpClient } from '../packages/qmp/src/index.ts';
 import { startQemu } from '../packages/qmp/src/testing/qemu.ts';
+import { RawQmp } from './raw-qmp.ts';
+import { type Execute, percentile, roundTrips } from './timing.ts';
 
 type Report = (section: string, rows: Record<string, unknown>[]) => void;
 
@@ -20,64 +21,6 @@ const ROUND_TRIPS = 4000;
 const WARMUP = 300;
 const PIPELINE_TOTAL = 5000;
 const IN_FLIGHT = 100;
-
-/** The baseline: one socket, newline-split JSON, a Map of ids. Nothing else. */
-class RawQmp {
-  readonly #socket: net.Socket;
-  readonly #pending = new Map<number, (reply: unknown) => void>();
-  #buffer = '';
-  #nextId = 1;
-
-  private constructor(socket: net.Socket) {
-    this.#socket = socket;
-    socket.setEncoding('utf8');
-    socket.on('data', (data: string) => {
-      this.#buffer += data;
-      let newline = this.#buffer.indexOf('\n');
-      while (newline >= 0) {
-        const line = this.#buffer.slice(0, newline);
-        this.#buffer = this.#buffer.slice(newline + 1);
-        newline = this.#buffer.indexOf('\n');
-        const message = JSON.parse(line) as { id?: number };
-        if (typeof message.id === 'number') {
-          this.#pending.get(message.id)?.(message);
-          this.#pending.delete(message.id);
-        }
-      }
-    });
-  }
-
-  static async connect(socketPath: string): Promise<RawQmp> {
-    const socket = net.createConnection({ path: socketPath });
-    await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-    socket.setNoDelay(true);
-    const raw = new RawQmp(socket);
-    await raw.execute('qmp_capabilities');
-    return raw;
-  }
-
-  execute(name: string): Promise<unknown> {
-    const id = this.#nextId++;
-    return new Promise((resolve) => {
-      this.#pending.set(id, resolve);
-      this.#socket.write(`{"execute":"${name}","id":${id}}\n`);
-    });
-  }
-
-  close(): void {
-    this.#socket.destroy();
-  }
-}
-
-type Execute = () => Promise<unknown>;
-
-async function roundTrips(execute: Execute, count: number, samples: number[]): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    const started = process.hrtime.bigint();
-    await execute();
-    samples.push(Number(process.hrtime.bigint() - started) / 1000);
-  }
-}
 
 async function pipelined(execute: Execute, total: number, inFlight: number): Promise<number> {
   let issued = 0;
@@ -91,11 +34,6 @@ async function pipelined(execute: Execute, total: number, inFlight: number): Pro
   await Promise.all(Array.from({ length: inFlight }, lane));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return total / seconds;
-}
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
