@@ -4,12 +4,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, toErrorBody } from '../api-error.ts';
-import { executeGuestCommand } from '../guest/guest-execute-route.ts';
 import { isHostAllowed } from '../security/host.ts';
 import { isOriginAllowed } from '../security/origin.ts';
 import type { HttpContext, RouteHandler } from './context.ts';
 import { listEvents } from './events.ts';
 import { executeCommand } from './execute.ts';
+import { executeGuestCommand } from './guest-execute.ts';
 import { getHealth } from './health.ts';
 import { listInflight } from './inflight.ts';
 import { sendError } from './respond.ts';
