@@ -20,6 +20,11 @@ export const SubscribeMessage = z.strictObject({
   vm: VmId,
   /** Replay stored events with a seq above this, then go live. */
   after: z.number().int().nonnegative().optional(),
+  /**
+   * Receive this VM's events as `events` batches (replay pages and live bursts) instead of one `event` message
+   * each. Clients that leave it out get `event` messages as before.
+   */
+  batch: z.boolean().optional(),
 });
 export const UnsubscribeMessage = z.strictObject({ type: z.literal('unsubscribe'), vm: VmId });
 export const ExecuteMessage = z.strictObject({
@@ -57,6 +62,12 @@ export const ResultMessage = z.union([
   z.object({ type: z.literal('result'), id: ClientCommandId, error: ErrorBody }),
 ]);
 export const EventMessage = EventRecord.extend({ type: z.literal('event') });
+/** Several events of one VM, oldest first, with consecutive-or-growing seqs; only to a `subscribe` with `batch`. */
+export const EventsMessage = z.object({
+  type: z.literal('events'),
+  vm: z.string(),
+  events: z.array(EventRecord),
+});
 export const VmMessage = z.object({ type: z.literal('vm'), vm: Vm });
 export const VmRemovedMessage = z.object({ type: z.literal('vm-removed'), vm: z.string() });
 export const InflightMessage = z.object({
@@ -82,6 +93,7 @@ export const ServerMessage = z.union([
   HelloMessage,
   ResultMessage,
   EventMessage,
+  EventsMessage,
   VmMessage,
   VmRemovedMessage,
   InflightMessage,
@@ -91,6 +103,7 @@ export const ServerMessage = z.union([
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type EventMessage = z.infer<typeof EventMessage>;
+export type EventsMessage = z.infer<typeof EventsMessage>;
 export type ResultMessage = z.infer<typeof ResultMessage>;
 export type VmMessage = z.infer<typeof VmMessage>;
 export type InflightMessage = z.infer<typeof InflightMessage>;

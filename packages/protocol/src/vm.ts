@@ -2,11 +2,40 @@
  * The VM object: what the bridge knows about one VM at this moment. It is
  * pushed whole in `vm` messages, so the dashboard replaces, never merges.
  */
+import type { RunState as QmpRunState } from '@qmpdeck/qmp';
 import { z } from 'zod';
 
-/** How the bridge's QMP link to the VM stands. `busy`: another client holds the monitor. `gone`: a discovered socket disappeared. */
-export const Connection = z.enum(['connected', 'connecting', 'disconnected', 'busy', 'gone']);
+/**
+ * How the bridge's QMP link to the VM stands. `busy`: another client holds the monitor. `gone`: a discovered
+ * socket disappeared. `stopped`: a managed VM whose QEMU is not running (shut off; start it to use it), as
+ * opposed to `disconnected`, a QEMU the bridge cannot reach.
+ */
+export const Connection = z.enum(['connected', 'connecting', 'disconnected', 'busy', 'gone', 'stopped']);
 export type Connection = z.infer<typeof Connection>;
+
+/** QEMU's RunState enum, checked against the generated QMP types: a name QEMU does not have fails the typecheck. */
+export const RunState = z.enum([
+  'debug',
+  'inmigrate',
+  'internal-error',
+  'io-error',
+  'paused',
+  'postmigrate',
+  'prelaunch',
+  'finish-migrate',
+  'restore-vm',
+  'running',
+  'save-vm',
+  'shutdown',
+  'suspended',
+  'watchdog',
+  'guest-panicked',
+  'colo',
+]);
+export type RunState = z.infer<typeof RunState>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const runStateMatchesQemu: Same<RunState, QmpRunState> = true;
+void runStateMatchesQemu;
 
 export const QemuVersion = z.object({
   major: z.number().int(),
@@ -53,7 +82,7 @@ export const Vm = z.object({
   name: z.string(),
   connection: Connection,
   /** The QMP RunState (`running`, `paused`, `prelaunch`, ...), or null while unknown. */
-  status: z.string().nullable(),
+  status: RunState.nullable(),
   qemu: QemuVersion.nullable(),
   /** Why the connection is not `connected`, in words for people; null when connected. */
   message: z.string().nullable().optional(),

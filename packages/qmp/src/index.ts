@@ -1,6 +1,8 @@
 /**
  * @qmpdeck/qmp: a typed client for the QEMU Machine Protocol (QMP) and the QEMU Guest Agent.
  */
+
+export { Backoff, type BackoffOptions, backoffDelay } from './backoff.ts';
 export { QmpClient, type QmpClientEvents } from './client.ts';
 export * from './errors.ts';
 export { DEFAULT_MAX_MESSAGE_BYTES, JsonStreamParser, type JsonStreamParserOptions } from './framing.ts';
@@ -10,7 +12,6 @@ export {
   type GuestAgentExecuteOptions,
 } from './guest-agent.ts';
 export {
-  backoffDelay,
   type ReconnectingOptions,
   ReconnectingQmpClient,
   type ReconnectingState,

@@ -2,6 +2,7 @@
  * Supervision for QEMU processes that restart: keeps one QmpClient connected, reconnecting with exponential backoff
  * plus jitter, and reports each state change (with the error that caused it, e.g. QmpBusyError).
  */
+import { backoffDelay } from './backoff.ts';
 import { QmpClient } from './client.ts';
 import {
   type QmpClientError,
@@ -31,17 +32,6 @@ export interface ReconnectingOptions extends ConnectOptions {
 type StateListener = (state: ReconnectingState, detail: ReconnectingStateDetail) => void;
 type EventListener = (event: QmpEvent) => void;
 type ProtocolErrorListener = (error: QmpProtocolError) => void;
-
-export function backoffDelay(
-  attempt: number,
-  minDelayMs: number,
-  maxDelayMs: number,
-  jitter: number,
-): number {
-  const base = Math.min(maxDelayMs, minDelayMs * 2 ** attempt);
-  const spread = base * jitter * (Math.random() * 2 - 1);
-  return Math.max(0, Math.round(base + spread));
-}
 
 function asClientError(error: unknown): QmpClientError {
   if (error instanceof Error && 'class' in error) return error as QmpClientError;
@@ -164,12 +154,11 @@ export class ReconnectingQmpClient {
   }
 
   #scheduleRetry(): void {
-    const delay = backoffDelay(
-      this.#attempt++,
-      this.#options.minDelayMs ?? 100,
-      this.#options.maxDelayMs ?? 5000,
-      this.#options.jitter ?? 0.2,
-    );
+    const delay = backoffDelay(this.#attempt++, {
+      minMs: this.#options.minDelayMs ?? 100,
+      maxMs: this.#options.maxDelayMs ?? 5000,
+      jitter: this.#options.jitter ?? 0.2,
+    });
     this.#timer = setTimeout(() => void this.#connectOnce(), delay);
   }
 

@@ -2,9 +2,12 @@
  * The shapes of QMP messages and the mapping from command names to their argument and result types. Known commands
  * (from the generated QAPI types) are typed; any other name still works with untyped arguments and result.
  */
-import type { QmpCommands, QmpEvents } from './generated/qapi.ts';
+import type { QmpCommands, QmpEvents, QueryStatusResultStatus } from './generated/qapi.ts';
 
 export type { QmpCommands, QmpEvents };
+
+/** QEMU's RunState enum (`prelaunch`, `running`, `paused`, ...), as `query-status` returns it. */
+export type RunState = QueryStatusResultStatus;
 
 export type QmpAddress = { path: string } | { host: string; port: number };
 

@@ -5,7 +5,15 @@
  * `snapshot()`; every change is reported through the callbacks.
  */
 import { join } from 'node:path';
-import type { Actor, Connection, EventRecord, InflightCommand, QemuVersion, Vm } from '@qmpdeck/protocol';
+import type {
+  Actor,
+  Connection,
+  EventRecord,
+  InflightCommand,
+  QemuVersion,
+  RunState,
+  Vm,
+} from '@qmpdeck/protocol';
 import {
   type QmpAddress,
   QmpBusyError,
@@ -65,7 +73,7 @@ export class VmSupervisor {
   readonly inflight: InflightTracker;
   readonly guest: GuestLink | null;
   #connection: Connection = 'connecting';
-  #status: string | null = null;
+  #status: RunState | null = null;
   #qemu: QemuVersion | null = null;
   #message: string | null = null;
   #qmp: ReconnectingQmpClient | null = null;
@@ -118,7 +126,7 @@ export class VmSupervisor {
     return this.#connection;
   }
 
-  get status(): string | null {
+  get status(): RunState | null {
     return this.#status;
   }
 
@@ -370,9 +378,7 @@ export class VmSupervisor {
       const client = this.#qmp?.client;
       if (!client) return;
       try {
-        const result = (await client.execute('query-status', undefined, { timeoutMs: 5000 })) as {
-          status: string;
-        };
+        const result = await client.execute('query-status', undefined, { timeoutMs: 5000 });
         if (this.#qmp?.client === client) this.#setStatus(result.status);
       } catch (err) {
         this.options.log.debug({ vm: this.id, err }, 'query-status failed');
@@ -421,7 +427,7 @@ export class VmSupervisor {
     this.#pushIfChanged();
   }
 
-  #setStatus(status: string | null): void {
+  #setStatus(status: RunState | null): void {
     if (status !== this.#status) this.#linkLog.status(status);
     this.#status = status;
     this.#pushIfChanged();

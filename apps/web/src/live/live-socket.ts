@@ -7,8 +7,8 @@
  * what it receives goes to `onMessage`, which writes the query cache.
  */
 import { type ClientMessage, type ExecuteMessage, ServerMessage } from '@qmpdeck/protocol';
+import { backoffDelay } from '@qmpdeck/qmp/backoff';
 import { ApiError } from '../api/api-error.ts';
-import { backoffDelay } from './backoff.ts';
 import type { LiveState } from './live-state.ts';
 
 /** The part of the browser's WebSocket this class uses, so tests can hand in another. */
@@ -170,7 +170,10 @@ export class LiveSocket {
   }
 
   private scheduleReconnect(): void {
-    const delay = backoffDelay(this.attempts++, this.options.minDelayMs, this.options.maxDelayMs);
+    const delay = backoffDelay(this.attempts++, {
+      minMs: this.options.minDelayMs ?? 250,
+      maxMs: this.options.maxDelayMs ?? 5_000,
+    });
     this.setState({ status: 'closed', retryAt: Date.now() + delay });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
