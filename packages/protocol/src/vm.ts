@@ -56,6 +56,11 @@ export type GuestAddress = z.infer<typeof GuestAddress>;
 /** What the guest says about itself through the QEMU Guest Agent. */
 export const GuestInfo = z.object({
   agent: z.enum(['connected', 'unavailable']),
+  /**
+   * True when the agent is not answering now (the VM is paused, the guest rebooting) and `hostname`, `os` and
+   * `addresses` are the last values it gave: shown as last known, not dropped.
+   */
+  stale: z.boolean().optional(),
   hostname: z.string().optional(),
   os: z.record(z.string(), z.unknown()).optional(),
   addresses: z.array(GuestAddress).optional(),
