@@ -4,9 +4,12 @@
  * the bridge sends with `ServerMessage`. Types are inferred, never written twice.
  */
 import { z } from 'zod';
+import { SessionUser } from './auth.ts';
 import { ErrorBody } from './errors.ts';
 import { EventRecord } from './events.ts';
 import { InflightCommand } from './inflight.ts';
+import { Job } from './jobs.ts';
+import { UsageSample } from './metrics.ts';
 import { Vm } from './vm.ts';
 
 /** The version of this contract; sent in `hello`. */
@@ -55,7 +58,8 @@ export const HelloMessage = z.object({
   version: z.string(),
   protocol: z.number().int().optional(),
   client: z.string().optional(),
-  user: z.string().nullable().optional(),
+  /** The signed-in user; null when the bridge has no users (loopback only, full access). */
+  user: SessionUser.nullable().optional(),
 });
 export const ResultMessage = z.union([
   z.object({ type: z.literal('result'), id: ClientCommandId, return: z.unknown() }),
@@ -88,6 +92,10 @@ export const ErrorMessage = z.object({
   id: ClientCommandId.optional(),
 });
 export const PongMessage = z.object({ type: z.literal('pong'), id: ClientCommandId.optional() });
+/** A job started, progressed or ended; to every client that may see its VM (storage jobs: to every client). */
+export const JobMessage = z.object({ type: z.literal('job'), job: Job });
+/** The latest usage sample of a VM, to its subscribers. */
+export const UsageMessage = z.object({ type: z.literal('usage'), vm: z.string(), sample: UsageSample });
 
 export const ServerMessage = z.union([
   HelloMessage,
@@ -100,6 +108,8 @@ export const ServerMessage = z.union([
   SubscribedMessage,
   ErrorMessage,
   PongMessage,
+  JobMessage,
+  UsageMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type EventMessage = z.infer<typeof EventMessage>;
@@ -107,3 +117,5 @@ export type EventsMessage = z.infer<typeof EventsMessage>;
 export type ResultMessage = z.infer<typeof ResultMessage>;
 export type VmMessage = z.infer<typeof VmMessage>;
 export type InflightMessage = z.infer<typeof InflightMessage>;
+export type JobMessage = z.infer<typeof JobMessage>;
+export type UsageMessage = z.infer<typeof UsageMessage>;

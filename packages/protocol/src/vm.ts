@@ -82,6 +82,27 @@ export const LatestEvent = z.object({
   timestamp: z.object({ seconds: z.number().int(), microseconds: z.number().int() }),
 });
 
+export const Consoles = z.object({
+  vnc: z.boolean(),
+  /** Chardev ids of the serial ports and consoles (`serial0`). */
+  serial: z.array(z.string()),
+});
+export type Consoles = z.infer<typeof Consoles>;
+
+export const QmpProxyEndpoint = z.object({
+  socket: z.string(),
+  tcp: z.object({ host: z.string(), port: z.number().int() }).optional(),
+});
+export type QmpProxyEndpoint = z.infer<typeof QmpProxyEndpoint>;
+
+export const VmUsage = z.object({
+  /** Unix seconds of the sample. */
+  time: z.number(),
+  cpu: z.number().nullable(),
+  memory: z.number().nullable(),
+});
+export type VmUsage = z.infer<typeof VmUsage>;
+
 export const Vm = z.object({
   id: z.string(),
   name: z.string(),
@@ -94,10 +115,20 @@ export const Vm = z.object({
   /** True when the bridge launches this VM's QEMU itself (start/kill allowed). */
   managed: z.boolean().optional(),
   process: ProcessInfo.nullable().optional(),
-  /** Where the VM came from: the config file, or a discovery directory. */
-  origin: z.enum(['config', 'discovered']).optional(),
+  /** Where the VM came from: the config file, a discovery directory, or a definition made in the dashboard. */
+  origin: z.enum(['config', 'discovered', 'defined']).optional(),
   guest: GuestInfo.nullable().optional(),
   latestEvent: LatestEvent.nullable().optional(),
+  /** The VM's screen and serial ports the bridge can proxy (`/api/vms/:id/vnc`, `/api/vms/:id/serial/:name`). */
+  consoles: Consoles.optional(),
+  /** The bridge's QMP endpoint for this VM (for qmp-shell and scripts); null when off. */
+  qmpProxy: QmpProxyEndpoint.nullable().optional(),
+  /** The latest usage sample, for the overview: CPU in percent of one host core, memory (RSS) in bytes. */
+  usage: VmUsage.nullable().optional(),
+  /** Definitions only: starts with the bridge. */
+  autostart: z.boolean().optional(),
+  /** A hibernated VM's saved state waits to be restored by the next start. */
+  hibernated: z.boolean().optional(),
 });
 export type Vm = z.infer<typeof Vm>;
 
