@@ -8,6 +8,9 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { type CommandAudit, LogAudit } from './commands/command-audit.ts';
+import { CommandPipeline } from './commands/command-pipeline.ts';
+import type { CommandPolicy } from './commands/command-policy.ts';
 import type { BridgeConfig } from './config/schema.ts';
 import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
 import { defaultDatabasePath, EventStore } from './events/event-store.ts';
@@ -44,6 +47,10 @@ export interface StartOptions {
   maxBufferedBytes?: number | undefined;
   /** WebSocket ping interval; tests shorten it. */
   heartbeatMs?: number | undefined;
+  /** Who may run what (the command pipeline's authorize step); default: everything, on loopback. */
+  policy?: CommandPolicy | undefined;
+  /** Where every command's outcome goes (the pipeline's audit step); default: the log. */
+  audit?: CommandAudit | undefined;
 }
 
 export interface RunningBridge {
@@ -53,6 +60,7 @@ export interface RunningBridge {
   registry: VmRegistry;
   store: EventStore;
   hub: Hub;
+  pipeline: CommandPipeline;
   stop(): Promise<void>;
 }
 
@@ -87,8 +95,15 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     throw new StartupError(`cannot open the event database ${databasePath}: ${(err as Error).message}`);
   }
   const registry = new VmRegistry();
+  const pipeline = new CommandPipeline({
+    registry,
+    audit: options.audit ?? new LogAudit(log),
+    policy: options.policy,
+    timeouts: config.timeouts,
+  });
   const hub = new Hub({
     registry,
+    pipeline,
     store,
     log,
     allowedOrigins: config.allowedOrigins,
@@ -98,7 +113,6 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   const supervisorBase = (): Omit<VmSupervisorOptions, 'id' | 'origin'> => ({
     store,
     log,
-    timeouts: config.timeouts,
     runtimeBase: options.runtimeBase,
     maxRetryDelayMs: options.maxRetryDelayMs,
     greetingTimeoutMs: options.greetingTimeoutMs,
@@ -133,6 +147,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
 
   const ctx: HttpContext = {
     registry,
+    pipeline,
     store,
     log,
     startedAt: Date.now(),
@@ -167,8 +182,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       clearInterval(pruneTimer);
       discovery.stop();
       server.close();
-      for (const vm of registry.all()) vm.refuseNewCommands();
-      await Promise.all(registry.all().map((vm) => vm.drain(DRAIN_LIMIT_MS)));
+      pipeline.stopAccepting();
+      await pipeline.drain(DRAIN_LIMIT_MS);
       await hub.close();
       await Promise.all(registry.all().map((vm) => vm.stop()));
       server.closeAllConnections();
@@ -177,7 +192,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     return stopping;
   };
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${bound}`, host, port: bound, registry, store, hub, stop };
+  return { url: `http://${urlHost}:${bound}`, host, port: bound, registry, store, hub, pipeline, stop };
 }
 
 /** An event outlives maxAge by a tenth of it at most: a short age limit is pruned often, a long one every minute. */

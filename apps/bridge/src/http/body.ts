@@ -3,7 +3,7 @@
  * upload is refused (413) before it is held in memory.
  */
 import type { IncomingMessage } from 'node:http';
-import { ApiError } from '../api-error.ts';
+import { BridgeError } from '../bridge-error.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -21,10 +21,10 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES)
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ApiError('InvalidJson', `request body is not valid JSON: ${(err as Error).message}`, 400);
+    throw new BridgeError('InvalidJson', `request body is not valid JSON: ${(err as Error).message}`, 400);
   }
 }
 
-function tooLarge(limit: number): ApiError {
-  return new ApiError('PayloadTooLarge', `request body is over the ${limit}-byte limit`, 413);
+function tooLarge(limit: number): BridgeError {
+  return new BridgeError('PayloadTooLarge', `request body is over the ${limit}-byte limit`, 413);
 }

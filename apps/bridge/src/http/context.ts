@@ -1,11 +1,13 @@
 /** What every route handler may use. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { Logger } from '../log.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 
 export interface HttpContext {
   registry: VmRegistry;
+  pipeline: CommandPipeline;
   store: EventStore;
   log: Logger;
   startedAt: number;

@@ -3,7 +3,7 @@
  * With `before=SEQ`: the newest `limit` events below it (and above `after`), still oldest first.
  */
 import type { EventPage } from '@qmpdeck/protocol';
-import { ApiError } from '../api-error.ts';
+import { BridgeError } from '../bridge-error.ts';
 import { MAX_PAGE } from '../events/event-store.ts';
 import type { RouteHandler } from './context.ts';
 import { sendJson } from './respond.ts';
@@ -23,7 +23,7 @@ function integerParam(query: URLSearchParams, name: string, fallback: number, mi
   if (text === null || text === '') return fallback;
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
-    throw new ApiError('BadRequest', `"${name}" must be an integer of at least ${min}`, 400);
+    throw new BridgeError('BadRequest', `"${name}" must be an integer of at least ${min}`, 400);
   }
   return value;
 }

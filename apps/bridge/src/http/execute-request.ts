@@ -2,7 +2,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { ExecuteRequest } from '@qmpdeck/protocol';
-import { ApiError } from '../api-error.ts';
+import { BridgeError } from '../bridge-error.ts';
 import { readJsonBody } from './body.ts';
 
 export async function readExecuteRequest(req: IncomingMessage, what: string): Promise<ExecuteRequest> {
@@ -11,5 +11,5 @@ export async function readExecuteRequest(req: IncomingMessage, what: string): Pr
   const detail = parsed.error.issues
     .map((issue) => `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`)
     .join('; ');
-  throw new ApiError('BadRequest', `invalid ${what}: ${detail}`, 400);
+  throw new BridgeError('BadRequest', `invalid ${what}: ${detail}`, 400);
 }

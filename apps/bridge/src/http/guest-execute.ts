@@ -4,11 +4,20 @@
  */
 import type { RouteHandler } from './context.ts';
 import { readExecuteRequest } from './execute-request.ts';
+import { httpActor, nextHttpCommandId } from './http-actor.ts';
 import { sendJson } from './respond.ts';
 
 export const executeGuestCommand: RouteHandler = async ({ req, res, ctx, params }) => {
-  const vm = ctx.registry.require(params.id ?? '');
+  ctx.registry.require(params.id ?? '');
   const body = await readExecuteRequest(req, 'guest execute request');
-  const result = await vm.executeGuest(body.execute, body.arguments, body.timeoutMs);
+  const result = await ctx.pipeline.run({
+    vm: params.id ?? '',
+    target: 'guest',
+    command: body.execute,
+    arguments: body.arguments,
+    actor: httpActor(req, body.origin),
+    clientCommandId: nextHttpCommandId(),
+    timeoutMs: body.timeoutMs,
+  });
   sendJson(res, 200, { return: result ?? {} });
 };

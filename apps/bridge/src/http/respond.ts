@@ -1,7 +1,7 @@
 /** Writing JSON responses; every error body is `{ error: { class, desc } }`. */
 import type { ServerResponse } from 'node:http';
 import type { ErrorResponse } from '@qmpdeck/protocol';
-import { toErrorBody } from '../api-error.ts';
+import { toErrorBody } from '../bridge-error.ts';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

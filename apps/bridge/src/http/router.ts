@@ -3,7 +3,7 @@
  * 404 (or 405 when only the method is wrong); everything else is the web app.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, toErrorBody } from '../api-error.ts';
+import { BridgeError, toErrorBody } from '../bridge-error.ts';
 import { isHostAllowed } from '../security/host.ts';
 import { isOriginAllowed } from '../security/origin.ts';
 import type { HttpContext, RouteHandler } from './context.ts';
@@ -11,7 +11,7 @@ import { listEvents } from './events.ts';
 import { executeCommand } from './execute.ts';
 import { executeGuestCommand } from './guest-execute.ts';
 import { getHealth } from './health.ts';
-import { listInflight } from './inflight.ts';
+import { listInflight } from './inflight-routes.ts';
 import { sendError } from './respond.ts';
 import { getSchema } from './schema.ts';
 import { serveStatic } from './static.ts';
@@ -62,7 +62,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 async function handle(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
   if (!isHostAllowed(req, ctx.allowedHosts)) {
-    throw new ApiError(
+    throw new BridgeError(
       'Forbidden',
       `Host "${req.headers.host}" is not a name of this bridge; behind a proxy, add it to "allowedHosts"`,
       403,
@@ -70,7 +70,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: HttpContex
   }
   // A page on another site can send a POST without reading the answer (no CORS needed): refuse it by Origin.
   if (!SAFE_METHODS.has(req.method ?? 'GET') && !isOriginAllowed(req, ctx.allowedOrigins)) {
-    throw new ApiError('Forbidden', `requests from the page ${req.headers.origin} are not allowed`, 403);
+    throw new BridgeError('Forbidden', `requests from the page ${req.headers.origin} are not allowed`, 403);
   }
   const url = new URL(req.url ?? '/', 'http://bridge');
   const path = url.pathname;
@@ -89,14 +89,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: HttpContex
     await candidate.handler({ req, res, params, query: url.searchParams, ctx });
     return;
   }
-  if (pathMatched) throw new ApiError('MethodNotAllowed', `${req.method} is not allowed on ${path}`, 405);
-  throw new ApiError('NotFound', `no API route ${req.method} ${path}`, 404);
+  if (pathMatched) throw new BridgeError('MethodNotAllowed', `${req.method} is not allowed on ${path}`, 405);
+  throw new BridgeError('NotFound', `no API route ${req.method} ${path}`, 404);
 }
 
 function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
-    throw new ApiError('BadRequest', `malformed URL component "${text}"`, 400);
+    throw new BridgeError('BadRequest', `malformed URL component "${text}"`, 400);
   }
 }

@@ -1,5 +1,6 @@
-/** `GET /api/vms`, `GET /api/vms/:id`, and start/kill of managed VMs. */
+/** `GET /api/vms`, `GET /api/vms/:id`, and start/kill of managed VMs (through the command pipeline). */
 import type { RouteHandler } from './context.ts';
+import { httpActor, nextHttpCommandId } from './http-actor.ts';
 import { sendJson } from './respond.ts';
 
 export const listVms: RouteHandler = ({ res, ctx }) => {
@@ -10,16 +11,21 @@ export const getVm: RouteHandler = ({ res, ctx, params }) => {
   sendJson(res, 200, ctx.registry.require(params.id ?? '').snapshot());
 };
 
+function lifecycle(action: 'vm.start' | 'vm.kill'): RouteHandler {
+  return async ({ req, res, ctx, params }) => {
+    const vm = await ctx.pipeline.run({
+      vm: params.id ?? '',
+      target: 'bridge',
+      command: action,
+      actor: httpActor(req, undefined),
+      clientCommandId: nextHttpCommandId(),
+    });
+    sendJson(res, 200, vm);
+  };
+}
+
 /** Launches a managed VM's QEMU; answers the VM object once it started (or failed to). */
-export const startVm: RouteHandler = async ({ res, ctx, params }) => {
-  const vm = ctx.registry.require(params.id ?? '');
-  await vm.startProcess();
-  sendJson(res, 200, vm.snapshot());
-};
+export const startVm: RouteHandler = lifecycle('vm.start');
 
 /** SIGKILLs a managed VM's QEMU; answers once the process is gone. */
-export const killVm: RouteHandler = async ({ res, ctx, params }) => {
-  const vm = ctx.registry.require(params.id ?? '');
-  await vm.killProcess();
-  sendJson(res, 200, vm.snapshot());
-};
+export const killVm: RouteHandler = lifecycle('vm.kill');

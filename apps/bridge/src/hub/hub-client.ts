@@ -14,7 +14,8 @@ import {
   type SubscribeMessage,
 } from '@qmpdeck/protocol';
 import { WebSocket } from 'ws';
-import { toErrorBody } from '../api-error.ts';
+import { toErrorBody } from '../bridge-error.ts';
+import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { Logger } from '../log.ts';
 import { BRIDGE_VERSION } from '../version.ts';
@@ -31,6 +32,7 @@ import {
 
 export interface HubClientDeps {
   registry: VmRegistry;
+  pipeline: CommandPipeline;
   store: EventStore;
   log: Logger;
   maxBufferedBytes: number;
@@ -202,16 +204,14 @@ export class HubClient {
     const { id } = message;
     this.#commandsInFlight++;
     try {
-      const vm = this.deps.registry.require(message.vm);
-      if (message.target === 'guest') {
-        const result = await vm.executeGuest(message.execute, message.arguments, message.timeoutMs);
-        this.send({ type: 'result', id, return: result ?? {} });
-        return;
-      }
-      const result = await vm.execute(message.execute, message.arguments, {
+      const result = await this.deps.pipeline.run({
+        vm: message.vm,
+        target: message.target ?? 'qmp',
+        command: message.execute,
+        arguments: message.arguments,
         actor: { client: this.id, user: null, origin: message.origin ?? null, remote: this.remote },
         // cause.id and in-flight ids are strings in the protocol: a numeric id is named by its decimal form.
-        id: String(id),
+        clientCommandId: String(id),
         timeoutMs: message.timeoutMs,
       });
       this.send({ type: 'result', id, return: result ?? {} });

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { EventRecord, InflightCommand, ServerMessage, Vm } from '@qmpdeck/protocol';
 import { WebSocketServer } from 'ws';
+import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { Logger } from '../log.ts';
 import { isHostAllowed } from '../security/host.ts';
@@ -17,6 +18,7 @@ import { DEFAULT_MAX_BUFFERED, HARD_FRAME_LIMIT } from './limits.ts';
 
 export interface HubOptions {
   registry: VmRegistry;
+  pipeline: CommandPipeline;
   store: EventStore;
   log: Logger;
   allowedOrigins?: readonly string[] | undefined;
@@ -74,6 +76,7 @@ export class Hub {
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       const client = new HubClient(`c${this.#nextClient++}`, ws, req.socket.remoteAddress ?? null, {
         registry: this.options.registry,
+        pipeline: this.options.pipeline,
         store: this.options.store,
         log: this.options.log,
         maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED,
