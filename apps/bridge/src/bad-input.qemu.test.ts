@@ -15,6 +15,8 @@ import { waitFor } from './testing/wait-for.ts';
 import { TestWsClient } from './testing/ws-client.ts';
 
 const MiB = 1024 * 1024;
+/** Arguments nested 200,000 levels deep (400 KB, under the size limits): refused by depth, not a stack overflow. */
+const DEEP_ARGUMENTS = `{"x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
 
 interface HttpCase {
   name: string;
@@ -99,6 +101,14 @@ const HTTP_CASES: HttpCase[] = [
     class: 'GenericError',
   },
   {
+    name: 'arguments nested 200,000 levels deep',
+    method: 'POST',
+    path: '/api/vms/alpha/execute',
+    body: `{"execute":"query-status","arguments":${DEEP_ARGUMENTS}}`,
+    status: 400,
+    class: 'BadRequest',
+  },
+  {
     name: 'a non-numeric limit',
     method: 'GET',
     path: '/api/vms/alpha/events?limit=abc',
@@ -134,7 +144,9 @@ interface WsCase {
 
 const WS_CASES: WsCase[] = [
   { name: 'malformed JSON', frame: '{"type":', reply: 'error', class: 'InvalidJson' },
-  { name: 'JSON null', frame: 'null', reply: 'error', class: 'UnknownMessage' },
+  { name: 'JSON null', frame: 'null', reply: 'error', class: 'BadRequest' },
+  { name: 'a JSON array', frame: '[1,2,3]', reply: 'error', class: 'BadRequest' },
+  { name: 'a JSON number', frame: '5', reply: 'error', class: 'BadRequest' },
   { name: 'an unknown type', frame: '{"type":"launch-missiles"}', reply: 'error', class: 'UnknownMessage' },
   { name: 'subscribe without vm', frame: '{"type":"subscribe"}', reply: 'error', class: 'BadRequest' },
   {
@@ -206,6 +218,13 @@ const WS_CASES: WsCase[] = [
     id: 'e4',
   },
   {
+    name: 'arguments nested 200,000 levels deep',
+    frame: `{"type":"execute","id":"deep","vm":"alpha","execute":"query-status","arguments":${DEEP_ARGUMENTS}}`,
+    reply: 'result',
+    class: 'BadRequest',
+    id: 'deep',
+  },
+  {
     name: 'a frame over 1 MiB',
     frame: JSON.stringify({ type: 'ping', pad: 'p'.repeat(MiB) }),
     reply: 'error',
@@ -260,6 +279,9 @@ describe('bad input', () => {
       `${c.reply} for ${c.name}`,
     );
     expect(reply).toMatchObject({ error: { class: c.class, desc: expect.any(String) } });
+    expect((reply as { error: { desc: string } }).error.desc).not.toMatch(
+      /unknown message type null|call stack/,
+    );
     if (c.id !== undefined) expect(reply).toMatchObject({ id: c.id });
     else expect(reply).not.toHaveProperty('id');
     // The same connection keeps serving.

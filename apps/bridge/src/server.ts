@@ -5,7 +5,6 @@
  * answered, clients told, managed QEMUs stopped, database closed).
  */
 import { once } from 'node:events';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type CommandAudit, LogAudit } from './commands/command-audit.ts';
@@ -15,7 +14,7 @@ import type { BridgeConfig } from './config/schema.ts';
 import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
 import { defaultDatabasePath, EventStore } from './events/event-store.ts';
 import type { HttpContext } from './http/context.ts';
-import { createRequestHandler } from './http/router.ts';
+import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
 import { createLogger, type Logger } from './log.ts';
 import { VmRegistry } from './vms/vm-registry.ts';
@@ -106,7 +105,6 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     pipeline,
     store,
     log,
-    allowedOrigins: config.allowedOrigins,
     maxBufferedBytes: options.maxBufferedBytes,
     heartbeatMs: options.heartbeatMs,
   });
@@ -149,19 +147,18 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     registry,
     pipeline,
     store,
+    hub,
     log,
     startedAt: Date.now(),
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
     allowedOrigins: config.allowedOrigins ?? [],
     allowedHosts: config.allowedHosts ?? [],
   };
-  const server = createServer(createRequestHandler(ctx));
-  server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
-  server.on('clientError', (err, socket) => {
-    log.debug({ err }, 'malformed HTTP request');
-    socket.destroy();
-  });
+  const app = await createHttpApp(ctx);
+  const { server } = app;
   try {
+    // The server itself, not app.listen(): it binds exactly the address given (app.listen binds every address of
+    // a name such as localhost) and prints nothing (the one ready line is main's).
     server.listen(port, host);
     await once(server, 'listening');
   } catch (err) {
@@ -181,12 +178,14 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       log.info('shutting down');
       clearInterval(pruneTimer);
       discovery.stop();
-      server.close();
+      // Stops listening; requests already being answered finish, and new ones on kept-alive sockets get 503.
+      const closed = app.close();
       pipeline.stopAccepting();
       await pipeline.drain(DRAIN_LIMIT_MS);
       await hub.close();
       await Promise.all(registry.all().map((vm) => vm.stop()));
       server.closeAllConnections();
+      await closed;
       store.close();
     })();
     return stopping;

@@ -1,7 +1,17 @@
-/** `GET /api/vms/:id/inflight`: commands sent to QEMU and not answered yet. */
-import type { RouteHandler } from './context.ts';
-import { sendJson } from './respond.ts';
+/** `GET /api/vms/:id/inflight`: the commands the VM is running (sent and not answered yet). */
+import { InflightList } from '@qmpdeck/protocol';
+import type { FastifyPluginAsync } from 'fastify';
+import type { HttpContext } from './context.ts';
+import { VmParams } from './route-schemas.ts';
+import type { ZodTypeProvider } from './zod-type-provider.ts';
 
-export const listInflight: RouteHandler = ({ res, ctx, params }) => {
-  sendJson(res, 200, ctx.registry.require(params.id ?? '').inflight.list());
-};
+export function inflightRoutes(ctx: HttpContext): FastifyPluginAsync {
+  return async (base) => {
+    const app = base.withTypeProvider<ZodTypeProvider>();
+    app.get(
+      '/api/vms/:id/inflight',
+      { schema: { params: VmParams, response: { 200: InflightList } } },
+      (request) => ctx.registry.require(request.params.id).inflight.list(),
+    );
+  };
+}

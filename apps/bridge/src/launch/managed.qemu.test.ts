@@ -55,8 +55,8 @@ describe('managed QEMU processes', () => {
           { id: 'plain', qmp: { socket: join(dir, 'nobody.sock') } },
           // Prints a warning on stderr at start (TCG lacks vmx): the last words a kill must not quote.
           { id: 'chatty', launch: { args: [...QEMU_BASE_ARGS, '-cpu', 'qemu64,+vmx'] } },
-          { id: 'quitter', launch: { args: QEMU_BASE_ARGS } },
-          { id: 'waiting', launch: { args: QEMU_BASE_ARGS, autostart: false } },
+          { id: 'quitter', launch: { args: [...QEMU_BASE_ARGS] } },
+          { id: 'waiting', launch: { args: [...QEMU_BASE_ARGS], autostart: false } },
         ],
       },
       { log },
