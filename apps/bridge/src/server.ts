@@ -46,6 +46,8 @@ export interface StartOptions {
   maxBufferedBytes?: number | undefined;
   /** WebSocket ping interval; tests shorten it. */
   heartbeatMs?: number | undefined;
+  /** At most one `vm` message per VM per this many ms when only its latest event changed; tests shorten it. */
+  latestEventPushMs?: number | undefined;
   /** Who may run what (the command pipeline's authorize step); default: everything, on loopback. */
   policy?: CommandPolicy | undefined;
   /** Where every command's outcome goes (the pipeline's audit step); default: the log. */
@@ -115,6 +117,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     maxRetryDelayMs: options.maxRetryDelayMs,
     greetingTimeoutMs: options.greetingTimeoutMs,
     connectTimeoutMs: options.connectTimeoutMs,
+    latestEventPushMs: options.latestEventPushMs,
     onVm: (vm) => hub.publishVm(vm),
     onEvent: (record) => hub.publishEvent(record),
     onInflight: (vm, commands) => hub.publishInflight(vm, commands),

@@ -2,7 +2,7 @@
  * The bridge's HTTP side on fastify: one app, the request guards as hooks, one error handler, a plugin per
  * resource. Every route that reaches a VM does so through the command pipeline (ctx.pipeline).
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { ApiPaths } from './api-paths.ts';
 import type { HttpContext } from './context.ts';
 import { answerErrors, answerFrameworkErrors } from './error-handler.ts';
@@ -24,7 +24,8 @@ export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> 
   const app = Fastify({
     // Typed as fastify's logger interface so every plugin sees one app type; it is the bridge's pino logger.
     loggerInstance: ctx.log.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Requests are not logged one by one; commands are, by the pipeline's audit.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_BODY_BYTES,
     // An `:id` decoded with a malformed %-escape never reaches a route: answered as the API's own 400.
     frameworkErrors: answerFrameworkErrors,
