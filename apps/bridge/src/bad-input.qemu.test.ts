@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { MAX_COMMANDS_IN_FLIGHT, MAX_COMMANDS_QUEUED } from './hub/limits.ts';
 import type { RunningBridge } from './server.ts';
 import { startTestBridge } from './testing/bridge.ts';
@@ -372,9 +373,15 @@ describe('bad input', () => {
     expect(bridge.registry.get('alpha')?.connection).toBe('connected');
   });
 
-  it('refuses a WebSocket from a foreign browser origin or a rebound DNS name', async () => {
+  it('refuses a WebSocket from a foreign browser origin or a rebound DNS name, or on another path', async () => {
     await expect(TestWsClient.connect(bridge.url, { host: 'evil.example:8080' })).rejects.toThrow(/403/);
     await expect(TestWsClient.connect(bridge.url, { origin: 'https://evil.example' })).rejects.toThrow(/403/);
+    for (const path of ['/api/vms', '/api/nope', '/']) {
+      const elsewhere = new WebSocket(`${bridge.url.replace(/^http/, 'ws')}${path}`);
+      await expect(
+        new Promise((resolve, reject) => elsewhere.once('open', resolve).once('error', reject)),
+      ).rejects.toThrow(/404/);
+    }
     expect(ws.invalid).toEqual([]);
   });
 });

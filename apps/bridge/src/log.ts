@@ -3,8 +3,13 @@
  * scripts and tests wait for. On a terminal the lines are for people (pino-pretty: time, level, message, fields);
  * piped, under systemd or with `--log-format json`, one JSON object per line for tools.
  */
+import { createRequire } from 'node:module';
 import { pino } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
+
+/** Loaded only for a terminal: a bridge logging JSON (a service, a bench) does not carry the prettifier. */
+const loadPretty = (): typeof PinoPretty =>
+  createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
 
 export type Logger = pino.Logger;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -23,7 +28,7 @@ export function createLogger(level: LogLevel = 'info', format: LogFormat = 'json
     // Synchronous: a person reads at human speed, and nothing is lost when the bridge exits right after a line.
     return pino(
       options,
-      pretty({
+      loadPretty()({
         destination: 2,
         sync: true,
         colorize: true,

@@ -26,6 +26,7 @@ export class LogAudit implements CommandAudit {
   record({ request, outcome, error, durationMs }: CommandRecord): void {
     const { actor } = request;
     const level = outcome === 'refused' ? 'warn' : request.command.startsWith('query-') ? 'debug' : 'info';
+    if (!this.log.isLevelEnabled(level)) return;
     this.log[level](
       {
         vm: request.vm,

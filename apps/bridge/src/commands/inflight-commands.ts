@@ -39,8 +39,13 @@ export class InflightCommands {
   /** Registers a command; pass the returned object to `complete`. */
   begin(command: NewInflightCommand): InflightCommand {
     const startedAt = Date.now();
+    const { actor } = command;
+    // Spelled out rather than spread: `{ ...actor, more }` takes V8's slow path (microseconds, on every command).
     const entry: InflightCommand = {
-      ...command.actor,
+      client: actor.client,
+      user: actor.user,
+      origin: actor.origin,
+      remote: actor.remote ?? null,
       id: command.id ?? `b${this.#nextId}`,
       vm: this.vm,
       execute: command.execute,

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { MAX_PAGE } from '../events/event-store.ts';
 import type { HttpContext } from './context.ts';
-import { integerParam, VmParams } from './route-schemas.ts';
+import { integerParam, vmIdOf } from './route-schemas.ts';
 import type { ZodTypeProvider } from './zod-type-provider.ts';
 
 const EventsQuery = z
@@ -23,9 +23,9 @@ export function eventRoutes(ctx: HttpContext): FastifyPluginAsync {
     const app = base.withTypeProvider<ZodTypeProvider>();
     app.get(
       '/api/vms/:id/events',
-      { schema: { params: VmParams, querystring: EventsQuery, response: { 200: EventPage } } },
+      { schema: { querystring: EventsQuery, response: { 200: EventPage } } },
       (request) => {
-        const vm = ctx.registry.require(request.params.id);
+        const vm = ctx.registry.require(vmIdOf(request));
         const { after = 0, before, limit = 100 } = request.query;
         const size = Math.min(limit, MAX_PAGE);
         return before === undefined

@@ -4,8 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { CommandTarget } from '../commands/command-request.ts';
 import type { HttpContext } from './context.ts';
 import { httpActor, nextHttpCommandId } from './http-actor.ts';
-import { invalidJson } from './json-body.ts';
-import { VmParams } from './route-schemas.ts';
+import { vmIdOf } from './route-schemas.ts';
 import type { ZodTypeProvider } from './zod-type-provider.ts';
 
 /** The route of one target: QMP here, the guest agent in guest-execute-routes.ts; same body, same errors. */
@@ -19,17 +18,11 @@ export function executeRoute(
     const app = base.withTypeProvider<ZodTypeProvider>();
     app.post(
       path,
-      {
-        schema: { params: VmParams, body: ExecuteRequest.describe(what), response: { 200: ExecuteSuccess } },
-        // No body at all is no JSON, as an empty one is (and not a shape error of a body that is not there).
-        preValidation: async (request) => {
-          if (request.body === undefined) throw invalidJson('request body is empty; expected a JSON object');
-        },
-      },
+      { schema: { body: ExecuteRequest.describe(what), response: { 200: ExecuteSuccess } } },
       async (request) => {
         const { body } = request;
         const result = await ctx.pipeline.run({
-          vm: request.params.id,
+          vm: vmIdOf(request),
           target,
           command: body.execute,
           arguments: body.arguments,

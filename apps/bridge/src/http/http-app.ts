@@ -2,7 +2,7 @@
  * The bridge's HTTP side on fastify: one app, the request guards as hooks, one error handler, a plugin per
  * resource. Every route that reaches a VM does so through the command pipeline (ctx.pipeline).
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { ApiPaths } from './api-paths.ts';
 import type { HttpContext } from './context.ts';
 import { answerErrors, answerFrameworkErrors } from './error-handler.ts';
@@ -17,15 +17,14 @@ import { guardRequests } from './request-guards.ts';
 import { schemaRoutes } from './schema-routes.ts';
 import { registerStatic } from './static-routes.ts';
 import { vmRoutes } from './vm-routes.ts';
-import { registerWebSocket, wsRoutes } from './ws-routes.ts';
+import { wsRoutes } from './ws-routes.ts';
 import { plainSerializerCompiler, zodValidatorCompiler } from './zod-type-provider.ts';
 
 export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> {
   const app = Fastify({
-    // Typed as fastify's logger interface so every plugin sees one app type; it is the bridge's pino logger.
-    loggerInstance: ctx.log.child({ component: 'http' }) as FastifyBaseLogger,
-    // Requests are not logged one by one; commands are, by the pipeline's audit.
-    logController: new LogController({ disableRequestLogging: true }),
+    // No logger of fastify's own (no child logger per request): requests are not logged one by one, commands are
+    // (the pipeline's audit), and failures by the error handler, the WebSocket error handler and the hub.
+    logger: false,
     bodyLimit: MAX_BODY_BYTES,
     // An `:id` decoded with a malformed %-escape never reaches a route: answered as the API's own 400.
     frameworkErrors: answerFrameworkErrors,
@@ -39,11 +38,7 @@ export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> 
   app.setSerializerCompiler(plainSerializerCompiler);
   parseJsonBodies(app, 'strict');
   answerErrors(app, ctx.log);
-  await registerWebSocket(app, ctx);
   guardRequests(app, ctx);
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith('/api')) reply.header('cache-control', 'no-store');
-  });
   const apiPaths = new ApiPaths();
   apiPaths.collectFrom(app);
   await app.register(wsRoutes(ctx));

@@ -1,7 +1,9 @@
 /**
- * Checks every request passes before anything else runs (fastify `onRequest` hooks, so also WebSocket upgrades,
+ * Checks every request passes before anything else runs (a fastify `onRequest` hook, so also WebSocket upgrades,
  * refused with 403 before the handshake): its Host must be a name of this bridge (DNS rebinding), and a request
- * that changes something (a POST, an upgrade) must not come from another site's page (Origin).
+ * that changes something (a POST, an upgrade) must not come from another site's page (Origin). API answers are
+ * never cached. A callback hook, not an async one: it runs on every request, and a promise per request shows in
+ * the round trip.
  */
 import { BridgeErrorClass } from '@qmpdeck/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -20,36 +22,49 @@ export interface GuardOptions {
 }
 
 export function guardRequests(app: FastifyInstance, options: GuardOptions): void {
-  app.addHook('onRequest', async (request) => {
-    const upgrade = isUpgrade(request);
-    if (upgrade && new URL(request.url, 'http://bridge').pathname !== WS_PATH) {
-      throw new BridgeError(
-        BridgeErrorClass.NotFound,
-        `no WebSocket at ${request.url}; it is ${WS_PATH}`,
-        404,
-      );
+  app.addHook('onRequest', (request, reply, done) => {
+    const refusal = refusalOf(request, options);
+    if (refusal) {
+      // A refused upgrade's socket carries only this answer: closed once it is written (nothing upgrades it).
+      if (isUpgrade(request)) reply.raw.once('finish', () => request.raw.socket.destroy());
+      done(refusal);
+      return;
     }
-    if (!isHostAllowed(request.raw, options.allowedHosts)) {
-      if (upgrade) refusedUpgrade(options.log, request);
-      throw new BridgeError(
-        BridgeErrorClass.Forbidden,
-        `Host "${request.headers.host}" is not a name of this bridge; behind a proxy, add it to "allowedHosts"`,
-        403,
-      );
-    }
-    // A page on another site can send a POST without reading the answer (no CORS needed): refuse it by Origin.
-    if (
-      (upgrade || !SAFE_METHODS.has(request.method)) &&
-      !isOriginAllowed(request.raw, options.allowedOrigins)
-    ) {
-      if (upgrade) refusedUpgrade(options.log, request);
-      throw new BridgeError(
-        BridgeErrorClass.Forbidden,
-        `requests from the page ${request.headers.origin} are not allowed`,
-        403,
-      );
-    }
+    if (request.url.startsWith('/api')) reply.header('cache-control', 'no-store');
+    done();
   });
+}
+
+function refusalOf(request: FastifyRequest, options: GuardOptions): BridgeError | null {
+  const upgrade = isUpgrade(request);
+  if (upgrade && new URL(request.url, 'http://bridge').pathname !== WS_PATH) {
+    return new BridgeError(
+      BridgeErrorClass.NotFound,
+      `no WebSocket at ${request.url}; it is ${WS_PATH}`,
+      404,
+    );
+  }
+  if (!isHostAllowed(request.raw, options.allowedHosts)) {
+    if (upgrade) refusedUpgrade(options.log, request);
+    return new BridgeError(
+      BridgeErrorClass.Forbidden,
+      `Host "${request.headers.host}" is not a name of this bridge; behind a proxy, add it to "allowedHosts"`,
+      403,
+    );
+  }
+  // A page on another site can send a POST without reading the answer (no CORS needed): refuse it by Origin.
+  if (
+    (upgrade || !SAFE_METHODS.has(request.method)) &&
+    !isOriginAllowed(request.raw, options.allowedOrigins)
+  ) {
+    if (upgrade) refusedUpgrade(options.log, request);
+    return new BridgeError(
+      BridgeErrorClass.Forbidden,
+      `requests from the page ${request.headers.origin} are not allowed`,
+      403,
+    );
+  }
+  return null;
 }
 
 export function isUpgrade(request: FastifyRequest): boolean {

@@ -4,7 +4,13 @@
  */
 import { z } from 'zod';
 
-export const VmParams = z.object({ id: z.string() });
+/**
+ * `:id` of `/api/vms/:id/...`. The router gives it as a string (already %-decoded) by construction, so it is read,
+ * not validated: a schema would cost every request for nothing.
+ */
+export function vmIdOf(request: { params: unknown }): string {
+  return (request.params as { id: string }).id;
+}
 
 /** A query parameter that must be a non-negative integer of at least `min` when present; '' counts as absent. */
 export function integerParam(name: string, min: number) {

@@ -5,14 +5,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { HttpContext } from './context.ts';
 import { httpActor, nextHttpCommandId } from './http-actor.ts';
-import { VmParams } from './route-schemas.ts';
+import { vmIdOf } from './route-schemas.ts';
 import type { ZodTypeProvider } from './zod-type-provider.ts';
 
 export function schemaRoutes(ctx: HttpContext): FastifyPluginAsync {
   return async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
-    app.get('/api/vms/:id/schema', { schema: { params: VmParams } }, (request) => {
-      const vm = ctx.registry.require(request.params.id);
+    app.get('/api/vms/:id/schema', (request) => {
+      const vm = ctx.registry.require(vmIdOf(request));
       return ctx.registry.schema(vm, () =>
         ctx.pipeline.run({
           vm: vm.id,

@@ -8,7 +8,7 @@ import type { BridgeAction } from '../commands/command-request.ts';
 import type { HttpContext } from './context.ts';
 import { httpActor, nextHttpCommandId } from './http-actor.ts';
 import { parseJsonBodies } from './json-body.ts';
-import { originOf, VmParams } from './route-schemas.ts';
+import { originOf, vmIdOf } from './route-schemas.ts';
 import type { ZodTypeProvider } from './zod-type-provider.ts';
 
 export function vmRoutes(ctx: HttpContext): FastifyPluginAsync {
@@ -19,14 +19,14 @@ export function vmRoutes(ctx: HttpContext): FastifyPluginAsync {
 
     app.get('/api/vms', { schema: { response: { 200: VmList } } }, () => ctx.registry.snapshots());
 
-    app.get('/api/vms/:id', { schema: { params: VmParams, response: { 200: Vm } } }, (request) =>
-      ctx.registry.require(request.params.id).snapshot(),
+    app.get('/api/vms/:id', { schema: { response: { 200: Vm } } }, (request) =>
+      ctx.registry.require(vmIdOf(request)).snapshot(),
     );
 
     const lifecycle = (action: BridgeAction) =>
-      app.post(`/api/vms/:id/${action.slice('vm.'.length)}`, { schema: { params: VmParams } }, (request) =>
+      app.post(`/api/vms/:id/${action.slice('vm.'.length)}`, (request) =>
         ctx.pipeline.run({
-          vm: request.params.id,
+          vm: vmIdOf(request),
           target: 'bridge',
           command: action,
           actor: httpActor(request, originOf(request.body)),

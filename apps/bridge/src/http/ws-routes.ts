@@ -11,24 +11,22 @@ import type { HttpContext } from './context.ts';
 export const WS_PATH = '/api/ws';
 
 /**
- * Registered on the app itself, before any other hook: its own hooks must run for every request (an upgrade the
- * guards refuse is then closed once answered) and wrap every route.
+ * @fastify/websocket and the one route it serves, in a context of their own: its hooks (two per request) and its
+ * wrapping of route handlers then cost only the WebSocket's requests, not every API call. Upgrades elsewhere are
+ * refused by the request guards before any route runs.
  */
-export async function registerWebSocket(app: FastifyInstance, ctx: HttpContext): Promise<void> {
-  await app.register(fastifyWebsocket, {
-    options: { maxPayload: HARD_FRAME_LIMIT, perMessageDeflate: false },
-    // A peer that vanished or broke the protocol: dropped, at debug (the hub logs who left).
-    errorHandler: (err, socket) => {
-      ctx.log.debug({ err }, 'WebSocket error');
-      socket.terminate();
-    },
-    // The hub says goodbye to its clients itself (1001) when the bridge stops.
-    preClose: (done) => done(),
-  });
-}
-
 export function wsRoutes(ctx: HttpContext) {
   return async (app: FastifyInstance): Promise<void> => {
+    await app.register(fastifyWebsocket, {
+      options: { maxPayload: HARD_FRAME_LIMIT, perMessageDeflate: false },
+      // A peer that vanished or broke the protocol: dropped, at debug (the hub logs who left).
+      errorHandler: (err, socket) => {
+        ctx.log.debug({ err }, 'WebSocket error');
+        socket.terminate();
+      },
+      // The hub says goodbye to its clients itself (1001) when the bridge stops.
+      preClose: (done) => done(),
+    });
     app.get(WS_PATH, { websocket: true }, (socket, request) => {
       ctx.hub.accept(socket, request.raw);
     });

@@ -7,16 +7,23 @@
 import type { FastifySchemaCompiler, FastifySerializerCompiler, FastifyTypeProvider } from 'fastify';
 import type { z } from 'zod';
 import { badRequest } from '../bridge-error.ts';
+import { invalidJson } from './json-body.ts';
 
 export interface ZodTypeProvider extends FastifyTypeProvider {
   validator: this['schema'] extends z.ZodType ? z.output<this['schema']> : unknown;
   serializer: this['schema'] extends z.ZodType ? z.input<this['schema']> : unknown;
 }
 
-/** Validates with the route's zod schema; the schema's description (e.g. "execute request") names it in errors. */
+/**
+ * Validates with the route's zod schema; the schema's description (e.g. "execute request") names it in errors. A
+ * route that takes a body and got none gets `InvalidJson`, as an empty body (no JSON at all) always has.
+ */
 export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> =
   ({ schema, httpPart }) =>
   (data) => {
+    if (httpPart === 'body' && data === undefined) {
+      return { error: invalidJson('request body is empty; expected a JSON object') };
+    }
     const parsed = schema.safeParse(data);
     if (parsed.success) return { value: parsed.data };
     return {

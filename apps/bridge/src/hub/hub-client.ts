@@ -22,6 +22,7 @@ import type { EventStore } from '../events/event-store.ts';
 import type { Logger } from '../log.ts';
 import { BRIDGE_VERSION } from '../version.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
+import { eventMessage } from './event-message.ts';
 import {
   MAX_COMMANDS_IN_FLIGHT,
   MAX_COMMANDS_QUEUED,
@@ -287,7 +288,7 @@ export class HubClient {
   #replayEvents(events: readonly EventRecord[]): number {
     let sent = 0;
     for (const event of events) {
-      this.#sendReplayFrame(JSON.stringify({ type: 'event', ...event } satisfies ServerMessage));
+      this.#sendReplayFrame(JSON.stringify(eventMessage(event)));
       sent++;
       if (this.ws.bufferedAmount > this.#replayLowWater) break;
     }

@@ -15,6 +15,7 @@ import type { EventStore } from '../events/event-store.ts';
 import type { Logger } from '../log.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 import { EventBatches } from './event-batches.ts';
+import { eventMessage } from './event-message.ts';
 import { HubClient } from './hub-client.ts';
 import { DEFAULT_MAX_BUFFERED } from './limits.ts';
 
@@ -85,7 +86,7 @@ export class Hub {
     let text: string | undefined;
     for (const client of this.#clients) {
       if (client.subscription(record.vm)?.batch !== false) continue;
-      text ??= JSON.stringify({ type: 'event', ...record } satisfies ServerMessage);
+      text ??= JSON.stringify(eventMessage(record));
       client.sendText(text);
     }
   }

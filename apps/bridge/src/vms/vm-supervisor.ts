@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Connection, EventRecord, InflightCommand, QemuVersion, RunState, Vm } from '@qmpdeck/protocol';
 import { BridgeErrorClass } from '@qmpdeck/protocol';
-import type { QmpAddress, QmpClientError, QmpEvent } from '@qmpdeck/qmp';
+import { isQmpEvent, type QmpAddress, type QmpClientError, type QmpEvent } from '@qmpdeck/qmp';
 import { BridgeError } from '../bridge-error.ts';
 import { InflightCommands } from '../commands/inflight-commands.ts';
 import type { LaunchConfig } from '../config/schema.ts';
@@ -296,9 +296,9 @@ export class VmSupervisor {
     this.runState.eventSeen(event.event);
     // A reset or shutdown takes the agent down with the guest (and its last words with it); after a pause it
     // answers again: ask at once.
-    if (event.event === 'RESET') this.guest?.agentGone('the guest restarted');
-    else if (event.event === 'SHUTDOWN') this.guest?.agentGone('the guest shut down');
-    else if (event.event === 'RESUME') this.guest?.refreshSoon();
+    if (isQmpEvent(event, 'RESET')) this.guest?.agentGone('the guest restarted');
+    else if (isQmpEvent(event, 'SHUTDOWN')) this.guest?.agentGone('the guest shut down');
+    else if (isQmpEvent(event, 'RESUME')) this.guest?.refreshSoon();
   }
 
   #processChanged(change: ProcessChange): void {
