@@ -7,7 +7,7 @@
  */
 import {
   BridgeErrorClass,
-  ClientMessage,
+  type ClientMessage,
   type ErrorBody,
   type EventRecord,
   type ExecuteMessage,
@@ -22,6 +22,7 @@ import type { EventStore } from '../events/event-store.ts';
 import type { Logger } from '../log.ts';
 import { BRIDGE_VERSION } from '../version.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
+import { type CommandId, readClientFrame } from './client-frame.ts';
 import { eventMessage } from './event-message.ts';
 import {
   MAX_COMMANDS_IN_FLIGHT,
@@ -30,7 +31,6 @@ import {
   REPLAY_LOW_WATER,
   REPLAY_PAGE,
   SLOW_CONSUMER_GRACE_MS,
-  SOFT_FRAME_LIMIT,
 } from './limits.ts';
 
 export interface HubClientDeps {
@@ -49,8 +49,6 @@ export interface Subscription {
   /** Live events start after this seq (what the replay, or the subscribe without `after`, already covered). */
   liveAfter: number;
 }
-
-type CommandId = string | number;
 
 interface QueuedCommand {
   message: ExecuteMessage;
@@ -141,47 +139,15 @@ export class HubClient {
   }
 
   #received(data: Buffer, isBinary: boolean): void {
-    if (isBinary) {
-      this.#reject({
-        class: BridgeErrorClass.BadRequest,
-        desc: 'binary frames are not accepted; send JSON text',
-      });
+    const frame = readClientFrame(data, isBinary);
+    if (frame.ok) {
+      this.#handle(frame.message, data.length);
       return;
     }
-    if (data.length > SOFT_FRAME_LIMIT) {
-      this.#reject({
-        class: BridgeErrorClass.FrameTooLarge,
-        desc: `frame of ${data.length} bytes is over the ${SOFT_FRAME_LIMIT}-byte limit`,
-      });
-      return;
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(data.toString('utf8'));
-    } catch (err) {
-      this.#reject({
-        class: BridgeErrorClass.InvalidJson,
-        desc: `not valid JSON: ${(err as Error).message}`,
-      });
-      return;
-    }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      this.#reject({
-        class: BridgeErrorClass.BadRequest,
-        desc: `expected a JSON object with a "type" (one of ${KNOWN_TYPES.join(', ')}), got ${describeJson(raw)}`,
-      });
-      return;
-    }
-    const parsed = ClientMessage.safeParse(raw);
-    if (!parsed.success) {
-      const error = describeInvalid(raw, parsed.error.issues);
-      const id = idOf(raw);
-      // A client waits for an execute's answer by id: a result, even when the execute itself was malformed.
-      if (typeOf(raw) === 'execute' && id !== undefined) this.send({ type: 'result', id, error });
-      else this.#reject(error, id);
-      return;
-    }
-    this.#handle(parsed.data, data.length);
+    // A client waits for an execute's answer by id: a result, even when the execute itself was malformed.
+    if (frame.answerAsResult && frame.id !== undefined)
+      this.send({ type: 'result', id: frame.id, error: frame.error });
+    else this.#reject(frame.error, frame.id);
   }
 
   #handle(message: ClientMessage, bytes: number): void {
@@ -336,43 +302,4 @@ export class HubClient {
     if (this.#closed || this.ws.bufferedAmount <= this.#replayLowWater) return Promise.resolve();
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
-}
-
-/** The id of a message that failed validation, when it is one the protocol can echo back. */
-function idOf(raw: unknown): CommandId | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const id = (raw as { id?: unknown }).id;
-  if (typeof id === 'string') return id.length <= MAX_ID_LENGTH ? id : undefined;
-  return typeof id === 'number' ? id : undefined;
-}
-
-function typeOf(raw: unknown): unknown {
-  return typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
-}
-
-const KNOWN_TYPES = ['subscribe', 'unsubscribe', 'execute', 'ping'];
-
-function describeJson(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
-}
-/** As `ClientCommandId` in the protocol. */
-const MAX_ID_LENGTH = 128;
-
-function describeInvalid(
-  raw: unknown,
-  issues: readonly { path: PropertyKey[]; message: string }[],
-): ErrorBody {
-  const type = typeOf(raw);
-  if (typeof type !== 'string' || !KNOWN_TYPES.includes(type)) {
-    return {
-      class: BridgeErrorClass.UnknownMessage,
-      desc: `unknown message type ${JSON.stringify(type ?? null)}; expected one of ${KNOWN_TYPES.join(', ')}`,
-    };
-  }
-  const detail = issues
-    .map((issue) => `${issue.path.map(String).join('.') || '(message)'}: ${issue.message}`)
-    .join('; ');
-  return { class: BridgeErrorClass.BadRequest, desc: `invalid ${type} message: ${detail}` };
 }
