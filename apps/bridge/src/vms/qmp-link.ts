@@ -56,6 +56,10 @@ export class QmpLink {
   #message: string | null = null;
   #qemu: QemuVersion | null = null;
   #wasConnected = false;
+  /** Counts connections made, so a judgement about an old one never overrides a newer one. */
+  #connections = 0;
+  /** A connection just ended and whether QEMU exited with it is not known yet: retries that fail say nothing. */
+  #judgingLoss = false;
   /** Where the live (or last) connection goes, for the log. */
   #address = '';
 
@@ -143,6 +147,7 @@ export class QmpLink {
       this.#qemu = { major: qemu.major, minor: qemu.minor, micro: qemu.micro, package: pkg };
       this.#log.connected(this.#address, this.#qemu);
       this.#wasConnected = true;
+      this.#connections++;
       this.#options.record({ event: 'BRIDGE_CONNECTED', data: { qemu: this.#qemu } });
       this.#setState('connected', null);
       this.#options.onConnected();
@@ -163,17 +168,20 @@ export class QmpLink {
    */
   async #lost(error: QmpClientError | null): Promise<void> {
     const qmp = this.#qmp;
+    const connection = this.#connections;
     this.#ended(error);
-    if (await this.#options.endedWithQemu?.()) {
+    this.#judgingLoss = true;
+    const qemuEnded = await this.#options.endedWithQemu?.();
+    this.#judgingLoss = false;
+    // Meanwhile the link may have been closed, or have connected again (QEMU did not exit): nothing to add then.
+    if (this.#qmp !== qmp || this.#connections !== connection) return;
+    if (qemuEnded) {
       // QEMU is gone, not unreachable: stop knocking on its socket.
-      if (this.#qmp === qmp && qmp) {
-        this.#qmp = null;
-        await qmp.stop();
-      }
+      this.#qmp = null;
       this.#setState('disconnected', null);
+      await qmp?.stop();
       return;
     }
-    if (this.#qmp !== qmp) return;
     this.#log.lost(error);
     this.#setState('disconnected', `${error?.desc ?? 'QEMU closed the connection'}; retrying`);
   }
@@ -183,7 +191,7 @@ export class QmpLink {
     const busy = error.class === 'MonitorBusy';
     if (busy && this.#state !== 'busy')
       this.#options.record({ event: 'BRIDGE_BUSY', data: { desc: error.desc } });
-    if (this.#options.expectedFailure?.(error) === true) {
+    if (this.#judgingLoss || this.#options.expectedFailure?.(error) === true) {
       this.#log.attemptExpected(error);
       return;
     }
