@@ -1,7 +1,10 @@
 /**
  * The bridge measured side by side in one run:
- *  - `query-status` round trip through the bridge's WebSocket vs a raw QMP socket to the same QEMU (a second
- *    monitor) vs a bare `ws` echo server: p50/p99 of each, and the time the bridge adds over the raw socket;
+ *  - `query-status` round trip through the bridge's WebSocket and its HTTP execute route, for the current bridge
+ *    and for the baseline (the bridge before issue 11's reshaping: no command pipeline, node:http instead of
+ *    fastify; unpacked from git by baseline-bridge.ts), vs a raw QMP socket to the same QEMU (each on a monitor of
+ *    its own) vs a bare `ws` echo server: p50/p99 of each, the time each bridge adds over the raw socket, and the
+ *    ratio after/before;
  *  - fan-out: 200 WebSocket clients subscribed to one VM, 100 events; every event must reach every client;
  *    delivery latency measured from QEMU's own timestamp;
  *  - the bridge's resident memory with 20 VMs connected and 200 clients.
@@ -11,16 +14,19 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WebSocket } from '../apps/bridge/src/testing/ws-lib.ts';
+import { BASELINE_COMMIT, unpackBaselineBridge } from './baseline-bridge.ts';
 import { RawQmp } from './raw-qmp.ts';
 import { type Execute, percentile, roundTrips } from './timing.ts';
 
 type Report = (section: string, rows: Record<string, unknown>[]) => void;
 
 const BRIDGE_DIR = fileURLToPath(new URL('../apps/bridge/', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CALLS = 2000;
 const WARMUP = 300;
 const FANOUT_CLIENTS = 200;
@@ -61,6 +67,33 @@ class WsPeer {
       this.ws.send(JSON.stringify(message));
     });
   }
+}
+
+/** POSTs JSON on one kept-alive connection and resolves with the parsed answer (status 200 expected). */
+function httpPost(agent: Agent, url: string, body: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => {
+          if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}: ${text}`));
+          else resolve();
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 async function waitForFile(file: string): Promise<void> {
@@ -112,8 +145,9 @@ export async function benchBridge(report: Report): Promise<void> {
   const children: ChildProcess[] = [];
   const sockets: WebSocket[] = [];
   try {
-    // One QEMU with two monitors (bridge + raw baseline), one with 19 more for the memory figure.
-    const main = [path.join(dir, 'bench.sock'), path.join(dir, 'raw.sock')];
+    // One QEMU with three monitors (this bridge, the baseline bridge, a raw client), one with 19 more for the
+    // memory figure.
+    const main = [path.join(dir, 'bench.sock'), path.join(dir, 'raw.sock'), path.join(dir, 'baseline.sock')];
     const extra = Array.from({ length: MEMORY_VMS - 1 }, (_, i) => path.join(dir, `vm${i + 1}.sock`));
     children.push(startQemu(main), startQemu(extra));
     await Promise.all([...main, ...extra].map(waitForFile));
@@ -147,37 +181,92 @@ export async function benchBridge(report: Report): Promise<void> {
     );
     children.push(echo.child);
 
+    // The baseline bridge, on the same QEMU (its own monitor), started the same way.
+    const unpacked = unpackBaselineBridge(REPO_ROOT, path.join(dir, 'baseline'));
+    let baselineUrl: string | null = null;
+    if ('bridgeDir' in unpacked) {
+      const baselineConfig = path.join(dir, 'baseline-config.json');
+      writeFileSync(
+        baselineConfig,
+        JSON.stringify({
+          database: path.join(dir, 'baseline.db'),
+          vms: [{ id: 'bench', qmp: { socket: main[2] } }],
+        }),
+      );
+      const baseline = await startListening(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'src/main.ts',
+          '--',
+          '--config',
+          baselineConfig,
+          '--port',
+          '0',
+          '--log-level',
+          'error',
+        ],
+        unpacked.bridgeDir,
+      );
+      children.push(baseline.child);
+      baselineUrl = baseline.at;
+      await until(async () => {
+        const vms = (await (await fetch(`${baselineUrl}/api/vms`)).json()) as { status: string | null }[];
+        return vms[0]?.status !== null;
+      }, 'the baseline connected');
+    } else {
+      console.log(`(no baseline bridge: ${unpacked.skipped})`);
+    }
+
     // Round trips.
     const raw = await RawQmp.connect(main[1] as string);
-    const viaBridge = await WsPeer.open(`${bridgeUrl.replace('http', 'ws')}/api/ws`);
-    const viaEcho = await WsPeer.open(`ws://127.0.0.1:${echo.at}`);
-    sockets.push(viaBridge.ws, viaEcho.ws);
     let id = 0;
+    const overWs = async (url: string): Promise<Execute> => {
+      const peer = await WsPeer.open(`${url.replace('http', 'ws')}/api/ws`);
+      sockets.push(peer.ws);
+      return () => {
+        const n = ++id;
+        return peer.request(
+          { type: 'execute', id: n, vm: 'bench', execute: 'query-status' },
+          (m) => m.id === n,
+        );
+      };
+    };
+    const overHttp = (url: string): Execute => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      return () => httpPost(agent, `${url}/api/vms/bench/execute`, '{"execute":"query-status"}');
+    };
     const execute: Record<string, Execute> = {
       'raw QMP socket': () => raw.execute('query-status'),
-      'bridge WebSocket': () => {
-        const n = ++id;
-        return viaBridge.request(
-          { type: 'execute', id: n, vm: 'bench', execute: 'query-status' },
-          (m) => m.id === n,
-        );
-      },
-      'bare ws echo': () => {
-        const n = ++id;
-        return viaEcho.request(
-          { type: 'execute', id: n, vm: 'bench', execute: 'query-status' },
-          (m) => m.id === n,
-        );
-      },
+      'bridge WebSocket': await overWs(bridgeUrl),
+      'bridge HTTP execute': overHttp(bridgeUrl),
+    };
+    if (baselineUrl !== null) {
+      execute['baseline WebSocket'] = await overWs(baselineUrl);
+      execute['baseline HTTP execute'] = overHttp(baselineUrl);
+    }
+    const viaEcho = await WsPeer.open(`ws://127.0.0.1:${echo.at}`);
+    sockets.push(viaEcho.ws);
+    execute['bare ws echo'] = () => {
+      const n = ++id;
+      return viaEcho.request(
+        { type: 'execute', id: n, vm: 'bench', execute: 'query-status' },
+        (m) => m.id === n,
+      );
     };
     const samples: Record<string, number[]> = {};
     for (const [name, fn] of Object.entries(execute)) {
       samples[name] = [];
       await roundTrips(fn, WARMUP, null);
     }
-    // Call by call in turn, so the noise of this shared machine hits every path alike.
+    // Call by call in turn (the order rotating), so the noise of this shared machine hits every path alike.
+    const paths = Object.entries(execute);
     for (let call = 0; call < CALLS; call++) {
-      for (const [name, fn] of Object.entries(execute)) await roundTrips(fn, 1, samples[name] ?? null);
+      for (let i = 0; i < paths.length; i++) {
+        const [name, fn] = paths[(call + i) % paths.length] as [string, Execute];
+        await roundTrips(fn, 1, samples[name] ?? null);
+      }
     }
     const p50 = (name: string) => percentile(samples[name] ?? [], 50);
     const p99 = (name: string) => percentile(samples[name] ?? [], 99);
@@ -200,6 +289,29 @@ export async function benchBridge(report: Report): Promise<void> {
         verdict: addedP50 <= 150 ? 'goal met' : addedP50 <= 500 ? 'required met' : 'MISSED',
       },
     ]);
+    if (baselineUrl !== null) {
+      const added = (name: string, at: (n: string) => number) => at(name) - at('raw QMP socket');
+      report(
+        `bridge: time added over the raw QMP socket, before (${BASELINE_COMMIT}) and after the pipeline and fastify (us)`,
+        (['WebSocket', 'HTTP execute'] as const).map((via) => {
+          const before = { p50: added(`baseline ${via}`, p50), p99: added(`baseline ${via}`, p99) };
+          const after = { p50: added(`bridge ${via}`, p50), p99: added(`bridge ${via}`, p99) };
+          const ratio = after.p50 / before.p50;
+          return {
+            via,
+            'before p50': Math.round(before.p50),
+            'after p50': Math.round(after.p50),
+            'before p99': Math.round(before.p99),
+            'after p99': Math.round(after.p99),
+            'after/before p50': Math.round(ratio * 100) / 100,
+            'round trip after/before p50':
+              Math.round((p50(`bridge ${via}`) / p50(`baseline ${via}`)) * 100) / 100,
+            // Within 10 % (or 25 us) of the baseline counts as not worse on this noisy shared machine.
+            verdict: after.p50 <= Math.max(before.p50 * 1.1, before.p50 + 25) ? 'not worse' : 'WORSE',
+          };
+        }),
+      );
+    }
 
     // Fan-out: events caused through the raw monitor reach the bridge's monitor too (QMP broadcasts events).
     const wsUrl = `${bridgeUrl.replace('http', 'ws')}/api/ws`;

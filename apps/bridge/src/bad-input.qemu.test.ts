@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { MAX_COMMANDS_IN_FLIGHT, MAX_COMMANDS_QUEUED } from './hub/limits.ts';
 import type { RunningBridge } from './server.ts';
 import { startTestBridge } from './testing/bridge.ts';
@@ -15,6 +16,8 @@ import { waitFor } from './testing/wait-for.ts';
 import { TestWsClient } from './testing/ws-client.ts';
 
 const MiB = 1024 * 1024;
+/** Arguments nested 200,000 levels deep (400 KB, under the size limits): refused by depth, not a stack overflow. */
+const DEEP_ARGUMENTS = `{"x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
 
 interface HttpCase {
   name: string;
@@ -99,6 +102,14 @@ const HTTP_CASES: HttpCase[] = [
     class: 'GenericError',
   },
   {
+    name: 'arguments nested 200,000 levels deep',
+    method: 'POST',
+    path: '/api/vms/alpha/execute',
+    body: `{"execute":"query-status","arguments":${DEEP_ARGUMENTS}}`,
+    status: 400,
+    class: 'BadRequest',
+  },
+  {
     name: 'a non-numeric limit',
     method: 'GET',
     path: '/api/vms/alpha/events?limit=abc',
@@ -134,7 +145,9 @@ interface WsCase {
 
 const WS_CASES: WsCase[] = [
   { name: 'malformed JSON', frame: '{"type":', reply: 'error', class: 'InvalidJson' },
-  { name: 'JSON null', frame: 'null', reply: 'error', class: 'UnknownMessage' },
+  { name: 'JSON null', frame: 'null', reply: 'error', class: 'BadRequest' },
+  { name: 'a JSON array', frame: '[1,2,3]', reply: 'error', class: 'BadRequest' },
+  { name: 'a JSON number', frame: '5', reply: 'error', class: 'BadRequest' },
   { name: 'an unknown type', frame: '{"type":"launch-missiles"}', reply: 'error', class: 'UnknownMessage' },
   { name: 'subscribe without vm', frame: '{"type":"subscribe"}', reply: 'error', class: 'BadRequest' },
   {
@@ -206,6 +219,13 @@ const WS_CASES: WsCase[] = [
     id: 'e4',
   },
   {
+    name: 'arguments nested 200,000 levels deep',
+    frame: `{"type":"execute","id":"deep","vm":"alpha","execute":"query-status","arguments":${DEEP_ARGUMENTS}}`,
+    reply: 'result',
+    class: 'BadRequest',
+    id: 'deep',
+  },
+  {
     name: 'a frame over 1 MiB',
     frame: JSON.stringify({ type: 'ping', pad: 'p'.repeat(MiB) }),
     reply: 'error',
@@ -260,6 +280,9 @@ describe('bad input', () => {
       `${c.reply} for ${c.name}`,
     );
     expect(reply).toMatchObject({ error: { class: c.class, desc: expect.any(String) } });
+    expect((reply as { error: { desc: string } }).error.desc).not.toMatch(
+      /unknown message type null|call stack/,
+    );
     if (c.id !== undefined) expect(reply).toMatchObject({ id: c.id });
     else expect(reply).not.toHaveProperty('id');
     // The same connection keeps serving.
@@ -350,9 +373,15 @@ describe('bad input', () => {
     expect(bridge.registry.get('alpha')?.connection).toBe('connected');
   });
 
-  it('refuses a WebSocket from a foreign browser origin or a rebound DNS name', async () => {
+  it('refuses a WebSocket from a foreign browser origin or a rebound DNS name, or on another path', async () => {
     await expect(TestWsClient.connect(bridge.url, { host: 'evil.example:8080' })).rejects.toThrow(/403/);
     await expect(TestWsClient.connect(bridge.url, { origin: 'https://evil.example' })).rejects.toThrow(/403/);
+    for (const path of ['/api/vms', '/api/nope', '/']) {
+      const elsewhere = new WebSocket(`${bridge.url.replace(/^http/, 'ws')}${path}`);
+      await expect(
+        new Promise((resolve, reject) => elsewhere.once('open', resolve).once('error', reject)),
+      ).rejects.toThrow(/404/);
+    }
     expect(ws.invalid).toEqual([]);
   });
 });

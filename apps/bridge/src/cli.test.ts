@@ -11,8 +11,12 @@ describe('parseCli', () => {
     });
   });
 
-  it('reads --log-level and --port 0', () => {
-    expect(parseCli(['--port', '0', '--log-level', 'debug'])).toMatchObject({ port: 0, logLevel: 'debug' });
+  it('reads --log-level, --log-format and --port 0', () => {
+    expect(parseCli(['--port', '0', '--log-level', 'debug', '--log-format', 'json'])).toMatchObject({
+      port: 0,
+      logLevel: 'debug',
+      logFormat: 'json',
+    });
   });
 
   it.each([
@@ -20,6 +24,7 @@ describe('parseCli', () => {
     [['--port', 'eighty'], /--port: expected a number/],
     [['--port', '70000'], /--port: expected a number/],
     [['--log-level', 'loud'], /--log-level: expected one of/],
+    [['--log-format', 'xml'], /--log-format: expected one of pretty, json/],
     [['stray'], /positional/i],
   ])('refuses %j with a one-line reason', (argv, message) => {
     expect(() => parseCli(argv)).toThrow(CliError);

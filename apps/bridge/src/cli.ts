@@ -3,13 +3,14 @@
  * to the script, so a leading `--` is dropped before parsing.
  */
 import { parseArgs } from 'node:util';
-import { LOG_LEVELS, type LogLevel } from './log.ts';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.ts';
 
 export interface CliOptions {
   config?: string;
   host?: string;
   port?: number;
   logLevel?: LogLevel;
+  logFormat?: LogFormat;
   help: boolean;
 }
 
@@ -18,7 +19,8 @@ export class CliError extends Error {
   override readonly name = 'CliError';
 }
 
-export const USAGE = 'usage: qmpdeck-bridge [--config FILE] [--host H] [--port N] [--log-level LEVEL]';
+export const USAGE =
+  'usage: qmpdeck-bridge [--config FILE] [--host H] [--port N] [--log-level LEVEL] [--log-format pretty|json]';
 
 export function parseCli(argv: readonly string[]): CliOptions {
   const args = argv[0] === '--' ? argv.slice(1) : [...argv];
@@ -33,6 +35,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         host: { type: 'string' },
         port: { type: 'string', short: 'p' },
         'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -52,6 +55,13 @@ export function parseCli(argv: readonly string[]): CliOptions {
       throw new CliError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}`);
     }
     options.logLevel = level as LogLevel;
+  }
+  const format = values['log-format'];
+  if (typeof format === 'string') {
+    if (!(LOG_FORMATS as readonly string[]).includes(format)) {
+      throw new CliError(`--log-format: expected one of ${LOG_FORMATS.join(', ')}`);
+    }
+    options.logFormat = format as LogFormat;
   }
   return options;
 }

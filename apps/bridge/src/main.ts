@@ -7,7 +7,7 @@
 import { CliError, parseCli, USAGE } from './cli.ts';
 import { ConfigError, loadConfigFile } from './config/load.ts';
 import type { BridgeConfig } from './config/schema.ts';
-import { createLogger } from './log.ts';
+import { createLogger, defaultLogFormat } from './log.ts';
 import { StartupError, startBridge } from './server.ts';
 
 const REPEAT_IS_SAME_REQUEST_MS = 2000;
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     if (err instanceof CliError || err instanceof ConfigError) exitWith(2, err.message);
     throw err;
   }
-  const log = createLogger(cli.logLevel ?? config.logLevel ?? 'info');
+  const log = createLogger(cli.logLevel ?? config.logLevel ?? 'info', cli.logFormat ?? defaultLogFormat());
   let bridge: Awaited<ReturnType<typeof startBridge>>;
   try {
     bridge = await startBridge({ config, host: cli.host, port: cli.port, log });

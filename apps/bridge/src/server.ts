@@ -5,14 +5,16 @@
  * answered, clients told, managed QEMUs stopped, database closed).
  */
 import { once } from 'node:events';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { type CommandAudit, LogAudit } from './commands/command-audit.ts';
+import { CommandPipeline } from './commands/command-pipeline.ts';
+import type { CommandPolicy } from './commands/command-policy.ts';
 import type { BridgeConfig } from './config/schema.ts';
 import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
 import { defaultDatabasePath, EventStore } from './events/event-store.ts';
 import type { HttpContext } from './http/context.ts';
-import { createRequestHandler } from './http/router.ts';
+import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
 import { createLogger, type Logger } from './log.ts';
 import { VmRegistry } from './vms/vm-registry.ts';
@@ -44,6 +46,12 @@ export interface StartOptions {
   maxBufferedBytes?: number | undefined;
   /** WebSocket ping interval; tests shorten it. */
   heartbeatMs?: number | undefined;
+  /** At most one `vm` message per VM per this many ms when only its latest event changed; tests shorten it. */
+  latestEventPushMs?: number | undefined;
+  /** Who may run what (the command pipeline's authorize step); default: everything, on loopback. */
+  policy?: CommandPolicy | undefined;
+  /** Where every command's outcome goes (the pipeline's audit step); default: the log. */
+  audit?: CommandAudit | undefined;
 }
 
 export interface RunningBridge {
@@ -53,6 +61,7 @@ export interface RunningBridge {
   registry: VmRegistry;
   store: EventStore;
   hub: Hub;
+  pipeline: CommandPipeline;
   stop(): Promise<void>;
 }
 
@@ -87,22 +96,28 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     throw new StartupError(`cannot open the event database ${databasePath}: ${(err as Error).message}`);
   }
   const registry = new VmRegistry();
+  const pipeline = new CommandPipeline({
+    registry,
+    audit: options.audit ?? new LogAudit(log),
+    policy: options.policy,
+    timeouts: config.timeouts,
+  });
   const hub = new Hub({
     registry,
+    pipeline,
     store,
     log,
-    allowedOrigins: config.allowedOrigins,
     maxBufferedBytes: options.maxBufferedBytes,
     heartbeatMs: options.heartbeatMs,
   });
   const supervisorBase = (): Omit<VmSupervisorOptions, 'id' | 'origin'> => ({
     store,
     log,
-    timeouts: config.timeouts,
     runtimeBase: options.runtimeBase,
     maxRetryDelayMs: options.maxRetryDelayMs,
     greetingTimeoutMs: options.greetingTimeoutMs,
     connectTimeoutMs: options.connectTimeoutMs,
+    latestEventPushMs: options.latestEventPushMs,
     onVm: (vm) => hub.publishVm(vm),
     onEvent: (record) => hub.publishEvent(record),
     onInflight: (vm, commands) => hub.publishInflight(vm, commands),
@@ -133,20 +148,20 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
 
   const ctx: HttpContext = {
     registry,
+    pipeline,
     store,
+    hub,
     log,
     startedAt: Date.now(),
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
     allowedOrigins: config.allowedOrigins ?? [],
     allowedHosts: config.allowedHosts ?? [],
   };
-  const server = createServer(createRequestHandler(ctx));
-  server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
-  server.on('clientError', (err, socket) => {
-    log.debug({ err }, 'malformed HTTP request');
-    socket.destroy();
-  });
+  const app = await createHttpApp(ctx);
+  const { server } = app;
   try {
+    // The server itself, not app.listen(): it binds exactly the address given (app.listen binds every address of
+    // a name such as localhost) and prints nothing (the one ready line is main's).
     server.listen(port, host);
     await once(server, 'listening');
   } catch (err) {
@@ -166,18 +181,20 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       log.info('shutting down');
       clearInterval(pruneTimer);
       discovery.stop();
-      server.close();
-      for (const vm of registry.all()) vm.refuseNewCommands();
-      await Promise.all(registry.all().map((vm) => vm.drain(DRAIN_LIMIT_MS)));
+      // Stops listening; requests already being answered finish, and new ones on kept-alive sockets get 503.
+      const closed = app.close();
+      pipeline.stopAccepting();
+      await pipeline.drain(DRAIN_LIMIT_MS);
       await hub.close();
       await Promise.all(registry.all().map((vm) => vm.stop()));
       server.closeAllConnections();
+      await closed;
       store.close();
     })();
     return stopping;
   };
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${bound}`, host, port: bound, registry, store, hub, stop };
+  return { url: `http://${urlHost}:${bound}`, host, port: bound, registry, store, hub, pipeline, stop };
 }
 
 /** An event outlives maxAge by a tenth of it at most: a short age limit is pruned often, a long one every minute. */

@@ -85,7 +85,7 @@ describe('QmpClient against a fault-injection peer', () => {
     await expect(client.execute('x')).rejects.toBeInstanceOf(QmpConnectionClosed);
     expect(protocolErrors).toHaveLength(1);
     expect(protocolErrors[0]).toBeInstanceOf(QmpProtocolError);
-    await waitFor(() => closes.length > 0);
+    await waitFor(() => closes.length > 0, 'the close');
     expect(closes).toHaveLength(1);
     expect(client.closed).toBe(true);
   });
@@ -219,7 +219,7 @@ describe('QmpClient against a fault-injection peer', () => {
       seen.push(`return ${value}`);
     };
     await Promise.all([run('a'), run('b')]);
-    await waitFor(() => seen.length === 5);
+    await waitFor(() => seen.length === 5, 'five messages');
     expect(seen).toEqual(['A', 'return a', 'B', 'return b', 'C']);
   });
 

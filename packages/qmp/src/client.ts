@@ -18,6 +18,7 @@ import {
 } from './errors.ts';
 import { EventQueue } from './event-queue.ts';
 import { JsonStreamParser } from './framing.ts';
+import { Listeners } from './listeners.ts';
 import { isRecord, parseEvent, parseGreeting, parseResponse, type QmpResponse } from './messages.ts';
 import { describeAddress, openSocket } from './transport.ts';
 import type {
@@ -52,12 +53,26 @@ type CloseListener = (error: Error | undefined) => void;
 const NOT_QMP = 'The peer is not a QMP server';
 
 type ProtocolErrorListener = (error: QmpProtocolError) => void;
+type ErrorListener = (error: QmpClientError) => void;
 
+/**
+ * What `on()` accepts. `error` is what Node users expect: protocol errors and connection failures (a reset, a
+ * broken pipe), each also reported through its own event; unlike an EventEmitter, a client with no `error`
+ * listener does not throw.
+ */
 export interface QmpClientEvents {
   event: EventListener;
   close: CloseListener;
   'protocol-error': ProtocolErrorListener;
+  error: ErrorListener;
 }
+
+/**
+ * Commands whose success ends the connection. QEMU's schema says of `quit`: "a premature EOF would not be
+ * unexpected": QEMU may exit before its reply is read (or sent), and a client that wrote anything after
+ * SHUTDOWN then sees EPIPE instead. So the server closing the connection while one waits is its answer.
+ */
+const SUCCEEDS_BY_CLOSING: ReadonlySet<string> = new Set(['quit']);
 
 export class QmpClient {
   readonly #socket: net.Socket;
@@ -65,11 +80,12 @@ export class QmpClient {
   readonly #defaultTimeoutMs: number;
   readonly #pending = new Map<number, PendingCommand>();
   readonly #queues = new Set<EventQueue>();
-  readonly #listeners: { [K in keyof QmpClientEvents]: Set<QmpClientEvents[K]> } = {
-    event: new Set(),
-    close: new Set(),
-    'protocol-error': new Set(),
-  };
+  readonly #listeners = new Listeners<QmpClientEvents>('QmpClient', [
+    'event',
+    'close',
+    'protocol-error',
+    'error',
+  ]);
   /** Parsed messages (or the protocol error that ended parsing) not yet handled. */
   readonly #inbox: unknown[] = [];
   #drainScheduled: NodeJS.Immediate | undefined;
@@ -98,7 +114,9 @@ export class QmpClient {
     socket.on('data', (chunk: Buffer) => this.#handleData(chunk));
     socket.on('error', (err) => {
       // The 'close' that follows does the cleanup; keep why it ended.
-      this.#closeError ??= new QmpConnectionClosed(`QMP connection failed: ${err.message}`, { cause: err });
+      const failure = new QmpConnectionClosed(`QMP connection failed: ${err.message}`, { cause: err });
+      this.#closeError ??= failure;
+      this.#emit('error', failure);
     });
   }
 
@@ -155,13 +173,14 @@ export class QmpClient {
     return queue;
   }
 
+  /** Listens to `event`, `close`, `protocol-error` or `error`; any other name throws `QmpUsageError`. */
   on<K extends keyof QmpClientEvents>(type: K, fn: QmpClientEvents[K]): this {
-    (this.#listeners[type] as Set<QmpClientEvents[K]>).add(fn);
+    this.#listeners.add(type, fn);
     return this;
   }
 
   off<K extends keyof QmpClientEvents>(type: K, fn: QmpClientEvents[K]): this {
-    (this.#listeners[type] as Set<QmpClientEvents[K]>).delete(fn);
+    this.#listeners.delete(type, fn);
     return this;
   }
 
@@ -294,7 +313,7 @@ export class QmpClient {
     this.#inbox.length = 0;
     this.#closeError = new QmpConnectionClosed(`QMP connection dropped: ${error.desc}`, { cause: error });
     this.#onGreeting?.(error);
-    this.#emit('protocol-error', error);
+    this.#emitProtocolError(error);
     this.#socket.destroy();
   }
 
@@ -311,7 +330,7 @@ export class QmpClient {
       return false;
     }
     if (!isRecord(message)) {
-      this.#emit('protocol-error', new QmpProtocolError('Unexpected non-object message from QMP server'));
+      this.#emitProtocolError(new QmpProtocolError('Unexpected non-object message from QMP server'));
       return false;
     }
     const event = parseEvent(message);
@@ -321,10 +340,7 @@ export class QmpClient {
     }
     const response = parseResponse(message);
     if (response) return this.#settle(response);
-    this.#emit(
-      'protocol-error',
-      new QmpProtocolError(`Unrecognised QMP message: ${JSON.stringify(message)}`),
-    );
+    this.#emitProtocolError(new QmpProtocolError(`Unrecognised QMP message: ${JSON.stringify(message)}`));
     return false;
   }
 
@@ -347,7 +363,7 @@ export class QmpClient {
         response.kind === 'error'
           ? `QMP error without id: ${response.class}: ${response.desc}`
           : 'QMP return without id';
-      this.#emit('protocol-error', new QmpProtocolError(desc));
+      this.#emitProtocolError(new QmpProtocolError(desc));
       return false;
     }
     if (typeof response.id !== 'number') return false; // not one of ours: drop, as the spec says
@@ -381,24 +397,21 @@ export class QmpClient {
     this.#pending.clear();
     for (const command of pending) {
       command.cleanup?.();
-      command.reject(new QmpConnectionClosed(`${command.name} failed: ${reason.desc}`, { cause: reason }));
+      if (!this.#closedByUs && SUCCEEDS_BY_CLOSING.has(command.name)) command.resolve({});
+      else
+        command.reject(new QmpConnectionClosed(`${command.name} failed: ${reason.desc}`, { cause: reason }));
     }
     for (const queue of this.#queues) queue.end();
     this.#queues.clear();
     this.#emit('close', this.#closedByUs ? undefined : reason);
   }
 
+  #emitProtocolError(error: QmpProtocolError): void {
+    this.#emit('protocol-error', error);
+    this.#emit('error', error);
+  }
+
   #emit<K extends keyof QmpClientEvents>(type: K, ...args: Parameters<QmpClientEvents[K]>): void {
-    for (const fn of [...this.#listeners[type]]) {
-      try {
-        (fn as (...a: Parameters<QmpClientEvents[K]>) => void)(...args);
-      } catch (error) {
-        // A listener's bug must not be mistaken for a protocol failure nor stop other listeners: surface it as
-        // an uncaught exception, as Node's EventEmitter would.
-        process.nextTick(() => {
-          throw error;
-        });
-      }
-    }
+    this.#listeners.emit(type, ...args);
   }
 }

@@ -26,7 +26,7 @@ describe('GuestAgentClient against a real QEMU with no guest agent running', () 
         'virtserialport,chardev=qga0,name=org.qemu.guest_agent.0',
       ],
     });
-    await waitFor(() => existsSync(qgaPath), 10_000, 'the agent socket');
+    await waitFor(() => existsSync(qgaPath), 'the agent socket', 10_000);
   });
 
   afterAll(async () => {

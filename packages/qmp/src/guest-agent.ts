@@ -11,11 +11,13 @@ import type net from 'node:net';
 import {
   GuestAgentUnavailableError,
   QmpAbortError,
+  type QmpClientError,
   QmpConnectionClosed,
   QmpError,
   QmpProtocolError,
 } from './errors.ts';
 import { JsonStreamParser } from './framing.ts';
+import { Listeners } from './listeners.ts';
 import { isRecord, parseResponse } from './messages.ts';
 import { openSocket } from './transport.ts';
 import type { QmpAddress } from './types.ts';
@@ -41,6 +43,15 @@ export interface GuestAgentExecuteOptions {
 
 type MessageWaiter = (message: unknown) => boolean;
 
+/**
+ * What `on()` accepts: `close` (with the error that ended the connection, undefined after your own close()) and
+ * `error` (the socket failed: a reset, a broken pipe); with no `error` listener nothing throws.
+ */
+export interface GuestAgentClientEvents {
+  close: (error: Error | undefined) => void;
+  error: (error: QmpClientError) => void;
+}
+
 function randomSyncId(): number {
   // A positive int that fits QGA's int argument; fresh per sync so stale sync replies never match.
   return 1 + Math.floor(Math.random() * 0x7ffffffe);
@@ -51,7 +62,7 @@ export class GuestAgentClient {
   readonly #parser: JsonStreamParser;
   readonly #syncTimeoutMs: number;
   readonly #defaultTimeoutMs: number;
-  readonly #closeListeners = new Set<(error: Error | undefined) => void>();
+  readonly #listeners = new Listeners<GuestAgentClientEvents>('GuestAgentClient', ['close', 'error']);
   readonly #closePromise: Promise<void>;
   #waiter: MessageWaiter | undefined;
   #onClosed: ((error: QmpConnectionClosed) => void) | undefined;
@@ -73,6 +84,10 @@ export class GuestAgentClient {
     socket.on('data', (chunk: Buffer) => this.#handleData(chunk));
     socket.on('error', (err) => {
       this.#socketError = err;
+      const failure = new QmpConnectionClosed(`The guest agent connection failed: ${err.message}`, {
+        cause: err,
+      });
+      this.#listeners.emit('error', failure);
     });
     this.#closePromise = new Promise((resolve) => socket.once('close', () => resolve(this.#handleClose())));
   }
@@ -140,13 +155,14 @@ export class GuestAgentClient {
     });
   }
 
-  on(type: 'close', fn: (error: Error | undefined) => void): this {
-    if (type === 'close') this.#closeListeners.add(fn);
+  /** Listens to `close` or `error`; any other name throws `QmpUsageError`. */
+  on<K extends keyof GuestAgentClientEvents>(type: K, fn: GuestAgentClientEvents[K]): this {
+    this.#listeners.add(type, fn);
     return this;
   }
 
-  off(type: 'close', fn: (error: Error | undefined) => void): this {
-    if (type === 'close') this.#closeListeners.delete(fn);
+  off<K extends keyof GuestAgentClientEvents>(type: K, fn: GuestAgentClientEvents[K]): this {
+    this.#listeners.delete(type, fn);
     return this;
   }
 
@@ -246,6 +262,6 @@ export class GuestAgentClient {
           { cause: this.#socketError },
         );
     this.#onClosed?.(reason);
-    for (const fn of [...this.#closeListeners]) fn(this.#closedByUs ? undefined : reason);
+    this.#listeners.emit('close', this.#closedByUs ? undefined : reason);
   }
 }

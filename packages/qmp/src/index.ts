@@ -8,12 +8,14 @@ export * from './errors.ts';
 export { DEFAULT_MAX_MESSAGE_BYTES, JsonStreamParser, type JsonStreamParserOptions } from './framing.ts';
 export {
   GuestAgentClient,
+  type GuestAgentClientEvents,
   type GuestAgentConnectOptions,
   type GuestAgentExecuteOptions,
 } from './guest-agent.ts';
 export {
   type ReconnectingOptions,
   ReconnectingQmpClient,
+  type ReconnectingQmpClientEvents,
   type ReconnectingState,
   type ReconnectingStateDetail,
 } from './reconnecting.ts';

@@ -27,20 +27,20 @@ describe('ReconnectingQmpClient against real QEMU', () => {
     const events: string[] = [];
     supervisor.on('event', (e) => events.push(e.event));
     supervisor.start();
-    await waitFor(() => supervisor.state === 'connected', 10_000, 'first connection');
+    await waitFor(() => supervisor.state === 'connected', 'first connection', 10_000);
     expect(states.map(([s]) => s)).toEqual(['connecting', 'connected']);
     expect(states[1]?.[1].client).toBe(supervisor.client);
 
     await qemu.kill();
-    await waitFor(() => supervisor.state !== 'connected', 10_000, 'disconnection');
+    await waitFor(() => supervisor.state !== 'connected', 'disconnection', 10_000);
     await expect(supervisor.execute('query-status')).rejects.toBeInstanceOf(QmpConnectionClosed);
     const disconnected = states.find(([s]) => s === 'disconnected');
     expect(disconnected?.[1].error).toBeInstanceOf(QmpConnectionClosed);
 
     qemu = await startQemu({ dir });
-    await waitFor(() => supervisor.state === 'connected', 15_000, 'reconnection');
+    await waitFor(() => supervisor.state === 'connected', 'reconnection', 15_000);
     await supervisor.execute('cont');
-    await waitFor(() => events.includes('RESUME'), 5000, 'RESUME event');
+    await waitFor(() => events.includes('RESUME'), 'RESUME event', 5000);
     await expect(supervisor.execute('query-status')).resolves.toMatchObject({ status: 'running' });
 
     await supervisor.stop();
@@ -69,9 +69,9 @@ describe('ReconnectingQmpClient against real QEMU', () => {
     supervisor.start();
     // Past the first attempt the abandoned connection fills QEMU's listen backlog and connects fail with
     // EAGAIN: those retries must still read as busy, not as a lost VM.
-    await waitFor(() => errors.length >= 4, 10_000, 'several busy retries');
+    await waitFor(() => errors.length >= 4, 'several busy retries', 10_000);
     for (const error of errors) expect(error).toBeInstanceOf(QmpBusyError);
     await holder.close();
-    await waitFor(() => supervisor.state === 'connected', 10_000, 'connection once the monitor is free');
+    await waitFor(() => supervisor.state === 'connected', 'connection once the monitor is free', 10_000);
   });
 });

@@ -10,6 +10,7 @@ import {
   QmpConnectionClosed,
   type QmpProtocolError,
 } from './errors.ts';
+import { Listeners } from './listeners.ts';
 import type { ArgsOf, ConnectOptions, ExecuteOptions, QmpAddress, QmpEvent, ReturnOf } from './types.ts';
 
 export type ReconnectingState = 'connecting' | 'connected' | 'disconnected';
@@ -32,6 +33,15 @@ export interface ReconnectingOptions extends ConnectOptions {
 type StateListener = (state: ReconnectingState, detail: ReconnectingStateDetail) => void;
 type EventListener = (event: QmpEvent) => void;
 type ProtocolErrorListener = (error: QmpProtocolError) => void;
+type ErrorListener = (error: QmpClientError) => void;
+
+/** What `on()` accepts; see `on`. */
+export interface ReconnectingQmpClientEvents {
+  state: StateListener;
+  event: EventListener;
+  'protocol-error': ProtocolErrorListener;
+  error: ErrorListener;
+}
 
 function asClientError(error: unknown): QmpClientError {
   if (error instanceof Error && 'class' in error) return error as QmpClientError;
@@ -41,9 +51,12 @@ function asClientError(error: unknown): QmpClientError {
 export class ReconnectingQmpClient {
   readonly #address: QmpAddress;
   readonly #options: ReconnectingOptions;
-  readonly #stateListeners = new Set<StateListener>();
-  readonly #eventListeners = new Set<EventListener>();
-  readonly #protocolErrorListeners = new Set<ProtocolErrorListener>();
+  readonly #listeners = new Listeners<ReconnectingQmpClientEvents>('ReconnectingQmpClient', [
+    'state',
+    'event',
+    'protocol-error',
+    'error',
+  ]);
   #state: ReconnectingState = 'disconnected';
   #client: QmpClient | null = null;
   #running = false;
@@ -89,33 +102,19 @@ export class ReconnectingQmpClient {
     return this.#client.execute(name, args, options);
   }
 
-  /** 'state': every state change; 'event': events of whichever connection is live; 'protocol-error': see QmpClient. */
-  on(type: 'state', fn: StateListener): this;
-  on(type: 'event', fn: EventListener): this;
-  on(type: 'protocol-error', fn: ProtocolErrorListener): this;
-  on(
-    type: 'state' | 'event' | 'protocol-error',
-    fn: StateListener | EventListener | ProtocolErrorListener,
-  ): this {
-    this.#listenersOf(type).add(fn);
+  /**
+   * 'state': every state change; 'event': events of whichever connection is live; 'protocol-error': see QmpClient;
+   * 'error': every failed attempt, lost connection and protocol error, as Node users expect (with no 'error'
+   * listener nothing throws). Any other name throws `QmpUsageError`.
+   */
+  on<K extends keyof ReconnectingQmpClientEvents>(type: K, fn: ReconnectingQmpClientEvents[K]): this {
+    this.#listeners.add(type, fn);
     return this;
   }
 
-  off(type: 'state', fn: StateListener): this;
-  off(type: 'event', fn: EventListener): this;
-  off(type: 'protocol-error', fn: ProtocolErrorListener): this;
-  off(
-    type: 'state' | 'event' | 'protocol-error',
-    fn: StateListener | EventListener | ProtocolErrorListener,
-  ): this {
-    this.#listenersOf(type).delete(fn);
+  off<K extends keyof ReconnectingQmpClientEvents>(type: K, fn: ReconnectingQmpClientEvents[K]): this {
+    this.#listeners.delete(type, fn);
     return this;
-  }
-
-  #listenersOf(type: 'state' | 'event' | 'protocol-error'): Set<unknown> {
-    if (type === 'state') return this.#stateListeners as Set<unknown>;
-    if (type === 'event') return this.#eventListeners as Set<unknown>;
-    return this.#protocolErrorListeners as Set<unknown>;
   }
 
   async #connectOnce(): Promise<void> {
@@ -127,7 +126,9 @@ export class ReconnectingQmpClient {
       client = await QmpClient.connect(this.#address, this.#options);
     } catch (error) {
       if (!this.#running) return;
-      this.#setState('disconnected', { error: asClientError(error) });
+      const failure = asClientError(error);
+      this.#setState('disconnected', { error: failure });
+      this.#emitError(failure);
       this.#scheduleRetry();
       return;
     }
@@ -138,16 +139,19 @@ export class ReconnectingQmpClient {
     this.#attempt = 0;
     this.#client = client;
     client.on('event', (event) => {
-      for (const fn of this.#eventListeners) fn(event);
+      this.#listeners.emit('event', event);
     });
     client.on('protocol-error', (error) => {
-      for (const fn of this.#protocolErrorListeners) fn(error);
+      this.#listeners.emit('protocol-error', error);
+      this.#listeners.emit('error', error);
     });
+    // The connection's own 'error' would repeat what 'close' and 'protocol-error' say: report each failure once.
     client.on('close', (error) => {
       this.#client = null;
       const detail: ReconnectingStateDetail = {};
       if (error) detail.error = asClientError(error);
       this.#setState('disconnected', detail);
+      if (detail.error) this.#emitError(detail.error);
       if (this.#running) this.#scheduleRetry();
     });
     this.#setState('connected', { client });
@@ -165,6 +169,10 @@ export class ReconnectingQmpClient {
   #setState(state: ReconnectingState, detail: ReconnectingStateDetail): void {
     this.#state = state;
     this.#options.onStateChange?.(state, detail);
-    for (const fn of this.#stateListeners) fn(state, detail);
+    this.#listeners.emit('state', state, detail);
+  }
+
+  #emitError(error: QmpClientError): void {
+    this.#listeners.emit('error', error);
   }
 }

@@ -30,6 +30,10 @@ export const LaunchConfig = z
     args: z
       .array(z.string())
       .describe('QEMU arguments; "{dir}" is replaced by the VM\'s private runtime directory'),
+    autostart: z
+      .boolean()
+      .optional()
+      .describe('Launch QEMU when the bridge starts; default true (false: the VM waits, stopped, for Start)'),
   })
   .describe('The bridge launches this QEMU itself and adds -qmp on a socket it creates');
 

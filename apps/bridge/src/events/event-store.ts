@@ -7,8 +7,27 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Cause, EventPage, EventRecord, Timestamp } from '@qmpdeck/protocol';
+import {
+  BridgeEventName,
+  type Cause,
+  type EventPage,
+  type EventRecord,
+  type Timestamp,
+} from '@qmpdeck/protocol';
 import Database from 'better-sqlite3';
+
+/**
+ * Events that are not news for a person, left out of a VM's `latestEvent`: the guest agent coming and going is
+ * the link's heartbeat (it changes with every pause), not something that happened to the VM.
+ */
+export const NOT_NEWS: readonly string[] = [
+  BridgeEventName.GuestAgentConnected,
+  BridgeEventName.GuestAgentUnavailable,
+];
+
+export function isNews(event: string): boolean {
+  return !NOT_NEWS.includes(event);
+}
 
 export interface NewEvent {
   event: string;
@@ -51,6 +70,7 @@ export class EventStore {
   readonly #page: Database.Statement;
   readonly #pageBefore: Database.Statement;
   readonly #latest: Database.Statement;
+  readonly #latestNews: Database.Statement;
   readonly #trim: Database.Statement;
 
   constructor(
@@ -89,6 +109,9 @@ export class EventStore {
       'SELECT * FROM events WHERE vm = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?',
     );
     this.#latest = this.#db.prepare('SELECT * FROM events WHERE vm = ? ORDER BY seq DESC LIMIT 1');
+    this.#latestNews = this.#db.prepare(
+      `SELECT * FROM events WHERE vm = ? AND event NOT IN (${NOT_NEWS.map(() => '?').join(', ')}) ORDER BY seq DESC LIMIT 1`,
+    );
     this.#trim = this.#db.prepare('DELETE FROM events WHERE vm = ? AND seq <= ?');
     // A database kept under a looser policy (or none) is brought within this one before anyone reads a page.
     this.prune(now());
@@ -146,6 +169,13 @@ export class EventStore {
     // A VM may still describe itself (a last `vm` push) while the bridge is closing the store.
     if (!this.#db.open) return null;
     const row = this.#latest.get(vm) as Row | undefined;
+    return row === undefined ? null : toRecord(row);
+  }
+
+  /** The newest event that is news for a person (see NOT_NEWS): a VM's `latestEvent`. */
+  latestNews(vm: string): EventRecord | null {
+    if (!this.#db.open) return null;
+    const row = this.#latestNews.get(vm, ...NOT_NEWS) as Row | undefined;
     return row === undefined ? null : toRecord(row);
   }
 

@@ -95,21 +95,30 @@ describe('GuestLink with a fake agent', () => {
     expect(changes.at(-1)).toEqual(link.info);
   });
 
-  it('turns unavailable when the agent falls silent, and connected again when it answers', async () => {
+  it('turns unavailable when the agent falls silent, keeping what it last said as stale, and fresh again when it answers', async () => {
     await waitFor(() => link.info.agent === 'connected', 'connected');
     agent.silent = true;
     await waitFor(() => link.info.agent === 'unavailable', 'unavailable after silence');
+    expect(link.info).toEqual({
+      agent: 'unavailable',
+      stale: true,
+      hostname: 'fake',
+      addresses: [{ interface: 'eth0', address: '192.0.2.7', prefix: 24, family: 'ipv4' }],
+    });
     await expect(link.execute('guest-ping', undefined)).rejects.toMatchObject({
       class: 'GuestAgentUnavailable',
     });
     agent.silent = false;
     await waitFor(() => link.info.agent === 'connected', 'connected again');
+    expect(link.info.stale).toBeUndefined();
   });
 
-  it('refuses commands that are not guest agent commands', async () => {
-    await expect(link.execute('query-status', undefined)).rejects.toMatchObject({
-      class_: 'BadRequest',
-      status: 400,
-    });
+  it('forgets the last known values when the guest goes away (reset, shutdown, QEMU exit)', async () => {
+    await waitFor(() => link.info.hostname === 'fake', 'the hostname');
+    agent.silent = true;
+    link.agentGone('the guest restarted');
+    expect(link.info).toEqual({ agent: 'unavailable' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(link.info).toEqual({ agent: 'unavailable' });
   });
 });

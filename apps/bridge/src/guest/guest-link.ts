@@ -9,14 +9,16 @@
  *   settles (DHCP finishes after the agent starts), then at a slow interval; a cheap `guest-ping` heartbeat in
  *   between notices an agent that went away within a few seconds;
  * - `refreshSoon()` (after RESET, RESUME, a process start) cuts every wait short, and probes stay frequent for a
- *   while (as after start), since a booting guest's agent is about to appear.
+ *   while (as after start), since a booting guest's agent is about to appear;
+ * - while the agent is silent for a reason that leaves the guest as it was (the VM is paused, the agent stopped),
+ *   the last hostname, OS and addresses stay, marked `stale`; a reset, a shutdown or QEMU exiting (`agentGone`)
+ *   clears them, since the next boot may say otherwise.
  *
  * The agent answers one command at a time, and GuestAgentClient serialises calls, so a person's command and the
  * heartbeat simply take turns.
  */
 import type { GuestInfo } from '@qmpdeck/protocol';
-import { GuestAgentClient, GuestAgentUnavailableError, QmpError } from '@qmpdeck/qmp';
-import { ApiError } from '../api-error.ts';
+import { Backoff, GuestAgentClient, GuestAgentUnavailableError, QmpError } from '@qmpdeck/qmp';
 import type { Logger } from '../log.ts';
 import { addressesFrom, hostnameFrom, osFrom } from './guest-info.ts';
 
@@ -69,9 +71,6 @@ export interface GuestLinkOptions {
   timing?: Partial<GuestLinkTiming>;
 }
 
-/** Agent commands are all `guest-*`; anything else is a mistake (a QMP command sent to the agent). */
-const GUEST_COMMAND = /^guest-[a-z0-9-]+$/;
-
 /** Commands whose success is the guest going away: the agent sends no reply (see guest-agent.md). */
 const NO_REPLY_ON_SUCCESS = new Set([
   'guest-shutdown',
@@ -89,7 +88,7 @@ export class GuestLink {
   #stopped = true;
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
-  #probeDelayMs: number;
+  readonly #probeBackoff: Backoff;
   #nextReadAt = 0;
   #settleStep = 0;
   #eagerUntil = 0;
@@ -97,7 +96,7 @@ export class GuestLink {
   constructor(options: GuestLinkOptions) {
     this.#options = options;
     this.#timing = { ...DEFAULT_GUEST_LINK_TIMING, ...options.timing };
-    this.#probeDelayMs = this.#timing.probeMinMs;
+    this.#probeBackoff = new Backoff({ minMs: this.#timing.probeMinMs, maxMs: this.#timing.probeMaxMs });
   }
 
   get info(): GuestInfo {
@@ -123,7 +122,7 @@ export class GuestLink {
 
   /** Probe or re-read now: the guest just reset, resumed or started. */
   refreshSoon(): void {
-    this.#probeDelayMs = this.#timing.probeMinMs;
+    this.#probeBackoff.reset();
     this.#eagerUntil = Date.now() + this.#timing.eagerProbeMs;
     this.#nextReadAt = 0;
     this.#settleStep = 0;
@@ -142,31 +141,27 @@ export class GuestLink {
     this.refreshSoon();
   }
 
+  /** How long a person's command may take: as asked, else the link's default (short for no-reply commands). */
+  timeoutFor(name: string, perCall: number | undefined): number {
+    if (perCall !== undefined) return perCall;
+    return NO_REPLY_ON_SUCCESS.has(name) ? this.#timing.noReplyGraceMs : this.#timing.commandTimeoutMs;
+  }
+
   /**
-   * Runs a person's agent command. Errors keep the agent's own class (400), or are `GuestAgentUnavailable`
-   * (503) when no agent answers in time.
+   * Runs a person's agent command (the command pipeline checked its name). Errors keep the agent's own class
+   * (400), or are `GuestAgentUnavailable` (503) when no agent answers in time.
    */
   async execute(
     name: string,
     args: Record<string, unknown> | undefined,
     timeoutMs?: number,
   ): Promise<unknown> {
-    if (!GUEST_COMMAND.test(name)) {
-      throw new ApiError(
-        'BadRequest',
-        `"${name}" is not a guest agent command (they are named guest-*)`,
-        400,
-      );
-    }
     const client = this.#client;
     if (client === null || client.closed || this.#info.agent !== 'connected') {
       throw new GuestAgentUnavailableError(`the guest agent of VM "${this.#options.vmId}" is not answering`);
     }
     try {
-      const fallback = NO_REPLY_ON_SUCCESS.has(name)
-        ? this.#timing.noReplyGraceMs
-        : this.#timing.commandTimeoutMs;
-      return await client.execute(name, args, { timeoutMs: timeoutMs ?? fallback });
+      return await client.execute(name, args, { timeoutMs: this.timeoutFor(name, timeoutMs) });
     } catch (err) {
       // Silence after an answered sync is how these commands succeed; a failure would have come back as an error.
       if (err instanceof GuestAgentUnavailableError && NO_REPLY_ON_SUCCESS.has(name)) {
@@ -183,16 +178,16 @@ export class GuestLink {
   async #run(): Promise<void> {
     while (!this.#stopped) {
       if (await this.#agentAnswers()) {
-        this.#probeDelayMs = this.#timing.probeMinMs;
+        this.#probeBackoff.reset();
         await this.#readOrPing();
         // A heartbeat that went unanswered leaves the client unsynced: check again at once, not after a nap.
         if (!this.#client?.available) continue;
         await this.#sleep(Math.min(this.#timing.heartbeatMs, Math.max(0, this.#nextReadAt - Date.now())));
       } else {
-        await this.#sleep(this.#probeDelayMs);
-        if (Date.now() > this.#eagerUntil) {
-          this.#probeDelayMs = Math.min(this.#probeDelayMs * 2, this.#timing.probeMaxMs);
-        }
+        // A booting guest's agent is about to appear: probe often for a while, then back off.
+        await this.#sleep(
+          Date.now() < this.#eagerUntil ? this.#timing.probeMinMs : this.#probeBackoff.next(),
+        );
       }
     }
   }
@@ -216,7 +211,8 @@ export class GuestLink {
     }
     if (this.#stopped) return false;
     await this.#dropClient();
-    this.#setInfo({ agent: 'unavailable' }, reason);
+    // Silent, but the guest is as it was (paused, agent stopped): keep what it last said, marked stale.
+    this.#setInfo(lastKnown(this.#info), reason);
     return false;
   }
 
@@ -299,4 +295,11 @@ export class GuestLink {
       this.#wake = done;
     });
   }
+}
+
+/** The agent's last answers kept while it is silent (`stale`); nothing to keep when it never answered. */
+function lastKnown(info: GuestInfo): GuestInfo {
+  const { agent: _, stale: __, ...known } = info;
+  if (Object.keys(known).length === 0) return { agent: 'unavailable' };
+  return { agent: 'unavailable', stale: true, ...known };
 }

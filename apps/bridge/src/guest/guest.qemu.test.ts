@@ -107,7 +107,7 @@ describe.skipIf(!demoGuest)('guest agent through the bridge', () => {
   );
 
   it(
-    "counts a paused guest's agent as unavailable, and hears it again right after cont",
+    "counts a paused guest's agent as unavailable, keeps what it said as stale, and hears it again right after cont",
     async () => {
       expect((await postJson(bridge, '/api/vms/linux/execute', { execute: 'stop' })).status).toBe(200);
       await waitFor(
@@ -115,6 +115,13 @@ describe.skipIf(!demoGuest)('guest agent through the bridge', () => {
         'agent silent while paused',
         BOOT_WAIT_MS,
       );
+      // The guest did not change while paused: its hostname and address stay on screen, marked stale.
+      expect((await vm('linux')).guest).toMatchObject({
+        agent: 'unavailable',
+        stale: true,
+        hostname: 'qmpdeck-demo',
+        addresses: expect.arrayContaining([expect.objectContaining({ address: '10.0.2.15' })]),
+      });
       expect((await postJson(bridge, '/api/vms/linux/execute', { execute: 'cont' })).status).toBe(200);
       await waitFor(
         async () => (await vm('linux')).guest?.agent === 'connected',
@@ -139,10 +146,26 @@ describe.skipIf(!demoGuest)('guest agent through the bridge', () => {
   );
 
   it(
-    'hears the agent again after system_reset',
+    'forgets the last known guest values on system_reset, and hears the agent again after it',
     async () => {
+      const before = ws.messages.length;
       expect((await postJson(bridge, '/api/vms/linux/execute', { execute: 'system_reset' })).status).toBe(
         200,
+      );
+      // A reset guest may come back otherwise: nothing stale is kept.
+      await waitFor(
+        () =>
+          ws.messages
+            .slice(before)
+            .some(
+              (m) =>
+                m.type === 'vm' &&
+                m.vm.id === 'linux' &&
+                m.vm.guest?.agent === 'unavailable' &&
+                m.vm.guest.hostname === undefined,
+            ),
+        'the guest values cleared',
+        BOOT_WAIT_MS,
       );
       await waitFor(
         async () => (await vm('linux')).guest?.agent === 'connected',

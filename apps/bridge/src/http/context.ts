@@ -1,12 +1,15 @@
-/** What every route handler may use. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+/** What the HTTP plugins use: the VMs, the one command pipeline, the event store, the WebSocket hub. */
+import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { EventStore } from '../events/event-store.ts';
+import type { Hub } from '../hub/hub.ts';
 import type { Logger } from '../log.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 
 export interface HttpContext {
   registry: VmRegistry;
+  pipeline: CommandPipeline;
   store: EventStore;
+  hub: Hub;
   log: Logger;
   startedAt: number;
   /** Web app build to serve (a "run pnpm build" page when it has no index.html). */
@@ -14,13 +17,3 @@ export interface HttpContext {
   allowedOrigins: readonly string[];
   allowedHosts: readonly string[];
 }
-
-export interface RouteRequest {
-  req: IncomingMessage;
-  res: ServerResponse;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  ctx: HttpContext;
-}
-
-export type RouteHandler = (request: RouteRequest) => Promise<void> | void;

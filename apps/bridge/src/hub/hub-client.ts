@@ -1,24 +1,29 @@
 /**
- * One WebSocket client: reads and validates its messages, runs its commands,
- * keeps its subscriptions, and sends to it within a bounded buffer. A client
- * that falls too far behind is told (`SlowConsumer`) and dropped; it can come
- * back with `subscribe { after }` and miss nothing.
+ * One WebSocket client: reads and validates its messages, hands its commands to the command pipeline (after its
+ * own queue: 64 in flight, 1,000 waiting), keeps its subscriptions, and sends to it within a bounded buffer. A
+ * client that falls too far behind is told (`SlowConsumer`) and dropped; it can come back with
+ * `subscribe { after }` and miss nothing. A replay is paced by the client's reading (the socket's write callbacks)
+ * and never counts as falling behind.
  */
 import {
   BridgeErrorClass,
-  ClientMessage,
+  type ClientMessage,
   type ErrorBody,
+  type EventRecord,
   type ExecuteMessage,
   PROTOCOL_VERSION,
   type ServerMessage,
   type SubscribeMessage,
 } from '@qmpdeck/protocol';
 import { WebSocket } from 'ws';
-import { toErrorBody } from '../api-error.ts';
+import { toErrorBody } from '../bridge-error.ts';
+import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { Logger } from '../log.ts';
 import { BRIDGE_VERSION } from '../version.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
+import { type CommandId, readClientFrame } from './client-frame.ts';
+import { eventMessage } from './event-message.ts';
 import {
   MAX_COMMANDS_IN_FLIGHT,
   MAX_COMMANDS_QUEUED,
@@ -26,17 +31,24 @@ import {
   REPLAY_LOW_WATER,
   REPLAY_PAGE,
   SLOW_CONSUMER_GRACE_MS,
-  SOFT_FRAME_LIMIT,
 } from './limits.ts';
 
 export interface HubClientDeps {
   registry: VmRegistry;
+  pipeline: CommandPipeline;
   store: EventStore;
   log: Logger;
   maxBufferedBytes: number;
+  /** Sends the hub's pending event batches, so nothing this client is sent overtakes an event recorded before it. */
+  flushEvents: () => void;
 }
 
-type CommandId = string | number;
+export interface Subscription {
+  /** Events of this VM as `events` batches instead of one `event` message each. */
+  batch: boolean;
+  /** Live events start after this seq (what the replay, or the subscribe without `after`, already covered). */
+  liveAfter: number;
+}
 
 interface QueuedCommand {
   message: ExecuteMessage;
@@ -45,7 +57,7 @@ interface QueuedCommand {
 
 export class HubClient {
   /** VMs whose events this client receives live. */
-  readonly subscriptions = new Set<string>();
+  readonly #subscriptions = new Map<string, Subscription>();
   /** Bumped per VM on every (un)subscribe, so a stale replay stops. */
   readonly #replayGeneration = new Map<string, number>();
   #closed = false;
@@ -53,6 +65,11 @@ export class HubClient {
   /** Commands past the in-flight limit, run in the order sent as earlier ones are answered. */
   readonly #queued: QueuedCommand[] = [];
   #queuedBytes = 0;
+  /** Replays waiting for the socket to take more (woken by a write callback, or when the socket closes). */
+  readonly #drainWaiters: (() => void)[] = [];
+  /** Bytes of replay frames handed to the socket and not yet written, oldest first: they are not falling behind. */
+  readonly #replayFrameBytes: number[] = [];
+  #replayBytes = 0;
 
   constructor(
     readonly id: string,
@@ -63,7 +80,8 @@ export class HubClient {
     ws.on('message', (data, isBinary) => this.#received(data as Buffer, isBinary));
     ws.on('close', () => {
       this.#closed = true;
-      this.subscriptions.clear();
+      this.#subscriptions.clear();
+      this.#wakeReplay();
       // Nobody is left to read their results.
       this.#queued.length = 0;
       this.#queuedBytes = 0;
@@ -76,14 +94,20 @@ export class HubClient {
     return this.#closed;
   }
 
+  /** This client's live subscription to `vm`, if any. */
+  subscription(vm: string): Subscription | undefined {
+    return this.#subscriptions.get(vm);
+  }
+
   send(message: ServerMessage): void {
+    this.deps.flushEvents();
     this.sendText(JSON.stringify(message));
   }
 
   /** For fan-out: the text is serialized once for every client. */
   sendText(text: string): void {
     if (this.#closed || this.ws.readyState !== WebSocket.OPEN) return;
-    if (this.ws.bufferedAmount > this.deps.maxBufferedBytes) {
+    if (this.ws.bufferedAmount - this.#replayBytes > this.deps.maxBufferedBytes) {
       this.#dropSlowConsumer();
       return;
     }
@@ -115,40 +139,15 @@ export class HubClient {
   }
 
   #received(data: Buffer, isBinary: boolean): void {
-    if (isBinary) {
-      this.#reject({
-        class: BridgeErrorClass.BadRequest,
-        desc: 'binary frames are not accepted; send JSON text',
-      });
+    const frame = readClientFrame(data, isBinary);
+    if (frame.ok) {
+      this.#handle(frame.message, data.length);
       return;
     }
-    if (data.length > SOFT_FRAME_LIMIT) {
-      this.#reject({
-        class: BridgeErrorClass.FrameTooLarge,
-        desc: `frame of ${data.length} bytes is over the ${SOFT_FRAME_LIMIT}-byte limit`,
-      });
-      return;
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(data.toString('utf8'));
-    } catch (err) {
-      this.#reject({
-        class: BridgeErrorClass.InvalidJson,
-        desc: `not valid JSON: ${(err as Error).message}`,
-      });
-      return;
-    }
-    const parsed = ClientMessage.safeParse(raw);
-    if (!parsed.success) {
-      const error = describeInvalid(raw, parsed.error.issues);
-      const id = idOf(raw);
-      // A client waits for an execute's answer by id: a result, even when the execute itself was malformed.
-      if (typeOf(raw) === 'execute' && id !== undefined) this.send({ type: 'result', id, error });
-      else this.#reject(error, id);
-      return;
-    }
-    this.#handle(parsed.data, data.length);
+    // A client waits for an execute's answer by id: a result, even when the execute itself was malformed.
+    if (frame.answerAsResult && frame.id !== undefined)
+      this.send({ type: 'result', id: frame.id, error: frame.error });
+    else this.#reject(frame.error, frame.id);
   }
 
   #handle(message: ClientMessage, bytes: number): void {
@@ -158,7 +157,7 @@ export class HubClient {
         return;
       case 'unsubscribe':
         this.#bumpGeneration(message.vm);
-        this.subscriptions.delete(message.vm);
+        this.#subscriptions.delete(message.vm);
         return;
       case 'execute':
         this.#accept(message, bytes);
@@ -202,16 +201,14 @@ export class HubClient {
     const { id } = message;
     this.#commandsInFlight++;
     try {
-      const vm = this.deps.registry.require(message.vm);
-      if (message.target === 'guest') {
-        const result = await vm.executeGuest(message.execute, message.arguments, message.timeoutMs);
-        this.send({ type: 'result', id, return: result ?? {} });
-        return;
-      }
-      const result = await vm.execute(message.execute, message.arguments, {
+      const result = await this.deps.pipeline.run({
+        vm: message.vm,
+        target: message.target ?? 'qmp',
+        command: message.execute,
+        arguments: message.arguments,
         actor: { client: this.id, user: null, origin: message.origin ?? null, remote: this.remote },
         // cause.id and in-flight ids are strings in the protocol: a numeric id is named by its decimal form.
-        id: String(id),
+        clientCommandId: String(id),
         timeoutMs: message.timeoutMs,
       });
       this.send({ type: 'result', id, return: result ?? {} });
@@ -223,35 +220,52 @@ export class HubClient {
     }
   }
 
-  /** Replays history after `after` page by page, then joins the live stream in the same tick as the last read. */
+  /**
+   * Replays history after `after` page by page (one `event` frame per event, or one `events` frame per page with
+   * `batch`), then joins the live stream in the same tick as the last read: no gap, no duplicate.
+   */
   async #subscribe(message: SubscribeMessage): Promise<void> {
     const { vm } = message;
+    const batch = message.batch === true;
     if (!this.deps.registry.has(vm)) {
       this.#reject({ class: BridgeErrorClass.VmNotFound, desc: `no VM with id "${vm}"` });
       return;
     }
-    this.deps.log.debug({ client: this.id, vm, after: message.after }, 'subscribe');
+    this.deps.log.debug({ client: this.id, vm, after: message.after, batch }, 'subscribe');
     const generation = this.#bumpGeneration(vm);
-    this.subscriptions.delete(vm);
+    this.#subscriptions.delete(vm);
     if (message.after !== undefined) {
       let cursor = message.after;
       for (;;) {
         const page = this.deps.store.page(vm, cursor, REPLAY_PAGE);
-        let sent = 0;
-        // Replay regulates itself (pausing at the low-water mark) instead of tripping the slow-consumer limit.
-        for (const event of page.events) {
-          this.#sendUnchecked({ type: 'event', ...event });
-          cursor = event.seq;
-          sent++;
-          if (this.ws.bufferedAmount > this.#replayLowWater) break;
-        }
+        const sent = batch ? this.#replayBatch(vm, page.events) : this.#replayEvents(page.events);
+        cursor = page.events[sent - 1]?.seq ?? cursor;
         if (sent === page.events.length && page.events.length < REPLAY_PAGE) break;
         await this.#drained();
         if (this.#closed || this.#replayGeneration.get(vm) !== generation) return;
       }
     }
-    this.subscriptions.add(vm);
-    this.send({ type: 'subscribed', vm, lastSeq: this.deps.store.lastSeq(vm) });
+    const lastSeq = this.deps.store.lastSeq(vm);
+    this.#subscriptions.set(vm, { batch, liveAfter: lastSeq });
+    this.send({ type: 'subscribed', vm, lastSeq });
+  }
+
+  /** One frame per event, stopping at the low-water mark; returns how many were sent. */
+  #replayEvents(events: readonly EventRecord[]): number {
+    let sent = 0;
+    for (const event of events) {
+      this.#sendReplayFrame(JSON.stringify(eventMessage(event)));
+      sent++;
+      if (this.ws.bufferedAmount > this.#replayLowWater) break;
+    }
+    return sent;
+  }
+
+  /** The whole page as one `events` frame. */
+  #replayBatch(vm: string, events: EventRecord[]): number {
+    if (events.length > 0)
+      this.#sendReplayFrame(JSON.stringify({ type: 'events', vm, events } satisfies ServerMessage));
+    return events.length;
   }
 
   #bumpGeneration(vm: string): number {
@@ -264,46 +278,28 @@ export class HubClient {
     return Math.min(REPLAY_LOW_WATER, this.deps.maxBufferedBytes / 2);
   }
 
-  #sendUnchecked(message: ServerMessage): void {
-    if (!this.#closed && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  /** Replay is paced by `#drained`, not by the slow-consumer limit. */
+  #sendReplayFrame(text: string): void {
+    if (this.#closed || this.ws.readyState !== WebSocket.OPEN) return;
+    const bytes = Buffer.byteLength(text);
+    this.#replayFrameBytes.push(bytes);
+    this.#replayBytes += bytes;
+    this.ws.send(text, this.#frameWritten);
   }
 
-  async #drained(): Promise<void> {
-    while (!this.#closed && this.ws.bufferedAmount > this.#replayLowWater) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+  /** Each replay frame's write callback (in order): the socket took it; a waiting replay may go on under the mark. */
+  readonly #frameWritten = (): void => {
+    this.#replayBytes -= this.#replayFrameBytes.shift() ?? 0;
+    if (this.ws.bufferedAmount <= this.#replayLowWater) this.#wakeReplay();
+  };
+
+  #wakeReplay(): void {
+    for (const wake of this.#drainWaiters.splice(0)) wake();
   }
-}
 
-/** The id of a message that failed validation, when it is one the protocol can echo back. */
-function idOf(raw: unknown): CommandId | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const id = (raw as { id?: unknown }).id;
-  if (typeof id === 'string') return id.length <= MAX_ID_LENGTH ? id : undefined;
-  return typeof id === 'number' ? id : undefined;
-}
-
-function typeOf(raw: unknown): unknown {
-  return typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
-}
-
-const KNOWN_TYPES = ['subscribe', 'unsubscribe', 'execute', 'ping'];
-/** As `ClientCommandId` in the protocol. */
-const MAX_ID_LENGTH = 128;
-
-function describeInvalid(
-  raw: unknown,
-  issues: readonly { path: PropertyKey[]; message: string }[],
-): ErrorBody {
-  const type = typeOf(raw);
-  if (typeof type !== 'string' || !KNOWN_TYPES.includes(type)) {
-    return {
-      class: BridgeErrorClass.UnknownMessage,
-      desc: `unknown message type ${JSON.stringify(type ?? null)}; expected one of ${KNOWN_TYPES.join(', ')}`,
-    };
+  /** Resolves once what is queued for the socket is under the low-water mark (or the client is gone). */
+  #drained(): Promise<void> {
+    if (this.#closed || this.ws.bufferedAmount <= this.#replayLowWater) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
-  const detail = issues
-    .map((issue) => `${issue.path.map(String).join('.') || '(message)'}: ${issue.message}`)
-    .join('; ');
-  return { class: BridgeErrorClass.BadRequest, desc: `invalid ${type} message: ${detail}` };
 }

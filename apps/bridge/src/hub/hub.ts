@@ -1,49 +1,48 @@
 /**
- * The WebSocket side: accepts upgrades on `/api/ws` (same HTTP server, origin
- * checked), and fans VM changes, events and in-flight lists out to clients.
- * Each message is serialized once, whatever the number of clients.
+ * The WebSocket side after the handshake (http/ws-routes.ts does the handshake): every client, and the fan-out of
+ * VM changes, events and in-flight lists to them. Each message is serialized once, whatever the number of clients.
+ *
+ * Events go to subscribers of their VM: one `event` message each, or, for a subscription with `batch`, gathered
+ * per VM into one `events` message per turn of the event loop (a burst of QEMU events read together is one frame).
+ * Pending batches are flushed before any other message goes out, so a client sees events in the order the bridge
+ * recorded them relative to everything else (a command's events before its result, as without batching).
  */
 import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { EventRecord, InflightCommand, ServerMessage, Vm } from '@qmpdeck/protocol';
-import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { Logger } from '../log.ts';
-import { isHostAllowed } from '../security/host.ts';
-import { isOriginAllowed } from '../security/origin.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
+import { EventBatches } from './event-batches.ts';
+import { eventMessage } from './event-message.ts';
 import { HubClient } from './hub-client.ts';
-import { DEFAULT_MAX_BUFFERED, HARD_FRAME_LIMIT } from './limits.ts';
+import { DEFAULT_MAX_BUFFERED } from './limits.ts';
 
 export interface HubOptions {
   registry: VmRegistry;
+  pipeline: CommandPipeline;
   store: EventStore;
   log: Logger;
-  allowedOrigins?: readonly string[] | undefined;
-  allowedHosts?: readonly string[] | undefined;
   maxBufferedBytes?: number | undefined;
   /** How often clients are pinged; one without a pong by the next ping is dropped. */
   heartbeatMs?: number | undefined;
 }
 
-export const WS_PATH = '/api/ws';
 const HEARTBEAT_MS = 30_000;
 
 export class Hub {
-  readonly #wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: HARD_FRAME_LIMIT,
-    perMessageDeflate: false,
-  });
   readonly #clients = new Set<HubClient>();
   /** Clients that answered the last ping; a peer that vanished without closing (cable, sleep) is cut at the next. */
   readonly #alive = new WeakSet<HubClient>();
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #batches: EventBatches;
   #nextClient = 1;
 
   constructor(readonly options: HubOptions) {
     this.#heartbeat = setInterval(() => this.#checkAlive(), options.heartbeatMs ?? HEARTBEAT_MS);
     this.#heartbeat.unref();
+    this.#batches = new EventBatches(() => this.#clients);
   }
 
   /** Clients connected and not being dropped. */
@@ -53,39 +52,23 @@ export class Hub {
     return open;
   }
 
-  /** The http server's 'upgrade' handler. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path !== WS_PATH) {
-      refuse(socket, 404, 'Not Found');
-      return;
-    }
-    if (
-      !isHostAllowed(req, this.options.allowedHosts) ||
-      !isOriginAllowed(req, this.options.allowedOrigins)
-    ) {
-      this.options.log.warn(
-        { origin: req.headers.origin, host: req.headers.host },
-        'WebSocket from a foreign origin or host refused',
-      );
-      refuse(socket, 403, 'Forbidden');
-      return;
-    }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      const client = new HubClient(`c${this.#nextClient++}`, ws, req.socket.remoteAddress ?? null, {
-        registry: this.options.registry,
-        store: this.options.store,
-        log: this.options.log,
-        maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED,
-      });
-      this.#clients.add(client);
-      this.#alive.add(client);
-      this.options.log.debug({ client: client.id, remote: client.remote }, 'WebSocket client connected');
-      ws.on('pong', () => this.#alive.add(client));
-      ws.on('close', (code) => {
-        this.#clients.delete(client);
-        this.options.log.debug({ client: client.id, code }, 'WebSocket client left');
-      });
+  /** A client whose handshake passed (the route's Host and Origin checks ran before it). */
+  accept(ws: WebSocket, req: IncomingMessage): void {
+    const client = new HubClient(`c${this.#nextClient++}`, ws, req.socket.remoteAddress ?? null, {
+      registry: this.options.registry,
+      pipeline: this.options.pipeline,
+      store: this.options.store,
+      log: this.options.log,
+      maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED,
+      flushEvents: () => this.#batches.flush(),
+    });
+    this.#clients.add(client);
+    this.#alive.add(client);
+    this.options.log.debug({ client: client.id, remote: client.remote }, 'WebSocket client connected');
+    ws.on('pong', () => this.#alive.add(client));
+    ws.on('close', (code) => {
+      this.#clients.delete(client);
+      this.options.log.debug({ client: client.id, code }, 'WebSocket client left');
     });
   }
 
@@ -99,7 +82,13 @@ export class Hub {
   }
 
   publishEvent(record: EventRecord): void {
-    this.#broadcast({ type: 'event', ...record }, record.vm);
+    this.#batches.add(record);
+    let text: string | undefined;
+    for (const client of this.#clients) {
+      if (client.subscription(record.vm)?.batch !== false) continue;
+      text ??= JSON.stringify(eventMessage(record));
+      client.sendText(text);
+    }
   }
 
   publishInflight(vm: string, commands: InflightCommand[]): void {
@@ -109,6 +98,7 @@ export class Hub {
   /** Tells every client the bridge is going away (1001), waits briefly for the closing handshakes, then cuts the rest. */
   async close(graceMs = 1000): Promise<void> {
     clearInterval(this.#heartbeat);
+    this.#batches.flush();
     const clients = [...this.#clients];
     const closed = clients.map(
       (client) =>
@@ -125,7 +115,6 @@ export class Hub {
     clearTimeout(timer);
     for (const client of this.#clients) client.ws.terminate();
     this.#clients.clear();
-    this.#wss.close();
   }
 
   #checkAlive(): void {
@@ -141,15 +130,12 @@ export class Hub {
   }
 
   #broadcast(message: ServerMessage, subscribersOf: string | null): void {
+    this.#batches.flush();
     let text: string | undefined;
     for (const client of this.#clients) {
-      if (subscribersOf !== null && !client.subscriptions.has(subscribersOf)) continue;
+      if (subscribersOf !== null && client.subscription(subscribersOf) === undefined) continue;
       text ??= JSON.stringify(message);
       client.sendText(text);
     }
   }
-}
-
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

@@ -39,6 +39,9 @@ export class ManagedProcess {
   #exitHandled: Promise<void> = Promise.resolve();
   /** QEMU's latest stderr lines: why it quit, for the VM's message. */
   #lastWords: string[] = [];
+  /** Resolves when the running child has exited (its 'exit', before its output is drained). */
+  #exitSeen: Promise<void> = Promise.resolve();
+  #startedAt = 0;
 
   constructor(
     readonly vmId: string,
@@ -63,6 +66,26 @@ export class ManagedProcess {
     return this.#child !== null;
   }
 
+  /** When the running (or last) QEMU was spawned, ms since the epoch. */
+  get startedAt(): number {
+    return this.#startedAt;
+  }
+
+  /**
+   * Whether the running QEMU exits within `ms` (true at once when none runs): a QMP connection that ends is either
+   * QEMU going away, or a link problem to retry. Settles on the child's own exit, so it is quick.
+   */
+  async exitedWithin(ms: number): Promise<boolean> {
+    if (!this.#child) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
+    const exited = await Promise.race([this.#exitSeen.then(() => true as const), gaveUp]);
+    clearTimeout(timer);
+    return exited;
+  }
+
   get binary(): string {
     return this.launch.binary ?? DEFAULT_QEMU_BINARY;
   }
@@ -75,8 +98,16 @@ export class ManagedProcess {
   /** Spawns QEMU unless it already runs. Resolves once it has started or failed to. */
   async start(): Promise<void> {
     if (this.#child) return;
-    const child = spawn(this.binary, this.argv(), { stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+    // Its own process group and session: a Ctrl-C in the bridge's terminal reaches only the bridge, which then
+    // stops its QEMUs in order (SIGTERM, then SIGKILL), instead of every QEMU quitting on its own at once.
+    const child = spawn(this.binary, this.argv(), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      shell: false,
+      detached: true,
+    });
     this.#child = child;
+    this.#startedAt = Date.now();
+    this.#exitSeen = new Promise((resolve) => child.once('exit', () => resolve()));
     this.#exitRequested = false;
     this.#lastWords = [];
     this.#set({ state: 'starting', pid: null, exitCode: null, signal: null }, null);
@@ -144,15 +175,14 @@ export class ManagedProcess {
   #exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.#child !== child) return;
     this.#child = null;
-    const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
-    // A QEMU that ends by itself is a VM going down: the guest powered off (code 0) or something went wrong.
-    const unexpected = !this.#exitRequested && code !== 0;
-    this.log[unexpected ? 'warn' : 'info']({ vm: this.vmId, pid: child.pid, code, signal }, `QEMU ${how}`);
-    const why = unexpected ? this.#why() : null;
-    this.#set(
-      { state: 'exited', pid: null, exitCode: code, signal },
-      why ? `QEMU ${how}: ${why}` : `QEMU ${how}`,
-    );
+    const how = signal ? `QEMU was killed by ${signal}` : `QEMU exited with code ${code}`;
+    // Only QEMU's own failure is explained by its last words: after a signal its last line is chatter ("VNC server
+    // running on ...") that has nothing to do with why it ended.
+    const why = signal === null && code !== 0 ? this.#why() : null;
+    const fields = { vm: this.vmId, pid: child.pid, code, signal };
+    if (this.#exitRequested || code === 0) this.log.info(fields, 'VM shut off');
+    else this.log.warn(fields, signal ? `${how} (not by the bridge)` : how);
+    this.#set({ state: 'exited', pid: null, exitCode: code, signal }, why ? `${how}: ${why}` : how);
   }
 
   /**

@@ -59,8 +59,9 @@ describe('managed QEMU output in the log', () => {
       level: LEVEL.debug,
       argv: expect.arrayContaining(['secret,id=sec0,data=[redacted]']),
     });
-    expect(lines.find((line) => /^QEMU (exited|killed)/.test(line.msg))).toMatchObject({
+    expect(lines.find((line) => line.msg === 'VM shut off')).toMatchObject({
       level: LEVEL.info,
+      vm: 'chatty',
     });
     expect(JSON.stringify(lines)).not.toContain(SECRET);
   });

@@ -44,7 +44,7 @@ export class LinkLog {
     this.log.warn({ vm: this.vm, reason }, 'VM disconnected; retrying');
   }
 
-  /** The bridge closed the connection itself (stopping, QEMU exited, socket gone). */
+  /** The bridge closed the connection itself (stopping, socket gone). */
   closedByBridge(): void {
     this.log.info({ vm: this.vm }, 'VM connection closed by the bridge');
   }
@@ -67,8 +67,9 @@ export class LinkLog {
     this.log.warn({ vm: this.vm, reason, failedAttempts: this.#failedAttempts }, message);
   }
 
-  status(status: string | null): void {
-    this.log.debug({ vm: this.vm, status }, 'VM run state');
+  /** An attempt that fails as expected (a managed QEMU creating its socket): only worth a debug line. */
+  attemptExpected(error: QmpClientError): void {
+    this.log.debug({ vm: this.vm, reason: reasonOf(error) }, 'VM not up yet; retrying');
   }
 }
 

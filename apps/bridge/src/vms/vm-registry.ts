@@ -3,8 +3,8 @@
  * finds. Also caches each QEMU version's `query-qmp-schema` (186 KB, the same for
  * every VM of one version).
  */
-import type { Vm } from '@qmpdeck/protocol';
-import { ApiError } from '../api-error.ts';
+import { BridgeErrorClass, type Vm } from '@qmpdeck/protocol';
+import { BridgeError, vmNotFound } from '../bridge-error.ts';
 import type { VmSupervisor } from './vm-supervisor.ts';
 
 export class VmRegistry {
@@ -33,7 +33,7 @@ export class VmRegistry {
   /** The VM, or a 404 `VmNotFound`. */
   require(id: string): VmSupervisor {
     const vm = this.#vms.get(id);
-    if (!vm) throw new ApiError('VmNotFound', `no VM with id "${id}"`, 404);
+    if (!vm) throw vmNotFound(id);
     return vm;
   }
 
@@ -45,18 +45,23 @@ export class VmRegistry {
     return this.all().map((vm) => vm.snapshot());
   }
 
-  /** The VM's QAPI schema, fetched once per QEMU version. */
-  async schema(vm: VmSupervisor): Promise<unknown> {
+  /**
+   * The VM's QAPI schema, fetched once per QEMU version (186 KB, the same for every VM of one version): `fetch`
+   * runs `query-qmp-schema` through the command pipeline on a miss; a hit does not reach the VM.
+   */
+  async schema(vm: VmSupervisor, fetch: () => Promise<unknown>): Promise<unknown> {
     const version = vm.qemu;
     if (!version || vm.connection !== 'connected') {
-      throw new ApiError('VmNotConnected', `VM "${vm.id}" is not connected (${vm.connection})`, 503);
+      throw new BridgeError(
+        BridgeErrorClass.VmNotConnected,
+        `VM "${vm.id}" is not connected (${vm.connection})`,
+        503,
+      );
     }
     const key = `${version.major}.${version.minor}.${version.micro} ${version.package}`;
     let schema = this.#schemas.get(key);
     if (!schema) {
-      schema = vm.execute('query-qmp-schema', undefined, {
-        actor: { client: 'bridge', user: null, origin: 'schema cache', remote: null },
-      });
+      schema = fetch();
       this.#schemas.set(key, schema);
       // A failed fetch must not stay cached.
       schema.catch(() => this.#schemas.delete(key));

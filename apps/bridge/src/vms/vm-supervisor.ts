@@ -1,41 +1,29 @@
 /**
- * One VM: its QMP connection (reconnecting with backoff), its run state kept
- * true by re-querying after run-state events, its commands in flight, and, for
- * a managed VM, its QEMU process. Everything a client sees of a VM comes from
- * `snapshot()`; every change is reported through the callbacks.
+ * One VM, composed of its parts: the QMP link (connection and busy detection), the run state, the event recorder
+ * (cause, store, publish), the commands in flight, the guest agent link and, for a managed VM, its QEMU process.
+ * The supervisor wires them together and says what the VM is (`snapshot()`); each part holds one concept.
  */
 import { join } from 'node:path';
-import type {
-  Actor,
-  Connection,
-  EventRecord,
-  InflightCommand,
-  QemuVersion,
-  RunState,
-  Vm,
-} from '@qmpdeck/protocol';
-import {
-  type QmpAddress,
-  QmpBusyError,
-  type QmpClientError,
-  QmpConnectError,
-  type QmpEvent,
-  ReconnectingQmpClient,
-  type ReconnectingState,
-  type ReconnectingStateDetail,
-} from '@qmpdeck/qmp';
-import { ApiError } from '../api-error.ts';
-import type { LaunchConfig, TimeoutsConfig } from '../config/schema.ts';
-import type { EventStore, NewEvent } from '../events/event-store.ts';
+import type { Connection, EventRecord, InflightCommand, QemuVersion, RunState, Vm } from '@qmpdeck/protocol';
+import { BridgeErrorClass } from '@qmpdeck/protocol';
+import { isQmpEvent, type QmpAddress, type QmpClientError, type QmpEvent } from '@qmpdeck/qmp';
+import { BridgeError } from '../bridge-error.ts';
+import { InflightCommands } from '../commands/inflight-commands.ts';
+import type { LaunchConfig } from '../config/schema.ts';
+import { type EventStore, isNews } from '../events/event-store.ts';
 import { AGENT_SOCKET_NAME, withAgentChannel } from '../guest/agent-channel.ts';
 import { GuestLink } from '../guest/guest-link.ts';
 import { ManagedProcess, type ProcessChange } from '../launch/managed-process.ts';
 import type { Logger } from '../log.ts';
-import { findCause } from './cause.ts';
-import { InflightTracker } from './inflight.ts';
-import { LinkLog } from './link-log.ts';
-import { RUN_STATE_EVENTS } from './run-state-events.ts';
-import { timeoutFor } from './timeouts.ts';
+import { EventRecorder } from './event-recorder.ts';
+import { LatestEventPush } from './latest-event-push.ts';
+import { QmpLink } from './qmp-link.ts';
+import { annotateStatusBefore, RunStateTracker } from './run-state.ts';
+
+/** How long after a managed QEMU's QMP connection ends its process may take to be seen exiting. */
+const EXIT_AFTER_LINK_LOSS_MS = 1000;
+/** While a managed QEMU starts, its socket does not exist yet (or does not listen): expected, for this long. */
+const SOCKET_APPEARS_WITHIN_MS = 10_000;
 
 export interface VmSupervisorOptions {
   id: string;
@@ -48,59 +36,231 @@ export interface VmSupervisorOptions {
   qga?: { socket: string } | false | undefined;
   runtimeBase?: string | undefined;
   store: EventStore;
-  timeouts?: TimeoutsConfig | undefined;
   log: Logger;
   /** Reconnect backoff cap; short in tests. */
   maxRetryDelayMs?: number | undefined;
   greetingTimeoutMs?: number | undefined;
   connectTimeoutMs?: number | undefined;
+  /** At most one `vm` push per this many ms when only `latestEvent` changed. */
+  latestEventPushMs?: number | undefined;
   onVm: (vm: Vm) => void;
   onEvent: (record: EventRecord) => void;
   onInflight: (vm: string, commands: InflightCommand[]) => void;
 }
 
-export interface ExecuteContext {
-  actor: Actor;
-  /** The client's own command id, named in `cause`. */
-  id?: string | undefined;
-  timeoutMs?: number | undefined;
-}
-
 export class VmSupervisor {
   readonly id: string;
   readonly name: string;
+  readonly inflight: InflightCommands;
+  readonly recorder: EventRecorder;
+  readonly qmp: QmpLink;
+  readonly runState: RunStateTracker;
   readonly process: ManagedProcess | null;
-  readonly inflight: InflightTracker;
   readonly guest: GuestLink | null;
-  #connection: Connection = 'connecting';
-  #status: RunState | null = null;
-  #qemu: QemuVersion | null = null;
-  #message: string | null = null;
-  #qmp: ReconnectingQmpClient | null = null;
-  #wasConnected = false;
-  #statusQuery: Promise<void> | null = null;
-  #statusQueryAgain = false;
+  readonly #latestPush: LatestEventPush;
+  #gone = false;
   #lastPushed = '';
-  #stopped = false;
-  /** Where the live (or last) QMP connection goes, for the log. */
-  #address = '';
-  readonly #linkLog: LinkLog;
 
   constructor(readonly options: VmSupervisorOptions) {
     this.id = options.id;
     this.name = options.name ?? options.id;
-    this.inflight = new InflightTracker(this.id, (commands) => options.onInflight(this.id, commands));
+    const { log } = options;
+    this.inflight = new InflightCommands(this.id, (commands) => options.onInflight(this.id, commands));
+    this.#latestPush = new LatestEventPush(options.latestEventPushMs, () => this.#push());
+    this.recorder = new EventRecorder({
+      vmId: this.id,
+      store: options.store,
+      commands: this.inflight,
+      log,
+      onRecord: (record) => {
+        options.onEvent(record);
+        if (isNews(record.event)) this.#latestPush.changed();
+      },
+    });
     this.process = options.launch
       ? new ManagedProcess(
           this.id,
           options.qga === undefined ? withAgentChannel(options.launch) : options.launch,
-          options.log,
+          log,
           (change) => this.#processChanged(change),
           options.runtimeBase,
         )
       : null;
+    this.qmp = new QmpLink({
+      vmId: this.id,
+      log,
+      record: this.recorder.recordBridgeEvent,
+      onChange: () => this.#linkChanged(),
+      onConnected: () => this.runState.refresh(),
+      onEvent: (event) => this.#qmpEvent(event),
+      maxRetryDelayMs: options.maxRetryDelayMs,
+      greetingTimeoutMs: options.greetingTimeoutMs,
+      connectTimeoutMs: options.connectTimeoutMs,
+      ...(this.process ? this.#managedLink(this.process) : {}),
+    });
+    this.runState = new RunStateTracker({
+      vmId: this.id,
+      log,
+      client: () => this.qmp.client,
+      onChange: () => this.pushIfChanged(),
+    });
     this.guest = this.#guestLink();
-    this.#linkLog = new LinkLog(options.log, this.id);
+  }
+
+  get connection(): Connection {
+    if (this.#gone) return 'gone';
+    if (this.process && !this.process.running) return 'stopped';
+    return this.qmp.state;
+  }
+
+  get status(): RunState | null {
+    return this.connection === 'connected' ? this.runState.status : null;
+  }
+
+  get qemu(): QemuVersion | null {
+    return this.qmp.qemu;
+  }
+
+  /** Why the VM is not connected, in words for people; null when it is. */
+  get message(): string | null {
+    const connection = this.connection;
+    if (connection === 'gone') return 'the QMP socket disappeared';
+    if (connection === 'stopped')
+      return this.process?.message ?? 'QEMU is not running; start it to use the VM';
+    return this.qmp.message;
+  }
+
+  snapshot(): Vm {
+    const latest = this.options.store.latestNews(this.id);
+    return {
+      id: this.id,
+      name: this.name,
+      connection: this.connection,
+      status: this.status,
+      qemu: this.qemu,
+      message: this.message,
+      managed: this.process !== null,
+      process: this.process ? { ...this.process.info } : null,
+      origin: this.options.origin,
+      guest: this.guest ? this.guest.info : null,
+      latestEvent: latest ? { seq: latest.seq, event: latest.event, timestamp: latest.timestamp } : null,
+    };
+  }
+
+  /** At bridge start (or when discovered): a managed VM launches QEMU unless told not to, others connect. */
+  async start(): Promise<void> {
+    this.guest?.start();
+    if (this.process) {
+      if (this.options.launch?.autostart !== false) await this.startProcess();
+      else this.pushIfChanged();
+    } else {
+      this.qmp.connect(this.options.address as QmpAddress);
+    }
+  }
+
+  /** Managed VMs only (the `vm.start` action): launches QEMU (no-op when it runs) and connects to its socket. */
+  async startProcess(): Promise<void> {
+    const process = this.#requireManaged();
+    if (process.running) return;
+    await process.start();
+    if (process.running) this.qmp.connect({ path: process.socketPath });
+  }
+
+  /** Managed VMs only (the `vm.kill` action): SIGKILL, as a person pulling the plug. */
+  async killProcess(): Promise<void> {
+    await this.#requireManaged().kill('SIGKILL');
+  }
+
+  /** The pipeline's QMP route. */
+  executeQmp(
+    command: string,
+    args: Record<string, unknown> | undefined,
+    timeoutMs: number,
+  ): Promise<unknown> {
+    return this.qmp.execute(command, args, timeoutMs);
+  }
+
+  /** The pipeline's guest route: the agent's errors keep their class, silence is GuestAgentUnavailable. */
+  async executeGuest(
+    command: string,
+    args: Record<string, unknown> | undefined,
+    timeoutMs: number,
+  ): Promise<unknown> {
+    return this.#requireGuest().execute(command, args, timeoutMs);
+  }
+
+  /** How long a guest agent command may take (its own default unless the call says). */
+  guestTimeoutFor(command: string, perCall: number | undefined): number {
+    return this.guest?.timeoutFor(command, perCall) ?? perCall ?? 0;
+  }
+
+  async stop(): Promise<void> {
+    this.#latestPush.cancel();
+    if (this.guest) await this.guest.stop();
+    await this.qmp.disconnect('bridge');
+    if (this.process) await this.process.stop();
+  }
+
+  /** Discovery: the socket disappeared. The VM stays listed as `gone` until it comes back. */
+  async markGone(): Promise<void> {
+    this.#gone = true;
+    await this.qmp.disconnect('bridge');
+    this.pushIfChanged();
+  }
+
+  /** Discovery: the socket is back. */
+  revive(): void {
+    if (!this.options.address || this.qmp.active) return;
+    this.#gone = false;
+    this.qmp.connect(this.options.address);
+  }
+
+  /** Pushes the VM object when anything but `latestEvent` changed (that one is throttled: LatestEventPush). */
+  pushIfChanged(): void {
+    const { latestEvent: _, ...identity } = this.snapshot();
+    if (JSON.stringify(identity) === this.#lastPushed) return;
+    this.#push();
+  }
+
+  #push(): void {
+    const vm = this.snapshot();
+    const { latestEvent: _, ...identity } = vm;
+    this.#lastPushed = JSON.stringify(identity);
+    this.#latestPush.pushed();
+    this.options.onVm(vm);
+  }
+
+  #requireManaged(): ManagedProcess {
+    if (!this.process) {
+      throw new BridgeError(
+        BridgeErrorClass.NotManaged,
+        `VM "${this.id}" is not launched by the bridge`,
+        409,
+      );
+    }
+    return this.process;
+  }
+
+  #requireGuest(): GuestLink {
+    if (!this.guest) {
+      throw new BridgeError(
+        BridgeErrorClass.GuestAgentUnavailable,
+        `VM "${this.id}" has no guest agent channel (config "qga")`,
+        503,
+      );
+    }
+    return this.guest;
+  }
+
+  /** What a managed VM's link needs to know about its process: an exit is no link problem, nor a missing socket at start. */
+  #managedLink(process: ManagedProcess) {
+    return {
+      endedWithQemu: () => process.exitedWithin(EXIT_AFTER_LINK_LOSS_MS),
+      expectedFailure: (error: QmpClientError) =>
+        process.running &&
+        Date.now() - process.startedAt < SOCKET_APPEARS_WITHIN_MS &&
+        ['ENOENT', 'ECONNREFUSED'].includes((error as { code?: string }).code ?? ''),
+    };
   }
 
   #guestLink(): GuestLink | null {
@@ -112,338 +272,50 @@ export class VmSupervisor {
       vmId: this.id,
       socketPath,
       log: this.options.log,
-      onChange: () => this.#pushIfChanged(),
+      onChange: () => this.pushIfChanged(),
       onAgentState: (agent, detail) =>
-        this.#record({
+        this.recorder.recordBridgeEvent({
           event: agent === 'connected' ? 'BRIDGE_GUEST_AGENT_CONNECTED' : 'BRIDGE_GUEST_AGENT_UNAVAILABLE',
           data: detail.desc === undefined ? undefined : { desc: detail.desc },
-          source: 'bridge',
         }),
     });
   }
 
-  get connection(): Connection {
-    return this.#connection;
-  }
-
-  get status(): RunState | null {
-    return this.#status;
-  }
-
-  get qemu(): QemuVersion | null {
-    return this.#qemu;
-  }
-
-  snapshot(): Vm {
-    const latest = this.options.store.latest(this.id);
-    return {
-      id: this.id,
-      name: this.name,
-      connection: this.#connection,
-      status: this.#status,
-      qemu: this.#qemu,
-      message: this.#message,
-      managed: this.process !== null,
-      process: this.process ? { ...this.process.info } : null,
-      origin: this.options.origin,
-      guest: this.guest ? this.guest.info : null,
-      latestEvent: latest ? { seq: latest.seq, event: latest.event, timestamp: latest.timestamp } : null,
-    };
-  }
-
-  async start(): Promise<void> {
-    this.#stopped = false;
-    this.guest?.start();
-    if (this.process) await this.startProcess();
-    else this.#connect(this.options.address as QmpAddress);
-  }
-
-  /** Managed VMs only: launches QEMU (no-op when it runs) and connects to its socket. */
-  async startProcess(): Promise<void> {
-    const process = this.#requireManaged();
-    if (process.running) return;
-    await process.start();
-    if (process.running) this.#connect({ path: process.socketPath });
-  }
-
-  /** Managed VMs only: SIGKILL, as a person pulling the plug. */
-  async killProcess(): Promise<void> {
-    await this.#requireManaged().kill('SIGKILL');
-  }
-
-  /** First step of shutdown: new commands get `ShuttingDown` while those in flight are still answered. */
-  refuseNewCommands(): void {
-    this.#stopped = true;
-  }
-
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.guest) await this.guest.stop();
-    await this.#disconnect();
-    if (this.process) await this.process.stop();
-  }
-
-  /** Discovery: the socket disappeared. The VM stays listed as `gone` until it comes back. */
-  async markGone(): Promise<void> {
-    this.#connection = 'gone';
-    await this.#disconnect();
-    this.#setConnection('gone', 'the QMP socket disappeared');
-  }
-
-  /** Discovery: the socket is back. */
-  revive(): void {
-    if (this.#qmp === null && this.options.address) this.#connect(this.options.address);
-  }
-
-  async execute(
-    command: string,
-    args: Record<string, unknown> | undefined,
-    context: ExecuteContext,
-  ): Promise<unknown> {
-    const client = this.#qmp?.client;
-    if (this.#stopped) throw new ApiError('ShuttingDown', 'the bridge is shutting down', 503);
-    if (!client || this.#connection !== 'connected') {
-      throw new ApiError('VmNotConnected', `VM "${this.id}" is not connected (${this.#connection})`, 503);
-    }
-    const timeoutMs = timeoutFor(command, this.options.timeouts, context.timeoutMs);
-    const entry = this.inflight.begin(command, args, context.actor, context.id, timeoutMs);
-    this.#audit(command, context.actor);
-    try {
-      return await client.execute(command, args, { timeoutMs });
-    } finally {
-      this.inflight.complete(entry);
-    }
-  }
-
-  /** Who did what to which VM, for operators. Arguments stay out: some carry passwords (set_password, secrets). */
-  #audit(command: string, actor: Actor): void {
-    const level = command.startsWith('query-') ? 'debug' : 'info';
-    this.options.log[level](
-      {
-        vm: this.id,
-        command,
-        client: actor.client,
-        user: actor.user,
-        origin: actor.origin,
-        remote: actor.remote,
-      },
-      'command',
-    );
-  }
-
-  /** One guest agent command (`guest-*`); the agent's errors keep their class, silence is GuestAgentUnavailable. */
-  async executeGuest(
-    command: string,
-    args: Record<string, unknown> | undefined,
-    timeoutMs?: number,
-  ): Promise<unknown> {
-    if (this.#stopped) throw new ApiError('ShuttingDown', 'the bridge is shutting down', 503);
-    if (!this.guest) {
-      throw new ApiError(
-        'GuestAgentUnavailable',
-        `VM "${this.id}" has no guest agent channel (config "qga")`,
-        503,
-      );
-    }
-    return this.guest.execute(command, args, timeoutMs);
-  }
-
-  /** Resolves once no command is in flight, or after `limitMs`. */
-  async drain(limitMs: number): Promise<void> {
-    const until = Date.now() + limitMs;
-    while (this.inflight.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  }
-
-  #requireManaged(): ManagedProcess {
-    if (!this.process) throw new ApiError('NotManaged', `VM "${this.id}" is not launched by the bridge`, 409);
-    return this.process;
-  }
-
-  #connect(address: QmpAddress): void {
-    if (this.#qmp) return;
-    this.#address = 'path' in address ? address.path : `${address.host}:${address.port}`;
-    const qmp = new ReconnectingQmpClient(address, {
-      minDelayMs: 100,
-      maxDelayMs: this.options.maxRetryDelayMs ?? 2000,
-      greetingTimeoutMs: this.options.greetingTimeoutMs ?? 3000,
-      ...(this.options.connectTimeoutMs === undefined
-        ? {}
-        : { connectTimeoutMs: this.options.connectTimeoutMs }),
-      onStateChange: (state, detail) => {
-        if (this.#qmp === qmp) this.#linkChanged(state, detail);
-      },
-    });
-    qmp.on('event', (event) => {
-      if (this.#qmp === qmp) this.#qmpEvent(event);
-    });
-    this.#qmp = qmp;
-    qmp.start();
-  }
-
-  async #disconnect(): Promise<void> {
-    const qmp = this.#qmp;
-    if (!qmp) return;
-    this.#qmp = null;
-    await qmp.stop();
-    if (this.#wasConnected) this.#linkLog.closedByBridge();
-    this.#lostLink(null);
-  }
-
-  #linkChanged(state: ReconnectingState, detail: ReconnectingStateDetail): void {
-    if (state === 'connected' && detail.client) {
-      const { qemu, package: pkg } = detail.client.greeting.version;
-      this.#qemu = { major: qemu.major, minor: qemu.minor, micro: qemu.micro, package: pkg };
-      this.#linkLog.connected(this.#address, this.#qemu);
-      this.#wasConnected = true;
-      this.#record({ event: 'BRIDGE_CONNECTED', data: { qemu: this.#qemu }, source: 'bridge' });
-      this.#setConnection('connected', null);
-      this.#refreshStatus();
-    } else if (state === 'disconnected') {
-      const error = this.#stillHeld(detail.error);
-      if (this.#wasConnected) this.#linkLog.lost(error ?? null);
-      else if (error) this.#linkLog.attemptFailed(error);
-      this.#lostLink(error ?? null);
-    } else if (state === 'connecting') {
-      this.#linkLog.connecting(this.#address);
-      // While retrying, keep showing why the last attempt failed rather than flickering.
-      if (this.#connection !== 'disconnected' && this.#connection !== 'busy')
-        this.#setConnection('connecting', null);
-    }
-  }
-
-  /**
-   * While another client holds the monitor QEMU accepts nothing, so our abandoned attempts fill its listen backlog
-   * and a TCP connect then times out (on a unix socket it fails with EAGAIN, which the client already calls busy).
-   * After `busy`, that timeout is the same held monitor, not a VM gone away.
-   */
-  #stillHeld(error: QmpClientError | undefined): QmpClientError | undefined {
-    if (this.#connection !== 'busy' || !(error instanceof QmpConnectError) || error.code !== 'ETIMEDOUT')
-      return error;
-    return new QmpBusyError(`${error.desc}: its connection queue is full, another client holds the monitor`);
-  }
-
-  #lostLink(error: QmpClientError | null): void {
-    const busy = error?.class === 'MonitorBusy';
-    if (this.#wasConnected) {
-      this.#wasConnected = false;
-      this.#record({
-        event: 'BRIDGE_DISCONNECTED',
-        data: error ? { class: error.class, desc: error.desc } : undefined,
-        source: 'bridge',
-      });
-    } else if (busy && this.#connection !== 'busy') {
-      this.#record({ event: 'BRIDGE_BUSY', data: { desc: error.desc }, source: 'bridge' });
-    }
-    this.#status = null;
-    if (this.#connection === 'gone') return;
-    this.#setConnection(busy ? 'busy' : 'disconnected', this.#describeLoss(error));
-  }
-
-  #describeLoss(error: QmpClientError | null): string {
-    if (this.process && !this.process.running) return this.process.message ?? 'QEMU is not running';
-    if (!error) return 'not connected';
-    if (error.class === 'MonitorBusy') return `${error.desc}; retrying`;
-    return `${error.desc}; retrying`;
+  #linkChanged(): void {
+    if (this.qmp.state !== 'connected') this.runState.clear();
+    this.pushIfChanged();
   }
 
   #qmpEvent(event: QmpEvent): void {
-    this.#record({
+    this.recorder.record({
       event: event.event,
-      data: event.data,
+      data: annotateStatusBefore(event.event, event.data, this.runState.status),
       timestamp: event.timestamp,
       source: 'qemu',
-      cause: findCause(this.inflight),
     });
-    if (RUN_STATE_EVENTS.has(event.event)) this.#refreshStatus();
-    // A reset or shutdown takes the agent down with the guest; after a pause it answers again: ask at once.
-    if (event.event === 'RESET') this.guest?.agentGone('the guest restarted');
-    else if (event.event === 'SHUTDOWN') this.guest?.agentGone('the guest shut down');
-    else if (event.event === 'RESUME') this.guest?.refreshSoon();
-  }
-
-  /** Asks query-status; overlapping requests collapse into one more round. */
-  #refreshStatus(): void {
-    if (this.#statusQuery) {
-      this.#statusQueryAgain = true;
-      return;
-    }
-    this.#statusQuery = this.#queryStatusUntilSettled().finally(() => {
-      this.#statusQuery = null;
-    });
-  }
-
-  async #queryStatusUntilSettled(): Promise<void> {
-    do {
-      this.#statusQueryAgain = false;
-      const client = this.#qmp?.client;
-      if (!client) return;
-      try {
-        const result = await client.execute('query-status', undefined, { timeoutMs: 5000 });
-        if (this.#qmp?.client === client) this.#setStatus(result.status);
-      } catch (err) {
-        this.options.log.debug({ vm: this.id, err }, 'query-status failed');
-      }
-    } while (this.#statusQueryAgain);
+    this.runState.eventSeen(event.event);
+    // A reset or shutdown takes the agent down with the guest (and its last words with it); after a pause it
+    // answers again: ask at once.
+    if (isQmpEvent(event, 'RESET')) this.guest?.agentGone('the guest restarted');
+    else if (isQmpEvent(event, 'SHUTDOWN')) this.guest?.agentGone('the guest shut down');
+    else if (isQmpEvent(event, 'RESUME')) this.guest?.refreshSoon();
   }
 
   #processChanged(change: ProcessChange): void {
-    if (change.info.state === 'running') {
-      this.#record({ event: 'BRIDGE_PROCESS_STARTED', data: { pid: change.info.pid }, source: 'bridge' });
+    const { info } = change;
+    if (info.state === 'running') {
+      this.recorder.recordBridgeEvent({ event: 'BRIDGE_PROCESS_STARTED', data: { pid: info.pid } });
       this.guest?.refreshSoon();
-    } else if (change.info.state === 'exited') {
-      this.#record({
+    } else if (info.state === 'exited') {
+      this.recorder.recordBridgeEvent({
         event: 'BRIDGE_PROCESS_EXITED',
-        data: { exitCode: change.info.exitCode, signal: change.info.signal },
-        source: 'bridge',
+        data: { exitCode: info.exitCode, signal: info.signal },
       });
-      // The socket died with the process: say so now, and stop retrying until someone starts it again.
+      // The sockets died with the process: say so now, and stop knocking until someone starts it again.
       this.guest?.agentGone('QEMU exited');
-      this.#status = null;
-      this.#setConnection('disconnected', change.message);
-      void this.#disconnect();
-      return;
-    } else if (change.info.state === 'failed') {
-      this.#setConnection('disconnected', change.message);
-      return;
+      this.runState.clear();
+      void this.qmp.disconnect('qemu-exited');
     }
-    this.#pushIfChanged();
+    this.pushIfChanged();
   }
-
-  #record(event: Omit<NewEvent, 'timestamp'> & { timestamp?: NewEvent['timestamp'] }): void {
-    let record: EventRecord;
-    try {
-      record = this.options.store.append(this.id, { ...event, timestamp: event.timestamp ?? nowTimestamp() });
-    } catch (err) {
-      // A full disk or a broken database must not take the VM's connection down with it; the event is lost, loudly.
-      this.options.log.error({ vm: this.id, event: event.event, err }, 'could not store event');
-      return;
-    }
-    this.options.onEvent(record);
-  }
-
-  #setConnection(connection: Connection, message: string | null): void {
-    this.#connection = connection;
-    this.#message = message;
-    this.#pushIfChanged();
-  }
-
-  #setStatus(status: RunState | null): void {
-    if (status !== this.#status) this.#linkLog.status(status);
-    this.#status = status;
-    this.#pushIfChanged();
-  }
-
-  #pushIfChanged(): void {
-    const vm = this.snapshot();
-    const { latestEvent: _, ...identity } = vm;
-    const key = JSON.stringify(identity);
-    if (key === this.#lastPushed) return;
-    this.#lastPushed = key;
-    this.options.onVm(vm);
-  }
-}
-
-function nowTimestamp(): { seconds: number; microseconds: number } {
-  const ms = Date.now();
-  return { seconds: Math.floor(ms / 1000), microseconds: (ms % 1000) * 1000 };
 }

@@ -1,7 +1,8 @@
 /**
- * The web app as the bridge serves it, over real HTTP: files, SPA fallback,
- * missing assets, traversal attempts, and the page shown before `pnpm build`.
+ * The web app as the bridge serves it, over real HTTP: files, SPA fallback, missing assets, traversal attempts,
+ * the page shown before `pnpm build`, and a web build deleted and rebuilt while its files are being sent.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,20 @@ function rawGet(bridge: RunningBridge, path: string): Promise<{ status: number; 
     req.end();
   });
 }
+
+/** argv: the web root, the number of rounds. Synchronous on purpose: it races the bridge's own file reads. */
+const REBUILD_SCRIPT = `
+const { mkdirSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const [web, rounds] = process.argv.slice(1);
+for (let n = 0; n < Number(rounds); n++) {
+  const next = web + '-next';
+  mkdirSync(next + '/assets', { recursive: true });
+  writeFileSync(next + '/index.html', '<!doctype html><title>build ' + n + '</title>');
+  writeFileSync(next + '/assets/app.js', 'x'.repeat(256 * 1024));
+  rmSync(web, { recursive: true, force: true });
+  renameSync(next, web);
+  if (n % 2 === 1) rmSync(web, { recursive: true, force: true });
+}`;
 
 describe('serving the web app', () => {
   let dir: string;
@@ -68,6 +83,39 @@ describe('serving the web app', () => {
     for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt']) {
       const answer = await rawGet(built, path);
       expect(answer.body).not.toContain('secret');
+    }
+  });
+
+  it('keeps serving while another process deletes and rebuilds the web build under requests in flight', async () => {
+    const web = join(dir, 'racing');
+    const racing = await startTestBridge(dir, { database: join(dir, 'c.db') }, { webRoot: web });
+    try {
+      // A rebuild as `pnpm build` does it, in a process of its own (truly concurrent with the bridge's reads):
+      // each round writes a new build beside the old, removes the old, moves the new in place, then removes it.
+      const rebuilder = spawn(process.execPath, ['-e', REBUILD_SCRIPT, web, '150'], { stdio: 'ignore' });
+      const done = new Promise<void>((resolve) => rebuilder.once('exit', () => resolve()));
+      let rebuilding = true;
+      void done.then(() => {
+        rebuilding = false;
+      });
+      const statuses: (number | string)[] = [];
+      const clients = Array.from({ length: 8 }, async (_, lane) => {
+        while (rebuilding) {
+          const path = lane % 2 === 0 ? '/assets/app.js' : lane % 4 === 1 ? '/vms/alpha' : '/index.html';
+          // A request cut off mid-body by a vanished file is fine; a bridge that dies is not.
+          const answer = await rawGet(racing, path).catch((err: Error) => err.message);
+          statuses.push(typeof answer === 'string' ? answer : answer.status);
+        }
+      });
+      await Promise.all([done, ...clients]);
+      expect(statuses.length).toBeGreaterThan(20);
+      expect(statuses.filter((status) => typeof status === 'number' && status >= 500)).toEqual([]);
+      mkdirSync(web, { recursive: true });
+      writeFileSync(join(web, 'index.html'), '<!doctype html><title>build after</title>');
+      expect(await (await fetch(`${racing.url}/vms/alpha`)).text()).toContain('build after');
+      expect((await fetch(`${racing.url}/api/health`)).status).toBe(200);
+    } finally {
+      await racing.stop();
     }
   });
 

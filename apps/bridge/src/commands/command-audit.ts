@@ -1,0 +1,46 @@
+/**
+ * The pipeline's audit step: who ran what on which VM, with what outcome and how long it took, once each command
+ * is over (answered, failed, refused). THE SEAM for the audit log: the next issue stores a row here. The default
+ * writes the operator's log line (`msg: "command"`), never the arguments: some carry passwords (set_password,
+ * secrets).
+ */
+import type { ErrorBody } from '@qmpdeck/protocol';
+import type { Logger } from '../log.ts';
+import type { CommandRequest } from './command-request.ts';
+
+export interface CommandRecord {
+  request: CommandRequest;
+  outcome: 'ok' | 'error' | 'refused';
+  /** Set when the outcome is not ok. */
+  error: ErrorBody | null;
+  durationMs: number;
+}
+
+export interface CommandAudit {
+  record(entry: CommandRecord): void;
+}
+
+export class LogAudit implements CommandAudit {
+  constructor(readonly log: Logger) {}
+
+  record({ request, outcome, error, durationMs }: CommandRecord): void {
+    const { actor } = request;
+    const level = outcome === 'refused' ? 'warn' : request.command.startsWith('query-') ? 'debug' : 'info';
+    if (!this.log.isLevelEnabled(level)) return;
+    this.log[level](
+      {
+        vm: request.vm,
+        command: request.command,
+        target: request.target,
+        client: actor.client,
+        user: actor.user,
+        origin: actor.origin,
+        remote: actor.remote ?? null,
+        outcome,
+        ...(error === null ? {} : { error: error.class }),
+        durationMs: Math.round(durationMs * 10) / 10,
+      },
+      'command',
+    );
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * THE ONE PLACE EVERY COMMAND PASSES. Whatever reaches a VM on behalf of a person goes through `run()`: a
+ * WebSocket `execute` (QMP or `target: "guest"`), `POST /api/vms/:id/execute`, `.../guest/execute`, start and
+ * kill of managed VMs, the schema route's fetch, and later consoles, jobs, bulk actions and the QMP proxy. Each
+ * step is a small named function:
+ *
+ *   resolve the VM -> refuse while stopping -> check the request -> AUTHORIZE (CommandPolicy) -> apply the timeout
+ *   -> record in flight (and so the cause of its events) -> route to QMP / the guest agent / a bridge action
+ *   -> AUDIT (CommandAudit), whatever the outcome
+ *
+ * The bridge's own housekeeping does not pass here: the run-state query after events, the guest link's heartbeat
+ * and reads, autostart and shutdown of managed VMs. They are not anybody's command, cause no events and need no
+ * permission (see docs/architecture.md).
+ */
+import { BridgeErrorClass } from '@qmpdeck/protocol';
+import { BridgeError, toErrorBody, vmNotFound } from '../bridge-error.ts';
+import type { TimeoutsConfig } from '../config/schema.ts';
+import type { VmRegistry } from '../vms/vm-registry.ts';
+import type { VmSupervisor } from '../vms/vm-supervisor.ts';
+import { BRIDGE_ACTION_RUNNERS } from './bridge-actions.ts';
+import { checkRequest } from './check-request.ts';
+import type { CommandAudit, CommandRecord } from './command-audit.ts';
+import { allowEverything, type CommandPolicy } from './command-policy.ts';
+import type { BridgeAction, CommandRequest } from './command-request.ts';
+import { DEFAULT_TIMEOUTS, timeoutFor } from './timeouts.ts';
+
+export interface CommandPipelineOptions {
+  registry: VmRegistry;
+  audit: CommandAudit;
+  policy?: CommandPolicy | undefined;
+  timeouts?: TimeoutsConfig | undefined;
+}
+
+export class CommandPipeline {
+  readonly #registry: VmRegistry;
+  readonly #audit: CommandAudit;
+  readonly #policy: CommandPolicy;
+  readonly #timeouts: TimeoutsConfig | undefined;
+  #accepting = true;
+
+  constructor(options: CommandPipelineOptions) {
+    this.#registry = options.registry;
+    this.#audit = options.audit;
+    this.#policy = options.policy ?? allowEverything;
+    this.#timeouts = options.timeouts;
+  }
+
+  /** Runs one command; resolves with its answer, rejects with a `{ class, desc }` error (BridgeError or QEMU's). */
+  async run(request: CommandRequest): Promise<unknown> {
+    const started = performance.now();
+    let outcome: CommandRecord['outcome'] = 'ok';
+    let failure: unknown = null;
+    try {
+      const vm = resolveVm(this.#registry, request);
+      refuseWhileStopping(this.#accepting);
+      checkRequest(request);
+      const refusal = await authorize(this.#policy, request);
+      if (refusal) {
+        outcome = 'refused';
+        throw refusal;
+      }
+      const timeoutMs = timeoutOf(request, vm, this.#timeouts);
+      const entry = vm.inflight.begin({
+        execute: request.command,
+        arguments: request.arguments,
+        actor: request.actor,
+        target: request.target,
+        id: request.clientCommandId,
+        timeoutMs,
+      });
+      try {
+        return await route(vm, request, timeoutMs);
+      } finally {
+        vm.inflight.complete(entry);
+      }
+    } catch (err) {
+      if (outcome === 'ok') outcome = 'error';
+      failure = err;
+      throw err;
+    } finally {
+      this.#audit.record({
+        request,
+        outcome,
+        error: failure === null ? null : toErrorBody(failure).body,
+        durationMs: performance.now() - started,
+      });
+    }
+  }
+
+  /** First step of shutdown: new commands get `ShuttingDown` while those in flight are still answered. */
+  stopAccepting(): void {
+    this.#accepting = false;
+  }
+
+  /** Resolves once no VM has a command in flight, or after `limitMs`. */
+  async drain(limitMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, limitMs);
+    });
+    await Promise.race([Promise.all(this.#registry.all().map((vm) => vm.inflight.whenEmpty())), limit]);
+    clearTimeout(timer);
+  }
+}
+
+function resolveVm(registry: VmRegistry, request: CommandRequest): VmSupervisor {
+  const vm = registry.get(request.vm);
+  if (!vm) throw vmNotFound(request.vm);
+  return vm;
+}
+
+function refuseWhileStopping(accepting: boolean): void {
+  if (!accepting) throw new BridgeError(BridgeErrorClass.ShuttingDown, 'the bridge is shutting down', 503);
+}
+
+/** The policy's refusal as an error to answer, or null when the command may run. */
+async function authorize(policy: CommandPolicy, request: CommandRequest): Promise<BridgeError | null> {
+  const decided = policy.decide(request);
+  // Most decisions are immediate: no extra turn of the event loop for them.
+  const decision = decided instanceof Promise ? await decided : decided;
+  return decision.allowed ? null : new BridgeError(BridgeErrorClass.Forbidden, decision.desc, 403);
+}
+
+/**
+ * QMP commands by class (config and call may override); guest agent commands by the link's own defaults; bridge
+ * actions wait for the process itself (their deadline is only shown).
+ */
+function timeoutOf(request: CommandRequest, vm: VmSupervisor, config: TimeoutsConfig | undefined): number {
+  switch (request.target) {
+    case 'qmp':
+      return timeoutFor(request.command, config, request.timeoutMs);
+    case 'guest':
+      return vm.guestTimeoutFor(request.command, request.timeoutMs);
+    case 'bridge':
+      return request.timeoutMs ?? config?.lifecycle ?? DEFAULT_TIMEOUTS.lifecycle;
+  }
+}
+
+function route(vm: VmSupervisor, request: CommandRequest, timeoutMs: number): Promise<unknown> {
+  switch (request.target) {
+    case 'qmp':
+      return vm.executeQmp(request.command, request.arguments, timeoutMs);
+    case 'guest':
+      return vm.executeGuest(request.command, request.arguments, timeoutMs);
+    case 'bridge':
+      return BRIDGE_ACTION_RUNNERS[request.command as BridgeAction](vm);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * What no route answers: under `/api`, 405 `MethodNotAllowed` for a known path with another method, else 404
+ * `NotFound`, both as JSON errors; a WebSocket upgrade anywhere but `/api/ws`, a bare 404; any other GET, the web
+ * app (its SPA fallback); any other method there, 405.
+ */
+import { BridgeErrorClass } from '@qmpdeck/protocol';
+import type { FastifyInstance } from 'fastify';
+import { BridgeError } from '../bridge-error.ts';
+import type { ApiPaths } from './api-paths.ts';
+import type { HttpContext } from './context.ts';
+import { isUpgrade } from './request-guards.ts';
+import { serveAppFallback } from './static-routes.ts';
+
+export function answerNotFound(app: FastifyInstance, ctx: HttpContext, apiPaths: ApiPaths): void {
+  app.setNotFoundHandler(async (request, reply) => {
+    if (isUpgrade(request)) {
+      await reply.code(404).header('connection', 'close').send();
+      return;
+    }
+    const path = new URL(request.url, 'http://bridge').pathname;
+    const { method } = request;
+    if (path === '/api' || path.startsWith('/api/')) {
+      if (apiPaths.has(path)) {
+        throw new BridgeError(BridgeErrorClass.MethodNotAllowed, `${method} is not allowed on ${path}`, 405);
+      }
+      throw new BridgeError(BridgeErrorClass.NotFound, `no API route ${method} ${path}`, 404);
+    }
+    if (method !== 'GET' && method !== 'HEAD') {
+      throw new BridgeError(BridgeErrorClass.MethodNotAllowed, 'only GET and HEAD are served here', 405);
+    }
+    await serveAppFallback(ctx, request, reply);
+  });
+}

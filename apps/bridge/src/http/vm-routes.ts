@@ -1,0 +1,41 @@
+/**
+ * `GET /api/vms`, `GET /api/vms/:id`, and start/kill of managed VMs: the bridge actions `vm.start` and `vm.kill`
+ * through the command pipeline, so they are authorized, audited and named as the cause of what follows.
+ */
+import { Vm, VmList } from '@qmpdeck/protocol';
+import type { FastifyPluginAsync } from 'fastify';
+import type { BridgeAction } from '../commands/command-request.ts';
+import type { HttpContext } from './context.ts';
+import { httpActor, nextHttpCommandId } from './http-actor.ts';
+import { parseJsonBodies } from './json-body.ts';
+import { originOf, vmIdOf } from './route-schemas.ts';
+import type { ZodTypeProvider } from './zod-type-provider.ts';
+
+export function vmRoutes(ctx: HttpContext): FastifyPluginAsync {
+  return async (base) => {
+    const app = base.withTypeProvider<ZodTypeProvider>();
+    // Start and kill read an optional { origin } and ignore any other body, JSON or not.
+    parseJsonBodies(app, 'lenient');
+
+    app.get('/api/vms', { schema: { response: { 200: VmList } } }, () => ctx.registry.snapshots());
+
+    app.get('/api/vms/:id', { schema: { response: { 200: Vm } } }, (request) =>
+      ctx.registry.require(vmIdOf(request)).snapshot(),
+    );
+
+    const lifecycle = (action: BridgeAction) =>
+      app.post(`/api/vms/:id/${action.slice('vm.'.length)}`, (request) =>
+        ctx.pipeline.run({
+          vm: vmIdOf(request),
+          target: 'bridge',
+          command: action,
+          actor: httpActor(request, originOf(request.body)),
+          clientCommandId: nextHttpCommandId(),
+        }),
+      );
+    /** Launches a managed VM's QEMU; answers the VM object once it started (or failed to). */
+    lifecycle('vm.start');
+    /** SIGKILLs a managed VM's QEMU; answers once the process is gone. */
+    lifecycle('vm.kill');
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * `GET /api/ws`: the one WebSocket of the API, through @fastify/websocket on `ws`. The request guards (Host,
+ * Origin) ran as for any request, before the handshake; frames over the hard limit close the connection (1009)
+ * before they are read. Everything after the handshake is the hub's (hub/).
+ */
+import fastifyWebsocket from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import { HARD_FRAME_LIMIT } from '../hub/limits.ts';
+import type { HttpContext } from './context.ts';
+
+export const WS_PATH = '/api/ws';
+
+/**
+ * @fastify/websocket and the one route it serves, in a context of their own: its hooks (two per request) and its
+ * wrapping of route handlers then cost only the WebSocket's requests, not every API call. Upgrades elsewhere are
+ * refused by the request guards before any route runs.
+ */
+export function wsRoutes(ctx: HttpContext) {
+  return async (app: FastifyInstance): Promise<void> => {
+    await app.register(fastifyWebsocket, {
+      options: { maxPayload: HARD_FRAME_LIMIT, perMessageDeflate: false },
+      // A peer that vanished or broke the protocol: dropped, at debug (the hub logs who left).
+      errorHandler: (err, socket) => {
+        ctx.log.debug({ err }, 'WebSocket error');
+        socket.terminate();
+      },
+      // The hub says goodbye to its clients itself (1001) when the bridge stops.
+      preClose: (done) => done(),
+    });
+    app.get(WS_PATH, { websocket: true }, (socket, request) => {
+      ctx.hub.accept(socket, request.raw);
+    });
+  };
+}
