@@ -8,7 +8,7 @@
  */
 import { type ClientMessage, type ExecuteMessage, ServerMessage } from '@qmpdeck/protocol';
 import { backoffDelay } from '@qmpdeck/qmp/backoff';
-import { ApiError } from '../api/api-error.ts';
+import { RequestError } from '../api/request-error.ts';
 import type { LiveState } from './live-state.ts';
 
 /** The part of the browser's WebSocket this class uses, so tests can hand in another. */
@@ -37,7 +37,7 @@ export type ExecuteRequest = Omit<ExecuteMessage, 'type' | 'id'>;
 
 interface Pending {
   resolve(value: unknown): void;
-  reject(error: ApiError): void;
+  reject(error: RequestError): void;
 }
 
 const OPEN = 1;
@@ -124,7 +124,7 @@ export class LiveSocket {
     const id = `web-${this.nextId++}`;
     if (!this.socket || this.socket.readyState !== OPEN) {
       return Promise.reject(
-        new ApiError({ class: 'BridgeUnreachable', desc: 'Not connected to the bridge; retrying' }),
+        new RequestError({ class: 'BridgeUnreachable', desc: 'Not connected to the bridge; retrying' }),
       );
     }
     return new Promise((resolve, reject) => {
@@ -218,7 +218,7 @@ export class LiveSocket {
     const pending = this.pending.get(id);
     if (!pending) return;
     this.pending.delete(id);
-    if ('error' in outcome) pending.reject(new ApiError(outcome.error));
+    if ('error' in outcome) pending.reject(new RequestError(outcome.error));
     else pending.resolve(outcome.return);
     this.sendQueued();
   }
@@ -237,7 +237,7 @@ export class LiveSocket {
   }
 
   private failPending(desc: string): void {
-    const error = new ApiError({ class: 'ConnectionClosed', desc });
+    const error = new RequestError({ class: 'ConnectionClosed', desc });
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
     // Queued ones were never sent; they fail the same way rather than go out on a later connection unasked.

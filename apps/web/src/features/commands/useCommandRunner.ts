@@ -4,8 +4,8 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { toApiError } from '../../api/api-error.ts';
 import { queryKeys } from '../../api/queryKeys.ts';
+import { toRequestError } from '../../api/request-error.ts';
 import { useLiveSocket } from '../../live/LiveProvider.tsx';
 import { addToHistory, type HistoryEntry, settleHistory } from './command-history.ts';
 
@@ -39,7 +39,7 @@ export function useCommandRunner(vmId: string, origin: string) {
         const value = await socket.execute({ vm: vmId, ...request, origin });
         update((history) => settleHistory(history, id, { state: 'ok', value }));
       } catch (error) {
-        const problem = toApiError(error);
+        const problem = toRequestError(error);
         update((history) =>
           settleHistory(history, id, { state: 'error', class: problem.class, desc: problem.desc }),
         );

@@ -1,10 +1,10 @@
 /** A titled block of the info panel with its loading and error states. */
 import type { ReactNode } from 'react';
-import type { ApiError } from '../../api/api-error.ts';
+import type { RequestError } from '../../api/request-error.ts';
 
 interface InfoSectionProps {
   title: string;
-  state: { isPending: boolean; error: ApiError | null; isFetching?: boolean };
+  state: { isPending: boolean; error: RequestError | null; isFetching?: boolean };
   children: ReactNode;
 }
 

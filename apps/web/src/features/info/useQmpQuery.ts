@@ -5,8 +5,8 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
-import { ApiError } from '../../api/api-error.ts';
 import { queryKeys } from '../../api/queryKeys.ts';
+import { RequestError } from '../../api/request-error.ts';
 import { executeQmp } from '../../api/vms.ts';
 
 export function useQmpQuery<T extends z.ZodType>(
@@ -16,12 +16,12 @@ export function useQmpQuery<T extends z.ZodType>(
   enabled: boolean,
   args?: Record<string, unknown>,
 ) {
-  return useQuery<z.infer<T>, ApiError>({
+  return useQuery<z.infer<T>, RequestError>({
     queryKey: args ? [...queryKeys.info(vmId, query), args] : queryKeys.info(vmId, query),
     queryFn: async () => {
       const parsed = shape.safeParse((await executeQmp(vmId, query, args)).return);
       if (!parsed.success) {
-        throw new ApiError({ class: 'BadResponse', desc: `${query} answered in an unexpected shape` });
+        throw new RequestError({ class: 'BadResponse', desc: `${query} answered in an unexpected shape` });
       }
       return parsed.data;
     },

@@ -3,7 +3,7 @@
  * overview can say which succeeded and which failed and why.
  */
 import { useState } from 'react';
-import { toApiError } from '../../api/api-error.ts';
+import { toRequestError } from '../../api/request-error.ts';
 import { useLiveSocket } from '../../live/LiveProvider.tsx';
 
 export type BulkOutcome = { state: 'pending' } | { state: 'done' } | { state: 'failed'; message: string };
@@ -22,7 +22,7 @@ export function useBulkAction() {
           await socket.execute({ vm, execute: command, origin });
           set(vm, { state: 'done' });
         } catch (error) {
-          const problem = toApiError(error);
+          const problem = toRequestError(error);
           set(vm, { state: 'failed', message: `${problem.class}: ${problem.desc}` });
         }
       }),

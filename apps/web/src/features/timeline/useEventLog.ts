@@ -7,9 +7,9 @@
 import type { EventRecord } from '@qmpdeck/protocol';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { type ApiError, toApiError } from '../../api/api-error.ts';
 import { fetchEventPage } from '../../api/events.ts';
 import { queryKeys } from '../../api/queryKeys.ts';
+import { type RequestError, toRequestError } from '../../api/request-error.ts';
 import { type EventLog, emptyEventLog, firstSeq, lastSeq, mergeEvents } from '../../live/event-log.ts';
 import { useLiveSocket } from '../../live/LiveProvider.tsx';
 
@@ -56,13 +56,13 @@ export function useEventLog(vm: string) {
   const socket = useLiveSocket();
   const key = queryKeys.events(vm);
   const read = useCallback(() => queryClient.getQueryData<EventLog>(queryKeys.events(vm)), [queryClient, vm]);
-  const query = useQuery<EventLog, ApiError>({
+  const query = useQuery<EventLog, RequestError>({
     queryKey: key,
     queryFn: async () => {
       try {
         return await loadNewest(read, vm);
       } catch (error) {
-        throw toApiError(error);
+        throw toRequestError(error);
       }
     },
     staleTime: Number.POSITIVE_INFINITY,
@@ -81,7 +81,7 @@ export function useEventLog(vm: string) {
     return socket.subscribe(vm, end ?? (hadHistory.current ? 0 : undefined));
   }, [settled, socket, vm, read]);
 
-  const [olderError, setOlderError] = useState<ApiError | null>(null);
+  const [olderError, setOlderError] = useState<RequestError | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const busy = useRef(false);
   const loadOlder = useCallback(async () => {
@@ -98,7 +98,7 @@ export function useEventLog(vm: string) {
       );
       setOlderError(null);
     } catch (error) {
-      setOlderError(toApiError(error));
+      setOlderError(toRequestError(error));
     } finally {
       busy.current = false;
       setLoadingOlder(false);
@@ -118,7 +118,7 @@ export function useEventLog(vm: string) {
       setOlderError(null);
       return merged.events;
     } catch (error) {
-      setOlderError(toApiError(error));
+      setOlderError(toRequestError(error));
       return null;
     } finally {
       setLoadingOlder(false);

@@ -1,7 +1,7 @@
 /** The VM page's header: name, run state, connection, QEMU version, actions, commands in flight. */
 import type { Vm } from '@qmpdeck/protocol';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
-import { InflightPanel } from '../inflight/InflightPanel.tsx';
+import { InflightLine } from '../inflight-line/InflightLine.tsx';
 import { firstIpv4, qemuVersion } from '../overview/overview-model.ts';
 import { ActionBar } from './actions/ActionBar.tsx';
 
@@ -27,7 +27,7 @@ export function VmHeader({ vm }: { vm: Vm }) {
       {vm.message && vm.connection !== 'connected' && (
         <p className="text-sm text-amber-800 dark:text-amber-300">{vm.message}</p>
       )}
-      <ActionBar vm={vm} status={<InflightPanel vmId={vm.id} />} />
+      <ActionBar vm={vm} status={<InflightLine vmId={vm.id} />} />
     </header>
   );
 }

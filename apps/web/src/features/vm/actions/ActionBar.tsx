@@ -6,7 +6,7 @@
 import type { Vm } from '@qmpdeck/protocol';
 import { useMutation } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
-import { type ApiError, toApiError } from '../../../api/api-error.ts';
+import { type RequestError, toRequestError } from '../../../api/request-error.ts';
 import { killVm, startVm } from '../../../api/vms.ts';
 import { useLiveSocket } from '../../../live/LiveProvider.tsx';
 import { useLiveState } from '../../../live/useLiveState.ts';
@@ -22,7 +22,7 @@ interface PressedAction {
 
 function useRunAction(vm: Vm) {
   const socket = useLiveSocket();
-  return useMutation<unknown, ApiError, PressedAction>({
+  return useMutation<unknown, RequestError, PressedAction>({
     mutationFn: async ({ action, command }) => {
       try {
         if (command !== null)
@@ -31,7 +31,7 @@ function useRunAction(vm: Vm) {
           return await (action.run.route === 'start' ? startVm(vm.id) : killVm(vm.id));
         throw new Error(`${action.label} has no command for this VM`);
       } catch (error) {
-        throw toApiError(error);
+        throw toRequestError(error);
       }
     },
   });

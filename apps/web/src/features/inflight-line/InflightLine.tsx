@@ -5,12 +5,12 @@
  * page below does not jump each time a command comes and goes.
  */
 import { useNow } from '../timeline/useNow.ts';
-import { useInflight } from './useInflight.ts';
+import { useInflightCommands } from './useInflightCommands.ts';
 
 const seconds = (ms: number) => `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
 
-export function InflightPanel({ vmId }: { vmId: string }) {
-  const { data, error } = useInflight(vmId);
+export function InflightLine({ vmId }: { vmId: string }) {
+  const { data, error } = useInflightCommands(vmId);
   const commands = data ?? [];
   const now = useNow(commands.length > 0 ? 250 : 5_000);
   return (
