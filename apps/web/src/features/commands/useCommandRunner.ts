@@ -6,7 +6,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { queryKeys } from '../../api/queryKeys.ts';
 import { toRequestError } from '../../api/request-error.ts';
-import { useLiveSocket } from '../../live/LiveProvider.tsx';
+import { useExecute } from '../../live/useExecute.ts';
 import { addToHistory, type HistoryEntry, settleHistory } from './command-history.ts';
 
 let nextEntryId = 1;
@@ -25,7 +25,7 @@ export function useCommandHistory(vmId: string): readonly HistoryEntry[] {
 
 export function useCommandRunner(vmId: string, origin: string) {
   const queryClient = useQueryClient();
-  const socket = useLiveSocket();
+  const execute = useExecute();
   return useCallback(
     async (request: HistoryEntry['request']) => {
       const id = nextEntryId++;
@@ -36,7 +36,7 @@ export function useCommandRunner(vmId: string, origin: string) {
         addToHistory(history, { id, vm: vmId, request, sentAt: Date.now(), outcome: { state: 'pending' } }),
       );
       try {
-        const value = await socket.execute({ vm: vmId, ...request, origin });
+        const value = await execute({ vm: vmId, ...request, origin });
         update((history) => settleHistory(history, id, { state: 'ok', value }));
       } catch (error) {
         const problem = toRequestError(error);
@@ -45,6 +45,6 @@ export function useCommandRunner(vmId: string, origin: string) {
         );
       }
     },
-    [queryClient, socket, vmId, origin],
+    [queryClient, execute, vmId, origin],
   );
 }

@@ -106,6 +106,7 @@ export function OverviewPage() {
             onSelect={onSelect}
             outcome={bulk.outcomes.get(vm.id)}
             now={now}
+            bridgeReachable={bridgeReachable}
           />
         ))}
       </ul>

@@ -13,6 +13,7 @@ interface VmRowProps {
   onSelect(id: string, selected: boolean): void;
   outcome: BulkOutcome | undefined;
   now: number;
+  bridgeReachable: boolean;
 }
 
 function OutcomeText({ outcome }: { outcome: BulkOutcome | undefined }) {
@@ -22,7 +23,7 @@ function OutcomeText({ outcome }: { outcome: BulkOutcome | undefined }) {
   return <span className="text-red-700 dark:text-red-400">failed: {outcome.message}</span>;
 }
 
-export function VmRow({ vm, selected, onSelect, outcome, now }: VmRowProps) {
+export function VmRow({ vm, selected, onSelect, outcome, now, bridgeReachable }: VmRowProps) {
   const ipv4 = firstIpv4(vm);
   const version = qemuVersion(vm);
   return (
@@ -80,7 +81,7 @@ export function VmRow({ vm, selected, onSelect, outcome, now }: VmRowProps) {
         </span>
       </div>
       <div className="justify-self-end">
-        <QuickAction vm={vm} />
+        <QuickAction vm={vm} bridgeReachable={bridgeReachable} />
       </div>
     </li>
   );

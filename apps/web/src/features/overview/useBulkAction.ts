@@ -4,12 +4,12 @@
  */
 import { useState } from 'react';
 import { toRequestError } from '../../api/request-error.ts';
-import { useLiveSocket } from '../../live/LiveProvider.tsx';
+import { useExecute } from '../../live/useExecute.ts';
 
 export type BulkOutcome = { state: 'pending' } | { state: 'done' } | { state: 'failed'; message: string };
 
 export function useBulkAction() {
-  const socket = useLiveSocket();
+  const execute = useExecute();
   const [outcomes, setOutcomes] = useState<ReadonlyMap<string, BulkOutcome>>(new Map());
   const set = (vm: string, outcome: BulkOutcome) =>
     setOutcomes((current) => new Map(current).set(vm, outcome));
@@ -19,7 +19,7 @@ export function useBulkAction() {
     return Promise.all(
       vmIds.map(async (vm) => {
         try {
-          await socket.execute({ vm, execute: command, origin });
+          await execute({ vm, execute: command, origin });
           set(vm, { state: 'done' });
         } catch (error) {
           const problem = toRequestError(error);
