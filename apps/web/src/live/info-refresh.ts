@@ -2,6 +2,9 @@
  * Which QMP queries an event makes stale: the info panel's data is fetched by
  * query and refreshed only when an event says it changed (no polling).
  */
+import type { QueryClient } from '@tanstack/react-query';
+import { queryKeys } from '../api/queryKeys.ts';
+
 const QUERIES_BY_EVENT: Record<string, readonly string[]> = {
   RESET: ['query-cpus-fast'],
   SHUTDOWN: ['query-cpus-fast'],
@@ -30,4 +33,13 @@ const QUERIES_BY_EVENT: Record<string, readonly string[]> = {
 
 export function queriesChangedBy(event: string): readonly string[] {
   return QUERIES_BY_EVENT[event] ?? [];
+}
+
+/** Asks again every Info query of the VM that shows an error, once something says QEMU answers again. */
+export function refetchFailedInfo(queryClient: QueryClient, vm: string): void {
+  void queryClient.refetchQueries({
+    queryKey: queryKeys.infoAll(vm),
+    type: 'active',
+    predicate: (query) => query.state.status === 'error' && query.state.fetchStatus === 'idle',
+  });
 }
