@@ -15,6 +15,7 @@ import { queryKeys } from '../../api/queryKeys.ts';
 import type { RequestError } from '../../api/request-error.ts';
 import { refetchFailedInfo } from '../../live/info-refresh.ts';
 import { useExecute } from '../../live/useExecute.ts';
+import { useLiveState } from '../../live/useLiveState.ts';
 
 /** Errors that say "not now" rather than "never": worth asking again without a person's click. */
 const PASSING_ERRORS = new Set([
@@ -45,6 +46,8 @@ export function useQmpQuery<K extends QmpCommandName>(
 ) {
   const execute = useExecute();
   const queryClient = useQueryClient();
+  // Asked once the socket is open: on a page opened straight at the Info tab it is still connecting.
+  const socketOpen = useLiveState().status === 'open';
   const result = useQuery<ReturnOf<K>, RequestError>({
     queryKey: args ? [...queryKeys.info(vmId, query), args] : queryKeys.info(vmId, query),
     queryFn: async () => {
@@ -54,7 +57,7 @@ export function useQmpQuery<K extends QmpCommandName>(
       );
       return answer as ReturnOf<K>;
     },
-    enabled,
+    enabled: enabled && socketOpen,
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
     refetchInterval: retryInterval,
