@@ -3,7 +3,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { queryKeys } from '../api/queryKeys.ts';
 import { createCacheWriter } from './cache-writer.ts';
-import type { EventLog } from './event-log.ts';
+import { type EventPages, flattenEvents } from './event-pages.ts';
 import { FakeSocket } from './fake-socket.test-helper.ts';
 import { LiveSocket } from './live-socket.ts';
 import type { LiveState } from './live-state.ts';
@@ -97,24 +97,48 @@ describe('LiveSocket', () => {
     socket.stop();
   });
 
-  it('batches events into the VM event log in seq order', () => {
+  it('writes single events into the VM timeline pages in seq order', () => {
     const { queryClient, socket, writer } = setup();
     socket.start();
     FakeSocket.latest().open();
     FakeSocket.latest().receive(event(2, 'RESUME'));
     FakeSocket.latest().receive(event(1));
     writer.flush();
-    const log = queryClient.getQueryData<EventLog>(queryKeys.events('alpha'));
-    expect(log?.events.map((e) => e.seq)).toEqual([1, 2]);
+    const data = queryClient.getQueryData<EventPages>(queryKeys.events('alpha'));
+    expect(flattenEvents(data).map((e) => e.seq)).toEqual([1, 2]);
     socket.stop();
   });
 
-  it('moves the VM latest event on as events arrive', () => {
+  it('writes a batch of events to the cache in one update, not one per event', () => {
+    const { queryClient, socket, writer } = setup();
+    socket.start();
+    FakeSocket.latest().open();
+    let writes = 0;
+    const stop = queryClient.getQueryCache().subscribe((change) => {
+      if (change.type === 'updated' && change.action.type === 'success') writes++;
+    });
+    const records = Array.from({ length: 500 }, (_, index) => {
+      const { type: _type, ...record } = event(index + 1);
+      return record;
+    });
+    FakeSocket.latest().receive({ type: 'events', vm: 'alpha', events: records.slice(0, 250) });
+    FakeSocket.latest().receive({ type: 'events', vm: 'alpha', events: records.slice(250) });
+    writer.flush();
+    stop();
+    expect(writes).toBe(1);
+    const data = queryClient.getQueryData<EventPages>(queryKeys.events('alpha'));
+    expect(flattenEvents(data)).toHaveLength(500);
+    socket.stop();
+  });
+
+  it("takes a VM's latest event from its vm message, not from its events", () => {
     const { queryClient, socket, writer } = setup();
     queryClient.setQueryData(queryKeys.vms(), [{ ...vm, latestEvent: null }]);
     socket.start();
     FakeSocket.latest().open();
-    FakeSocket.latest().receive(event(7, 'DEVICE_TRAY_MOVED'));
+    const latestEvent = { seq: 7, event: 'DEVICE_TRAY_MOVED', timestamp: { seconds: 1, microseconds: 0 } };
+    FakeSocket.latest().receive({ type: 'vm', vm: { ...vm, latestEvent } });
+    FakeSocket.latest().receive(event(8, 'STOP'));
     writer.flush();
     const list = queryClient.getQueryData<{ latestEvent: { seq: number; event: string } }[]>(queryKeys.vms());
     expect(list?.[0]?.latestEvent).toMatchObject({ seq: 7, event: 'DEVICE_TRAY_MOVED' });
