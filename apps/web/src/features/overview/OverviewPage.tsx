@@ -9,13 +9,12 @@ import { usePageTitle } from '../../ui/usePageTitle.ts';
 import { useNow } from '../timeline/useNow.ts';
 import { countByState, filterByName } from './overview-model.ts';
 import { useBulkAction } from './useBulkAction.ts';
-import { useLatestEvents, useVms } from './useVms.ts';
+import { useVms } from './useVms.ts';
 import { VmRow } from './VmRow.tsx';
 
 export function OverviewPage() {
   usePageTitle('Virtual machines');
   const { data: vms, error, isPending } = useVms();
-  useLatestEvents(vms);
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
   const bulk = useBulkAction();
