@@ -8,6 +8,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { COLLAPSED_ROW_HEIGHT, EventRow } from './EventRow.tsx';
 import { countAfter, type EventFilter, filterEvents, noFilter, toJsonLines } from './event-filter.ts';
+import { indexOfSeq, resumedFrom } from './resumed-from.ts';
 import { TimelineToolbar } from './TimelineToolbar.tsx';
 import { useNow } from './useNow.ts';
 import { useTimelineEvents } from './useTimelineEvents.ts';
@@ -152,7 +153,17 @@ export function Timeline({ vmId }: { vmId: string }) {
                   className="absolute left-0 top-0 w-full"
                   style={{ transform: `translateY(${item.start}px)` }}
                 >
-                  <EventRow event={event} expanded={expanded.has(event.seq)} now={now} onToggle={toggle} />
+                  <EventRow
+                    event={event}
+                    resumedFrom={
+                      event.event === 'RESUME'
+                        ? resumedFrom(events, indexOfSeq(events, event.seq))
+                        : undefined
+                    }
+                    expanded={expanded.has(event.seq)}
+                    now={now}
+                    onToggle={toggle}
+                  />
                 </div>
               );
             })}
