@@ -110,7 +110,7 @@ export default function CommandsTab({ vm }: { vm: Vm }) {
                   </span>
                   <Button
                     intent="quiet"
-                    className="text-xs"
+                    size="small"
                     aria-label={`Re-run ${entry.request.execute}`}
                     onClick={() => void run(entry.request)}
                   >

@@ -48,12 +48,7 @@ export function InfoSection({ title, state, children }: InfoSectionProps) {
             {state.error.class}: {state.error.desc}
           </p>
           <p className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
-            <Button
-              intent="default"
-              className="px-2 py-0.5 text-xs"
-              onClick={state.retry}
-              disabled={state.isFetching}
-            >
+            <Button intent="default" size="small" onClick={state.retry} disabled={state.isFetching}>
               Retry
             </Button>
             {state.isFetching

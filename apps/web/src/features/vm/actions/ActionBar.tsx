@@ -11,7 +11,7 @@ import { useExecute, type VmCommand } from '../../../live/useExecute.ts';
 import { useLiveState } from '../../../live/useLiveState.ts';
 import { Button } from '../../../ui/Button.tsx';
 import { ConfirmDialog } from '../../../ui/ConfirmDialog.tsx';
-import { actionsFor, commandFor, isBridgeAction, type VmAction } from './vm-actions.ts';
+import { commandFor, isBridgeAction, shownActions, type VmAction } from './vm-actions.ts';
 
 /** An action as pressed: with the command chosen for the state the VM was in at that moment. */
 interface PressedAction {
@@ -48,11 +48,12 @@ export function ActionBar({ vm, status }: { vm: Vm; status?: ReactNode }) {
     pressed.command.target === 'bridge' ? '' : ` (${pressed.command.execute})`;
   return (
     <div className="flex flex-col gap-2">
-      <div className="flex flex-wrap gap-2" role="toolbar" aria-label="VM actions">
-        {actionsFor(vm).map((action) => (
+      <div className="flex flex-wrap gap-1.5 sm:gap-2" role="toolbar" aria-label="VM actions">
+        {shownActions(vm).map((action) => (
           <Button
             key={action.id}
             intent={action.intent}
+            size="compact"
             disabled={!bridgeReachable || !action.enabled(vm) || runnerOf(action).isPending}
             onClick={() => trigger(action)}
           >

@@ -25,6 +25,8 @@ export interface VmAction {
   enabled(vm: Vm): boolean;
   /** Only shown for VMs whose QEMU the bridge launches. */
   managedOnly?: boolean;
+  /** Shown only while it can be used: Start and Kill share one place (QEMU is either running or not). */
+  onlyWhenEnabled?: boolean;
 }
 
 const connected = (vm: Vm) => vm.connection === 'connected';
@@ -104,6 +106,7 @@ export const VM_ACTIONS: readonly VmAction[] = [
     origin: 'Start button',
     intent: 'primary',
     managedOnly: true,
+    onlyWhenEnabled: true,
     enabled: (vm) => !processRunning(vm),
   },
   {
@@ -113,6 +116,7 @@ export const VM_ACTIONS: readonly VmAction[] = [
     origin: 'Kill button',
     intent: 'danger',
     managedOnly: true,
+    onlyWhenEnabled: true,
     confirm: {
       title: 'Kill QEMU?',
       body: 'Sends SIGKILL to the QEMU process: the guest stops instantly and loses everything not written to disk.',
@@ -124,6 +128,11 @@ export const VM_ACTIONS: readonly VmAction[] = [
 
 export function actionsFor(vm: Vm): readonly VmAction[] {
   return VM_ACTIONS.filter((action) => !action.managedOnly || vm.managed === true);
+}
+
+/** The buttons the bar shows for this VM now. */
+export function shownActions(vm: Vm): readonly VmAction[] {
+  return actionsFor(vm).filter((action) => !action.onlyWhenEnabled || action.enabled(vm));
 }
 
 /** The QMP command an action sends to this VM now, or null for the bridge's own actions. */
