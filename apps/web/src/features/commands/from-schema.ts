@@ -6,6 +6,7 @@
  */
 import {
   type CommandDescription,
+  describeCommand,
   describeType,
   type Field,
   type FieldType as SchemaFieldType,
@@ -85,5 +86,25 @@ export function commandForm(description: CommandDescription, schema: Schema): Ob
         fields: v.fields.map((field) => toFormField(field, schema)),
       })),
     },
+  };
+}
+
+/**
+ * Every command's form on demand, each built once: for the console, which types what it reads by the schema.
+ * A name the schema does not have gets null (QEMU answers it with CommandNotFound; nothing to type by).
+ */
+export function formsOf(schema: Schema): (command: string) => ObjectType | null {
+  const forms = new Map<string, ObjectType | null>();
+  const known = new Set(
+    schema.filter((entry) => entry['meta-type'] === 'command').map((entry) => entry.name),
+  );
+  return (command) => {
+    if (!known.has(command)) return null;
+    let form = forms.get(command);
+    if (form === undefined) {
+      form = commandForm(describeCommand(schema, command), schema);
+      forms.set(command, form);
+    }
+    return form;
   };
 }
