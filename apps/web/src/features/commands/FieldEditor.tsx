@@ -180,9 +180,10 @@ export function FieldEditor({ field, draft, onChange, errors, path, bare = false
           {field.name}
           <Tags field={field} />
         </legend>
-        <label className="flex flex-col text-xs">
-          type of {field.name}
+        <span className="flex flex-col text-xs">
+          <label htmlFor={`${id}-choice`}>type of {field.name}</label>
           <select
+            id={`${id}-choice`}
             className={INPUT}
             value={draft.choice ?? ''}
             onChange={(event) => {
@@ -206,7 +207,7 @@ export function FieldEditor({ field, draft, onChange, errors, path, bare = false
               </option>
             ))}
           </select>
-        </label>
+        </span>
         {chosen && draft.value && (
           <FieldEditor
             field={{ name: field.name, optional: false, type: chosen }}
