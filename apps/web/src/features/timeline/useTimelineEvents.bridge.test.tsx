@@ -9,6 +9,7 @@ import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveProvider } from '../../live/LiveProvider.tsx';
+import type { SocketLike } from '../../live/live-socket.ts';
 import { type RealBridge, startRealBridge, waitForConnected } from '../../test/real-bridge.ts';
 import { HISTORY_PAGE, OLDER_PAGE, useTimelineEvents } from './useTimelineEvents.ts';
 
@@ -80,5 +81,46 @@ describe('useTimelineEvents with the real bridge', () => {
       `?before=${last - HISTORY_PAGE + 1}&limit=${OLDER_PAGE}`,
     ]);
     unmount();
+  });
+
+  it('gets a replay as events batches when it comes back, with no gap and no duplicate', async () => {
+    // The real browser socket, with the type of every message it receives noted.
+    const received: string[] = [];
+    const recordingSocket = (url: string): SocketLike => {
+      const socket = new WebSocket(url);
+      socket.addEventListener('message', (event) => {
+        received.push((JSON.parse(String(event.data)) as { type: string }).type);
+      });
+      return socket;
+    };
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const shared = ({ children }: { children: ReactNode }) => (
+      <QueryClientProvider client={queryClient}>
+        <LiveProvider createSocket={recordingSocket}>{children}</LiveProvider>
+      </QueryClientProvider>
+    );
+    const first = renderHook(() => useTimelineEvents('alpha'), { wrapper: shared });
+    await waitFor(() => expect(first.result.current.events.length).toBeGreaterThan(0), { timeout: 10_000 });
+    const seen = first.result.current.events.at(-1)?.seq ?? 0;
+    first.unmount();
+
+    // Away from the timeline (its socket closed with the provider), events happen: a STOP and a RESUME each time.
+    for (let i = 0; i < 5; i++) {
+      await bridge.execute('alpha', 'stop');
+      await bridge.execute('alpha', 'cont');
+    }
+    const { lastSeq } = (await (
+      await fetch(`${bridge.url}/api/vms/alpha/events?before=${Number.MAX_SAFE_INTEGER}&limit=1`)
+    ).json()) as { lastSeq: number };
+    expect(lastSeq).toBeGreaterThanOrEqual(seen + 10);
+    received.length = 0;
+    const again = renderHook(() => useTimelineEvents('alpha'), { wrapper: shared });
+    await waitFor(() => expect(again.result.current.events.at(-1)?.seq).toBe(lastSeq), { timeout: 10_000 });
+    const events = again.result.current.events;
+    expect(seqs(events.slice(-(lastSeq - seen + 1)))).toEqual(consecutive(seen, lastSeq));
+    // The replay came batched: `events` messages, not one `event` message per event.
+    expect(received).toContain('events');
+    expect(received).not.toContain('event');
+    again.unmount();
   });
 });
