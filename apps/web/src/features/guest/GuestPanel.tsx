@@ -3,7 +3,7 @@
  * agent is silent (a paused VM cannot answer) the bridge keeps the last values (`stale`): shown, marked last known.
  */
 import type { GuestInfo } from '@qmpdeck/protocol';
-import { STALE_NOTE } from './GuestSummary.tsx';
+import { agentState, STALE_NOTE } from './GuestSummary.tsx';
 
 function osLine(os: GuestInfo['os']): string | null {
   if (!os) return null;
@@ -39,7 +39,7 @@ export function GuestPanel({ guest }: { guest: GuestInfo | null | undefined }) {
               guest.agent === 'connected' ? 'text-emerald-700 dark:text-emerald-400' : 'text-zinc-500'
             }
           >
-            {guest.agent}
+            {agentState(guest.agent)}
           </dd>
           <dt className="text-zinc-500 dark:text-zinc-400">Hostname</dt>
           <dd className="font-mono text-xs leading-5" data-testid="guest-hostname">

@@ -9,10 +9,15 @@ import { firstIpv4 } from '../overview/overview-model.ts';
 export const STALE_NOTE =
   'The guest agent is not answering now (the VM may be paused or rebooting); these are the last values it gave.';
 
+/** The agent's state in plain words, the protocol's word beside a problem. */
+export function agentState(agent: GuestInfo['agent']): string {
+  return agent === 'connected' ? 'connected' : 'not answering (unavailable)';
+}
+
 export function GuestSummary({ guest }: { guest: GuestInfo | null | undefined }) {
   if (!guest) return null;
   const ipv4 = firstIpv4({ guest });
-  if (!guest.hostname && !ipv4) return <span className="text-zinc-400">agent {guest.agent}</span>;
+  if (!guest.hostname && !ipv4) return <span className="text-zinc-400">agent {agentState(guest.agent)}</span>;
   return (
     <span title={guest.stale ? STALE_NOTE : undefined} className={guest.stale ? 'italic' : undefined}>
       {guest.hostname && <span className="font-medium">{guest.hostname}</span>}
