@@ -15,7 +15,7 @@ describe('resumedFrom', () => {
   it('reads the first RESUME of a QEMU the bridge started paused before boot as its first boot', () => {
     expect(
       lastResume(
-        log('BRIDGE_PROCESS_STARTED', 'BRIDGE_CONNECTED', 'BRIDGE_GUEST_AGENT_UNAVAILABLE', 'RESUME'),
+        log('BRIDGE_PROCESS_STARTED', 'BRIDGE_GUEST_AGENT_UNAVAILABLE', 'BRIDGE_CONNECTED', 'RESUME'),
       ),
     ).toBe('prelaunch');
   });

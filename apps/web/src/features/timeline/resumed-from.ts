@@ -6,18 +6,25 @@
  * only that it started running.
  */
 import type { EventRecord } from '@qmpdeck/protocol';
+import type { BridgeEvent, KnownEventName } from '../../qemu/event-names.ts';
 import type { ResumedFrom } from './event-meaning.ts';
 
 /** How far back to look; the answer is nearly always a few events away. */
 const LOOK_BACK = 2_000;
-/** The bridge's connection noise between a QEMU's start and its first RESUME, which says nothing of its state. */
-const LINK_EVENTS = new Set(['BRIDGE_CONNECTED', 'BRIDGE_DISCONNECTED', 'BRIDGE_BUSY']);
+/** The bridge's own news between a QEMU's start and its first RESUME, which says nothing of its run state. */
+const LINK_EVENTS: ReadonlySet<BridgeEvent> = new Set<BridgeEvent>([
+  'BRIDGE_CONNECTED',
+  'BRIDGE_DISCONNECTED',
+  'BRIDGE_BUSY',
+  'BRIDGE_GUEST_AGENT_CONNECTED',
+  'BRIDGE_GUEST_AGENT_UNAVAILABLE',
+]);
 
 function beforeConnect(events: readonly EventRecord[], from: number, stop: number): ResumedFrom {
   for (let i = from; i >= stop; i--) {
     const name = events[i]?.event ?? '';
     if (name === 'BRIDGE_PROCESS_STARTED') return 'prelaunch';
-    if (!LINK_EVENTS.has(name)) return 'unknown';
+    if (!(LINK_EVENTS as ReadonlySet<string>).has(name)) return 'unknown';
   }
   return 'unknown';
 }
@@ -26,7 +33,8 @@ function beforeConnect(events: readonly EventRecord[], from: number, stop: numbe
 export function resumedFrom(events: readonly EventRecord[], index: number): ResumedFrom {
   const stop = Math.max(0, index - LOOK_BACK);
   for (let i = index - 1; i >= stop; i--) {
-    switch (events[i]?.event) {
+    // Typed by the known names, so a misspelt case fails the typecheck.
+    switch (events[i]?.event as KnownEventName | undefined) {
       case 'STOP':
       case 'SUSPEND':
       case 'WAKEUP':
