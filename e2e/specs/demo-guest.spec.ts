@@ -30,6 +30,15 @@ test('the guest shows its name and address, and powers down cleanly', async ({ p
   await expect(page.getByTestId('guest-hostname')).toHaveText('qmpdeck-demo');
   await expect(panel).toContainText('10.0.2.15/24');
 
+  // Paused, the agent cannot answer: the guest's name and address stay, marked as last known.
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect(statusBadge(page)).toHaveText('paused');
+  await expect(page.getByTestId('guest-stale')).toBeVisible(BOOT);
+  await expect(page.getByTestId('guest-hostname')).toHaveText('qmpdeck-demo');
+  await expect(panel).toContainText('10.0.2.15/24');
+  await page.getByRole('button', { name: 'Resume', exact: true }).click();
+  await expect(page.getByTestId('guest-stale')).toHaveCount(0, BOOT);
+
   await openTab(page, 'Timeline');
   await expect(statusBadge(page)).toHaveText('running');
   await page.getByRole('button', { name: 'Power down', exact: true }).click();

@@ -1,10 +1,10 @@
 /**
  * fetch + validation: every HTTP answer is parsed with the protocol's validator
- * before anything else sees it, and every failure becomes an ApiError.
+ * before anything else sees it, and every failure becomes an RequestError.
  */
 import { ErrorResponse } from '@qmpdeck/protocol';
 import type { z } from 'zod';
-import { ApiError } from './api-error.ts';
+import { RequestError } from './request-error.ts';
 
 export async function fetchJson<T extends z.ZodType>(
   path: string,
@@ -15,20 +15,23 @@ export async function fetchJson<T extends z.ZodType>(
   try {
     response = await fetch(path, { ...init, headers: { accept: 'application/json', ...init?.headers } });
   } catch (error) {
-    throw new ApiError({ class: 'BridgeUnreachable', desc: `The bridge did not answer: ${String(error)}` });
+    throw new RequestError({
+      class: 'BridgeUnreachable',
+      desc: `The bridge did not answer: ${String(error)}`,
+    });
   }
   const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
     const parsed = ErrorResponse.safeParse(body);
-    if (parsed.success) throw new ApiError(parsed.data.error, response.status);
-    throw new ApiError(
+    if (parsed.success) throw new RequestError(parsed.data.error, response.status);
+    throw new RequestError(
       { class: 'BadResponse', desc: `HTTP ${response.status} from ${path}` },
       response.status,
     );
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    throw new ApiError({
+    throw new RequestError({
       class: 'BadResponse',
       desc: `Unexpected answer from ${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
     });

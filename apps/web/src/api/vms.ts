@@ -12,11 +12,3 @@ export const fetchVm = (id: string) => fetchJson(vmPath(id), Vm);
 const LifecycleAnswer = z.union([Vm, z.object({}).loose(), ExecuteSuccess]);
 export const startVm = (id: string) => postJson(`${vmPath(id)}/start`, LifecycleAnswer, {});
 export const killVm = (id: string) => postJson(`${vmPath(id)}/kill`, LifecycleAnswer, {});
-
-/** Runs a guest agent command over HTTP (the QMP commands go over the socket). */
-export const executeGuest = (id: string, execute: string, args?: Record<string, unknown>) =>
-  postJson(`${vmPath(id)}/guest/execute`, ExecuteSuccess, args ? { execute, arguments: args } : { execute });
-
-/** Runs a QMP command over HTTP; used for the read-only queries of the info panel. */
-export const executeQmp = (id: string, execute: string, args?: Record<string, unknown>) =>
-  postJson(`${vmPath(id)}/execute`, ExecuteSuccess, args ? { execute, arguments: args } : { execute });

@@ -1,17 +1,20 @@
 /**
  * Writes what the socket receives into the React Query cache, the app's only
- * store: `vm` replaces the VM in the list and its detail, `event` appends to
- * the VM's event log (batched: a burst of 1,000 events is one render, not
- * 1,000), `inflight` replaces the VM's in-flight list. While the bridge
+ * store: `vm` replaces the VM in the list and its detail (its `latestEvent`
+ * included: the overview reads it from there, subscribed to nothing), `event`
+ * and `events` append to the VM's timeline pages (coalesced: a replay of
+ * 100,000 events in batches is a few writes, not one per event or per batch),
+ * `inflight` replaces the VM's in-flight list. While the bridge
  * is away every cached VM reads as `disconnected` (its last known run state
  * may no longer be true, and nothing can be sent to it); a fresh `hello`
  * after a reconnect refetches the VMs, since `vm` messages were missed.
  */
 import type { EventRecord, InflightCommand, ServerMessage, Vm } from '@qmpdeck/protocol';
 import type { QueryClient } from '@tanstack/react-query';
+import { NEWEST } from '../api/events.ts';
 import { queryKeys } from '../api/queryKeys.ts';
-import { type EventLog, mergeEvents } from './event-log.ts';
-import { queriesChangedBy } from './info-refresh.ts';
+import { appendEvents, type EventPages } from './event-pages.ts';
+import { queriesChangedBy, refetchFailedInfo } from './info-refresh.ts';
 import type { LiveState } from './live-state.ts';
 
 export interface CacheWriter {
@@ -19,12 +22,6 @@ export interface CacheWriter {
   onState(state: LiveState): void;
   /** Writes the events waiting for the next frame now (tests call it; the timer calls it otherwise). */
   flush(): void;
-}
-
-/** The VM's `latestEvent` moved on to `event` (the bridge pushes `vm` only when state changes). */
-function withLatest(vm: Vm, event: EventRecord): Vm {
-  if ((vm.latestEvent?.seq ?? 0) >= event.seq) return vm;
-  return { ...vm, latestEvent: { seq: event.seq, event: event.event, timestamp: event.timestamp } };
 }
 
 function replaceVm(list: readonly Vm[] | undefined, vm: Vm): Vm[] | undefined {
@@ -43,6 +40,9 @@ function replaceVm(list: readonly Vm[] | undefined, vm: Vm): Vm[] | undefined {
  */
 export const EVENT_FLUSH_MS = 50;
 
+/** The page param live events are filed under when no history page was loaded. */
+const LIVE_PAGE = { before: NEWEST, limit: 0 };
+
 export const BRIDGE_AWAY_MESSAGE = 'The bridge is unreachable; the state shown before may be out of date.';
 
 /** The VM as far as this tab can tell while the bridge is away: no link, so no run state it can vouch for. */
@@ -52,35 +52,45 @@ function withBridgeAway(vm: Vm): Vm {
 }
 
 export function createCacheWriter(queryClient: QueryClient): CacheWriter {
-  // An event log can hold 100,000 events: comparing it deeply with the previous one on every write
-  // (React Query's structural sharing) would cost more than the write. Logs are replaced whole.
+  // A VM's pages can hold 100,000 events: comparing them deeply with the previous ones on every write
+  // (React Query's structural sharing) would cost more than the write. Pages are replaced whole.
   queryClient.setQueryDefaults(queryKeys.eventsAll(), { structuralSharing: false });
-  const waiting = new Map<string, EventRecord[]>();
+  const waiting = new Map<string, EventRecord[][]>();
   let scheduled = false;
+
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(flush, EVENT_FLUSH_MS);
+  };
+
+  const writeEvents = (vm: string, events: EventRecord[]) => {
+    queryClient.setQueryData<EventPages>(queryKeys.events(vm), (data) =>
+      appendEvents(data, events, LIVE_PAGE),
+    );
+    const stale = new Set(events.flatMap((event) => queriesChangedBy(event.event)));
+    for (const query of stale) queryClient.invalidateQueries({ queryKey: queryKeys.info(vm, query) });
+    // QEMU spoke: an Info section left with a timeout from a while ago can ask again now.
+    if (events.some((event) => event.source !== 'bridge')) refetchFailedInfo(queryClient, vm);
+  };
 
   const flush = () => {
     scheduled = false;
-    for (const [vm, events] of waiting) {
-      queryClient.setQueryData<EventLog>(queryKeys.events(vm), (log) => mergeEvents(log, events));
-      const newest = events.reduce((a, b) => (b.seq > a.seq ? b : a));
-      queryClient.setQueryData<Vm[]>(queryKeys.vms(), (list) =>
-        list?.map((item) => (item.id === vm ? withLatest(item, newest) : item)),
-      );
-      queryClient.setQueryData<Vm>(queryKeys.vm(vm), (item) => (item ? withLatest(item, newest) : item));
-      const stale = new Set(events.flatMap((event) => queriesChangedBy(event.event)));
-      for (const query of stale) queryClient.invalidateQueries({ queryKey: queryKeys.info(vm, query) });
+    for (const [vm, batches] of waiting) {
+      // An older page being fetched would be written over what arrives meanwhile (the infinite query builds its
+      // result from the pages it started with): these events wait for it, a few milliseconds.
+      if (queryClient.getQueryState(queryKeys.events(vm))?.fetchStatus === 'fetching') continue;
+      waiting.delete(vm);
+      writeEvents(vm, batches.flat());
     }
-    waiting.clear();
+    if (waiting.size > 0) schedule();
   };
 
-  const queueEvent = (event: EventRecord) => {
-    const list = waiting.get(event.vm);
-    if (list) list.push(event);
-    else waiting.set(event.vm, [event]);
-    if (!scheduled) {
-      scheduled = true;
-      setTimeout(flush, EVENT_FLUSH_MS);
-    }
+  const queueEvents = (vm: string, events: EventRecord[]) => {
+    const batches = waiting.get(vm);
+    if (batches) batches.push(events);
+    else waiting.set(vm, [events]);
+    schedule();
   };
 
   const onMessage = (message: ServerMessage) => {
@@ -94,9 +104,12 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
         return;
       case 'event': {
         const { type: _type, ...event } = message;
-        queueEvent(event);
+        queueEvents(event.vm, [event]);
         return;
       }
+      case 'events':
+        queueEvents(message.vm, message.events);
+        return;
       case 'inflight':
         queryClient.setQueryData<InflightCommand[]>(queryKeys.inflight(message.vm), message.commands);
         return;

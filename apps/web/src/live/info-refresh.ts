@@ -2,7 +2,12 @@
  * Which QMP queries an event makes stale: the info panel's data is fetched by
  * query and refreshed only when an event says it changed (no polling).
  */
-const QUERIES_BY_EVENT: Record<string, readonly string[]> = {
+import type { QmpCommandName } from '@qmpdeck/qmp';
+import type { QueryClient } from '@tanstack/react-query';
+import { queryKeys } from '../api/queryKeys.ts';
+import { isKnownEvent, type KnownEventName } from '../qemu/event-names.ts';
+
+const QUERIES_BY_EVENT: Partial<Record<KnownEventName, readonly QmpCommandName[]>> = {
   RESET: ['query-cpus-fast'],
   SHUTDOWN: ['query-cpus-fast'],
   RESUME: ['query-cpus-fast'],
@@ -28,6 +33,15 @@ const QUERIES_BY_EVENT: Record<string, readonly string[]> = {
   ],
 };
 
-export function queriesChangedBy(event: string): readonly string[] {
-  return QUERIES_BY_EVENT[event] ?? [];
+export function queriesChangedBy(event: string): readonly QmpCommandName[] {
+  return (isKnownEvent(event) && QUERIES_BY_EVENT[event]) || [];
+}
+
+/** Asks again every Info query of the VM that shows an error, once something says QEMU answers again. */
+export function refetchFailedInfo(queryClient: QueryClient, vm: string): void {
+  void queryClient.refetchQueries({
+    queryKey: queryKeys.infoAll(vm),
+    type: 'active',
+    predicate: (query) => query.state.status === 'error' && query.state.fetchStatus === 'idle',
+  });
 }

@@ -3,9 +3,9 @@ import { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { queryKeys } from '../api/queryKeys.ts';
 import { createCacheWriter } from './cache-writer.ts';
-import type { EventLog } from './event-log.ts';
+import { type EventPages, flattenEvents } from './event-pages.ts';
 import { FakeSocket } from './fake-socket.test-helper.ts';
-import { LiveSocket, MAX_EXECUTES_IN_FLIGHT } from './live-socket.ts';
+import { LiveSocket } from './live-socket.ts';
 import type { LiveState } from './live-state.ts';
 
 const vm = { id: 'alpha', name: 'Alpha', connection: 'connected', status: 'paused', qemu: null } as const;
@@ -97,24 +97,48 @@ describe('LiveSocket', () => {
     socket.stop();
   });
 
-  it('batches events into the VM event log in seq order', () => {
+  it('writes single events into the VM timeline pages in seq order', () => {
     const { queryClient, socket, writer } = setup();
     socket.start();
     FakeSocket.latest().open();
     FakeSocket.latest().receive(event(2, 'RESUME'));
     FakeSocket.latest().receive(event(1));
     writer.flush();
-    const log = queryClient.getQueryData<EventLog>(queryKeys.events('alpha'));
-    expect(log?.events.map((e) => e.seq)).toEqual([1, 2]);
+    const data = queryClient.getQueryData<EventPages>(queryKeys.events('alpha'));
+    expect(flattenEvents(data).map((e) => e.seq)).toEqual([1, 2]);
     socket.stop();
   });
 
-  it('moves the VM latest event on as events arrive', () => {
+  it('writes a batch of events to the cache in one update, not one per event', () => {
+    const { queryClient, socket, writer } = setup();
+    socket.start();
+    FakeSocket.latest().open();
+    let writes = 0;
+    const stop = queryClient.getQueryCache().subscribe((change) => {
+      if (change.type === 'updated' && change.action.type === 'success') writes++;
+    });
+    const records = Array.from({ length: 500 }, (_, index) => {
+      const { type: _type, ...record } = event(index + 1);
+      return record;
+    });
+    FakeSocket.latest().receive({ type: 'events', vm: 'alpha', events: records.slice(0, 250) });
+    FakeSocket.latest().receive({ type: 'events', vm: 'alpha', events: records.slice(250) });
+    writer.flush();
+    stop();
+    expect(writes).toBe(1);
+    const data = queryClient.getQueryData<EventPages>(queryKeys.events('alpha'));
+    expect(flattenEvents(data)).toHaveLength(500);
+    socket.stop();
+  });
+
+  it("takes a VM's latest event from its vm message, not from its events", () => {
     const { queryClient, socket, writer } = setup();
     queryClient.setQueryData(queryKeys.vms(), [{ ...vm, latestEvent: null }]);
     socket.start();
     FakeSocket.latest().open();
-    FakeSocket.latest().receive(event(7, 'DEVICE_TRAY_MOVED'));
+    const latestEvent = { seq: 7, event: 'DEVICE_TRAY_MOVED', timestamp: { seconds: 1, microseconds: 0 } };
+    FakeSocket.latest().receive({ type: 'vm', vm: { ...vm, latestEvent } });
+    FakeSocket.latest().receive(event(8, 'STOP'));
     writer.flush();
     const list = queryClient.getQueryData<{ latestEvent: { seq: number; event: string } }[]>(queryKeys.vms());
     expect(list?.[0]?.latestEvent).toMatchObject({ seq: 7, event: 'DEVICE_TRAY_MOVED' });
@@ -142,31 +166,28 @@ describe('LiveSocket', () => {
     socket.stop();
   });
 
-  it('keeps at most MAX_EXECUTES_IN_FLIGHT commands unanswered and sends the rest in order as answers come', async () => {
-    // The bridge refuses a client's commands past its limit (TooManyCommands); a bulk action over 100 VMs must not.
+  it('sends every command at once, with no queue of its own: the bridge queues past 64 itself', async () => {
     const { socket } = setup();
     socket.start();
     const fake = FakeSocket.latest();
     fake.open();
     const vms = Array.from({ length: 100 }, (_, index) => `vm${index}`);
     const results = Promise.all(vms.map((vm) => socket.execute({ vm, execute: 'stop' })));
-    expect(fake.sent).toHaveLength(MAX_EXECUTES_IN_FLIGHT);
-    for (let answered = 0; answered < vms.length; answered++) {
-      const message = fake.sent[answered] as { id: string };
-      fake.receive({ type: 'result', id: message.id, return: {} });
-      expect(fake.sent.length).toBe(Math.min(vms.length, MAX_EXECUTES_IN_FLIGHT + answered + 1));
-    }
     expect(fake.sent.map((message) => (message as { vm: string }).vm)).toEqual(vms);
+    // Answered in any order, each settles its own promise.
+    for (const message of [...fake.sent].reverse()) {
+      fake.receive({ type: 'result', id: (message as { id: string }).id, return: {} });
+    }
     await expect(results).resolves.toHaveLength(100);
     socket.stop();
   });
 
-  it('fails commands still queued when the connection closes, and never sends them later', async () => {
+  it('fails every unanswered command when the connection closes, and never sends it again', async () => {
     const { socket } = setup();
     socket.start();
     const first = FakeSocket.latest();
     first.open();
-    const all = Array.from({ length: MAX_EXECUTES_IN_FLIGHT + 3 }, () =>
+    const all = Array.from({ length: 70 }, () =>
       socket.execute({ vm: 'alpha', execute: 'stop' }).catch((error: unknown) => error),
     );
     first.drop();
@@ -184,9 +205,11 @@ describe('LiveSocket', () => {
     const first = FakeSocket.latest();
     first.open();
     const unsubscribe = socket.subscribe('alpha', 4);
-    expect(first.sent).toEqual([{ type: 'subscribe', vm: 'alpha', after: 4 }]);
+    expect(first.sent).toEqual([{ type: 'subscribe', vm: 'alpha', after: 4, batch: true }]);
     first.receive(event(5));
-    first.receive(event(6));
+    // A batch counts as seen up to its newest event.
+    const { type: _type, ...sixth } = event(6);
+    first.receive({ type: 'events', vm: 'alpha', events: [sixth] });
     const pending = socket.execute({ vm: 'alpha', execute: 'stop' });
     first.drop();
     await expect(pending).rejects.toMatchObject({ class: 'ConnectionClosed' });
@@ -196,7 +219,7 @@ describe('LiveSocket', () => {
     const second = FakeSocket.latest();
     expect(second).not.toBe(first);
     second.open();
-    expect(second.sent).toEqual([{ type: 'subscribe', vm: 'alpha', after: 6 }]);
+    expect(second.sent).toEqual([{ type: 'subscribe', vm: 'alpha', after: 6, batch: true }]);
     expect(queryClient.getQueryData<LiveState>(queryKeys.live())).toMatchObject({
       status: 'open',
       everOpen: true,
@@ -215,7 +238,7 @@ describe('LiveSocket', () => {
     const a = socket.subscribe('alpha');
     const b = socket.subscribe('alpha');
     a();
-    expect(fake.sent).toEqual([{ type: 'subscribe', vm: 'alpha' }]);
+    expect(fake.sent).toEqual([{ type: 'subscribe', vm: 'alpha', batch: true }]);
     b();
     expect(fake.sent[1]).toEqual({ type: 'unsubscribe', vm: 'alpha' });
     socket.stop();

@@ -2,13 +2,17 @@
  * The ONE WebSocket of a browser tab to the bridge (`/api/ws`). It validates
  * every message with the protocol's `ServerMessage` before handing it on,
  * reconnects by itself with backoff, resubscribes each VM with `after` = the
- * last seq it saw (so a timeline has no gap across a bridge restart), and
- * correlates `execute` with its `result`. It holds no app state of its own:
- * what it receives goes to `onMessage`, which writes the query cache.
+ * last seq it saw (so a timeline has no gap across a bridge restart), asks for
+ * events in batches (`batch: true`: a replay arrives as a few `events` messages
+ * instead of one message per event), and correlates `execute` with its
+ * `result`. Commands go out as soon as they are asked for: the bridge keeps
+ * each client's queue (64 running, the rest waiting in order), so this tab
+ * keeps none of its own. It holds no app state: what it receives goes to
+ * `onMessage`, which writes the query cache.
  */
 import { type ClientMessage, type ExecuteMessage, ServerMessage } from '@qmpdeck/protocol';
 import { backoffDelay } from '@qmpdeck/qmp/backoff';
-import { ApiError } from '../api/api-error.ts';
+import { RequestError } from '../api/request-error.ts';
 import type { LiveState } from './live-state.ts';
 
 /** The part of the browser's WebSocket this class uses, so tests can hand in another. */
@@ -33,26 +37,15 @@ export interface LiveSocketOptions {
   maxDelayMs?: number;
 }
 
-export type ExecuteRequest = Omit<ExecuteMessage, 'type' | 'id'>;
+/** A command as the page asks for it; the socket adds `type` and its own `id`. */
+export type SocketCommand = Omit<ExecuteMessage, 'type' | 'id'>;
 
 interface Pending {
   resolve(value: unknown): void;
-  reject(error: ApiError): void;
+  reject(error: RequestError): void;
 }
 
 const OPEN = 1;
-
-/**
- * Commands this tab has unanswered on the socket at most; more wait here, in order. The bridge refuses
- * a client's commands beyond its own limit (64) with TooManyCommands, and a bulk action over many VMs
- * must not turn into failures for the ones past it.
- */
-export const MAX_EXECUTES_IN_FLIGHT = 32;
-
-interface Queued extends Pending {
-  id: string;
-  request: ExecuteRequest;
-}
 
 export class LiveSocket {
   private socket: SocketLike | null = null;
@@ -62,8 +55,6 @@ export class LiveSocket {
   private stopped = true;
   private nextId = 1;
   private readonly pending = new Map<string, Pending>();
-  /** Executes waiting for a free place under MAX_EXECUTES_IN_FLIGHT, oldest first. */
-  private queued: Queued[] = [];
   /** Subscribed VMs -> how many views want them. */
   private readonly subscribers = new Map<string, number>();
   /** Highest event seq seen per VM: where a resubscribe resumes. */
@@ -120,29 +111,17 @@ export class LiveSocket {
   }
 
   /** Sends a QMP command (or a guest agent one with `target: 'guest'`); resolves with its `return`. */
-  execute(request: ExecuteRequest): Promise<unknown> {
+  execute(command: SocketCommand): Promise<unknown> {
     const id = `web-${this.nextId++}`;
     if (!this.socket || this.socket.readyState !== OPEN) {
       return Promise.reject(
-        new ApiError({ class: 'BridgeUnreachable', desc: 'Not connected to the bridge; retrying' }),
+        new RequestError({ class: 'BridgeUnreachable', desc: 'Not connected to the bridge; retrying' }),
       );
     }
     return new Promise((resolve, reject) => {
-      if (this.pending.size >= MAX_EXECUTES_IN_FLIGHT) this.queued.push({ id, request, resolve, reject });
-      else this.sendExecute({ id, request, resolve, reject });
+      this.pending.set(id, { resolve, reject });
+      this.send({ type: 'execute', id, ...command });
     });
-  }
-
-  private sendExecute({ id, request, resolve, reject }: Queued): void {
-    this.pending.set(id, { resolve, reject });
-    this.send({ type: 'execute', id, ...request });
-  }
-
-  private sendQueued(): void {
-    while (this.pending.size < MAX_EXECUTES_IN_FLIGHT && this.queued.length > 0) {
-      const next = this.queued.shift();
-      if (next) this.sendExecute(next);
-    }
   }
 
   private connect(): void {
@@ -205,6 +184,10 @@ export class LiveSocket {
   private track(message: ServerMessage): void {
     if (message.type === 'hello') this.setState({ bridgeVersion: message.version });
     if (message.type === 'event') this.noteSeq(message.vm, message.seq);
+    if (message.type === 'events') {
+      const newest = message.events[message.events.length - 1];
+      if (newest) this.noteSeq(message.vm, newest.seq);
+    }
     if (message.type === 'result') this.settle(String(message.id), message);
     if (message.type === 'error' && message.id !== undefined) {
       this.settle(String(message.id), { error: message.error });
@@ -218,9 +201,8 @@ export class LiveSocket {
     const pending = this.pending.get(id);
     if (!pending) return;
     this.pending.delete(id);
-    if ('error' in outcome) pending.reject(new ApiError(outcome.error));
+    if ('error' in outcome) pending.reject(new RequestError(outcome.error));
     else pending.resolve(outcome.return);
-    this.sendQueued();
   }
 
   private noteSeq(vm: string, seq: number): void {
@@ -229,7 +211,11 @@ export class LiveSocket {
 
   private sendSubscribe(vm: string): void {
     const after = this.lastSeen.get(vm);
-    this.send(after === undefined ? { type: 'subscribe', vm } : { type: 'subscribe', vm, after });
+    this.send(
+      after === undefined
+        ? { type: 'subscribe', vm, batch: true }
+        : { type: 'subscribe', vm, after, batch: true },
+    );
   }
 
   private send(message: ClientMessage): void {
@@ -237,12 +223,9 @@ export class LiveSocket {
   }
 
   private failPending(desc: string): void {
-    const error = new ApiError({ class: 'ConnectionClosed', desc });
+    const error = new RequestError({ class: 'ConnectionClosed', desc });
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
-    // Queued ones were never sent; they fail the same way rather than go out on a later connection unasked.
-    for (const queued of this.queued) queued.reject(error);
-    this.queued = [];
   }
 
   private setState(change: Partial<LiveState>): void {

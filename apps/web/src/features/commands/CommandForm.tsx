@@ -1,9 +1,15 @@
-/** The generated form of one command: its arguments, checked before Execute sends anything. */
+/**
+ * The generated form of one command: its arguments, checked before Execute sends anything, and for a command
+ * that takes more than its schema lists (`device_add`), extra properties.
+ */
 import { type FormEvent, useState } from 'react';
 import { Button } from '../../ui/Button.tsx';
+import { ExtraPropertiesEditor } from './ExtraPropertiesEditor.tsx';
+import { buildExtraProperties, type ExtraProperty, takesExtraProperties } from './extra-properties.ts';
 import { FieldEditor } from './FieldEditor.tsx';
 import {
   activeFields,
+  allFields,
   buildArguments,
   type Draft,
   emptyDraft,
@@ -22,6 +28,8 @@ interface CommandFormProps {
 
 export function CommandForm({ name, form, onExecute, busy }: CommandFormProps) {
   const [drafts, setDrafts] = useState<Record<string, Draft>>(() => emptyDrafts(form));
+  const [extras, setExtras] = useState<ExtraProperty[]>([]);
+  const takesExtras = takesExtraProperties(name);
   const [errors, setErrors] = useState<readonly FieldError[]>([]);
   const errorMap = new Map(errors.map((error) => [error.path, error.message]));
 
@@ -34,7 +42,8 @@ export function CommandForm({ name, form, onExecute, busy }: CommandFormProps) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const built = buildArguments(form, drafts);
+    const reserved = new Set(allFields(form).map((field) => field.name));
+    const built = buildArguments(form, drafts, buildExtraProperties(extras, reserved));
     if (!built.ok) {
       setErrors(built.errors);
       const root = (path: string) => path.split(/[.[]/)[0];
@@ -73,6 +82,9 @@ export function CommandForm({ name, form, onExecute, busy }: CommandFormProps) {
           </button>
           {showOptional && optional.map(editor)}
         </div>
+      )}
+      {takesExtras && (
+        <ExtraPropertiesEditor command={name} properties={extras} onChange={setExtras} errors={errorMap} />
       )}
       {errors.length > 0 && (
         <div

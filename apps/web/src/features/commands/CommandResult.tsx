@@ -1,6 +1,10 @@
-/** What a command sent and what came back: the QMP JSON, then the pretty return or the QMP error. */
+/**
+ * What a command sent and what came back: the QMP JSON, then the pretty return (a monitor's text output as
+ * text, with its line breaks) or the QMP error.
+ */
 import type { HistoryEntry } from './command-history.ts';
-import { qmpJson } from './command-history.ts';
+import { clippedNote, qmpJson } from './command-history.ts';
+import { readableText } from './readable-text.ts';
 
 const PRE =
   'max-h-96 overflow-auto rounded-md bg-zinc-50 p-2 font-mono text-xs text-zinc-800 dark:bg-zinc-900 dark:text-zinc-200';
@@ -20,9 +24,12 @@ export function CommandResult({ entry }: { entry: HistoryEntry }) {
           {outcome.state === 'error' ? 'Error' : 'Return'}
         </h3>
         {outcome.state === 'pending' && <p className="text-sm text-zinc-500">Waiting for QEMU…</p>}
-        {outcome.state === 'ok' && (
+        {outcome.state === 'ok' && outcome.clippedBytes !== undefined && (
+          <p className="text-sm text-zinc-500">{clippedNote(outcome.clippedBytes)}</p>
+        )}
+        {outcome.state === 'ok' && outcome.clippedBytes === undefined && (
           <pre className={PRE} data-testid="qmp-return">
-            {JSON.stringify(outcome.value, null, 2)}
+            {readableText(entry.request.execute, outcome.value) ?? JSON.stringify(outcome.value, null, 2)}
           </pre>
         )}
         {outcome.state === 'error' && (

@@ -36,6 +36,14 @@ export default function CommandsTab({ vm }: { vm: Vm }) {
     [schema.data, picked],
   );
   const latest = history[0];
+  // Built once per command: a self-containing type expands on first use and keeps what it expanded.
+  const form = useMemo(
+    () =>
+      schema.data && description && typeof description !== 'string'
+        ? commandForm(description, schema.data)
+        : null,
+    [schema.data, description],
+  );
 
   return (
     <div className="grid min-h-0 flex-1 gap-4 overflow-auto p-3 lg:grid-cols-2">
@@ -70,7 +78,7 @@ export default function CommandsTab({ vm }: { vm: Vm }) {
             <CommandForm
               key={description.name}
               name={description.name}
-              form={commandForm(description)}
+              form={form ?? commandForm(description, schema.data ?? [])}
               busy={latest?.outcome.state === 'pending'}
               onExecute={(args) =>
                 void run(
@@ -110,7 +118,7 @@ export default function CommandsTab({ vm }: { vm: Vm }) {
                   </span>
                   <Button
                     intent="quiet"
-                    className="text-xs"
+                    size="small"
                     aria-label={`Re-run ${entry.request.execute}`}
                     onClick={() => void run(entry.request)}
                   >

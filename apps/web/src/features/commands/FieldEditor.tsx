@@ -19,9 +19,27 @@ export function typeLabel(type: FieldType): string {
       return `array of ${typeLabel(type.element)}`;
     case 'alternate':
       return type.choices.map(typeLabel).join(' | ');
+    case 'recursive':
+      // QEMU masks type names in its introspection (`49`): nothing a person could read.
+      return 'object';
     default:
       return type.kind;
   }
+}
+
+const isDefinition = (type: FieldType) => type.kind === 'object' || type.kind === 'recursive';
+
+/**
+ * What each choice of an alternate means to a person. A string beside an object is nearly always a reference to
+ * something that exists by that name (a block node, a bitmap): "reference by name" or "define it here".
+ */
+export function choiceLabel(type: Extract<FieldType, { kind: 'alternate' }>, index: number): string {
+  const choice = type.choices[index];
+  if (!choice) return '?';
+  const hasDefinition = type.choices.some(isDefinition);
+  if (hasDefinition && choice.kind === 'string') return 'reference by name (string)';
+  if (hasDefinition && isDefinition(choice)) return 'define it here (object)';
+  return typeLabel(choice);
 }
 
 function Tags({ field }: { field: FormField }) {
@@ -42,9 +60,11 @@ interface EditorProps {
   onChange(draft: Draft): void;
   errors: ReadonlyMap<string, string>;
   path: string;
+  /** An object drawn inside its alternate's box: its members only, without a second box of the same name. */
+  bare?: boolean;
 }
 
-export function FieldEditor({ field, draft, onChange, errors, path }: EditorProps) {
+export function FieldEditor({ field, draft, onChange, errors, path, bare = false }: EditorProps) {
   const id = useId();
   const error = errors.get(path);
   const errorId = `${id}-error`;
@@ -56,7 +76,31 @@ export function FieldEditor({ field, draft, onChange, errors, path }: EditorProp
   );
   const type = field.type;
 
+  if (type.kind === 'recursive') {
+    return (
+      <FieldEditor
+        field={{ ...field, type: type.expand() }}
+        draft={draft}
+        onChange={onChange}
+        errors={errors}
+        path={path}
+        bare={bare}
+      />
+    );
+  }
+
   if (type.kind === 'object' && draft.kind === 'object') {
+    const members = activeFields(type, draft.fields).map((child) => (
+      <FieldEditor
+        key={child.name}
+        field={child}
+        draft={draft.fields[child.name] ?? emptyDraft(child.type, child.optional)}
+        onChange={(next) => onChange({ ...draft, fields: { ...draft.fields, [child.name]: next } })}
+        errors={errors}
+        path={path ? `${path}.${child.name}` : child.name}
+      />
+    ));
+    if (bare) return <div className="flex flex-col gap-2">{members}</div>;
     return (
       <fieldset className="flex flex-col gap-2 rounded-md border border-zinc-200 p-2 dark:border-zinc-800">
         <legend className="px-1 font-mono text-sm font-medium">
@@ -73,17 +117,7 @@ export function FieldEditor({ field, draft, onChange, errors, path }: EditorProp
             include {field.name}
           </label>
         )}
-        {draft.present &&
-          activeFields(type, draft.fields).map((child) => (
-            <FieldEditor
-              key={child.name}
-              field={child}
-              draft={draft.fields[child.name] ?? emptyDraft(child.type, child.optional)}
-              onChange={(next) => onChange({ ...draft, fields: { ...draft.fields, [child.name]: next } })}
-              errors={errors}
-              path={path ? `${path}.${child.name}` : child.name}
-            />
-          ))}
+        {draft.present && members}
         {errorLine}
       </fieldset>
     );
@@ -139,42 +173,52 @@ export function FieldEditor({ field, draft, onChange, errors, path }: EditorProp
   }
 
   if (type.kind === 'alternate' && draft.kind === 'alternate') {
-    const chosen = type.choices[draft.choice] ?? { kind: 'any' as const };
+    const chosen = draft.choice === null ? null : type.choices[draft.choice];
     return (
       <fieldset className="flex flex-col gap-2 rounded-md border border-zinc-200 p-2 dark:border-zinc-800">
         <legend className="px-1 font-mono text-sm font-medium">
           {field.name}
           <Tags field={field} />
         </legend>
-        <label className="flex flex-col text-xs">
-          type of {field.name}
+        <span className="flex flex-col text-xs">
+          <label htmlFor={`${id}-choice`}>type of {field.name}</label>
           <select
+            id={`${id}-choice`}
             className={INPUT}
-            value={draft.choice}
+            value={draft.choice ?? ''}
             onChange={(event) => {
+              if (event.target.value === '')
+                return onChange({ kind: 'alternate', choice: null, value: null });
               const choice = Number(event.target.value);
+              // The chosen one is set: its own members start as for a required field.
               onChange({
                 kind: 'alternate',
                 choice,
                 value: emptyDraft(type.choices[choice] ?? { kind: 'any' }, false),
               });
             }}
+            {...(chosen ? {} : described)}
           >
-            {type.choices.map((choice, index) => (
+            {field.optional && <option value="">(not set)</option>}
+            {type.choices.map((_, index) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: the choices of a type never change order
               <option key={index} value={index}>
-                {typeLabel(choice)}
+                {choiceLabel(type, index)}
               </option>
             ))}
           </select>
-        </label>
-        <FieldEditor
-          field={{ name: field.name, optional: field.optional, type: chosen }}
-          draft={draft.value}
-          onChange={(value) => onChange({ ...draft, value })}
-          errors={errors}
-          path={path}
-        />
+        </span>
+        {chosen && draft.value && (
+          <FieldEditor
+            field={{ name: field.name, optional: false, type: chosen }}
+            draft={draft.value}
+            onChange={(value) => onChange({ ...draft, value })}
+            errors={errors}
+            path={path}
+            bare
+          />
+        )}
+        {!chosen && errorLine}
       </fieldset>
     );
   }
@@ -184,24 +228,7 @@ export function FieldEditor({ field, draft, onChange, errors, path }: EditorProp
   );
 
   if (type.kind === 'boolean' && draft.kind === 'bool') {
-    if (!field.optional) {
-      return (
-        <div className="flex flex-col">
-          <span className="flex items-center gap-2">
-            <input
-              id={id}
-              type="checkbox"
-              checked={draft.value === true}
-              onChange={(event) => onChange({ kind: 'bool', value: event.target.checked })}
-              {...described}
-            />
-            <label htmlFor={id}>{label}</label>
-            <Tags field={field} />
-          </span>
-          {errorLine}
-        </div>
-      );
-    }
+    // Three states, required or not: a required boolean has no default anyone could send by not looking.
     return (
       <div className="flex flex-col">
         <span>
@@ -220,7 +247,7 @@ export function FieldEditor({ field, draft, onChange, errors, path }: EditorProp
           }
           {...described}
         >
-          <option value="">(not set)</option>
+          <option value="">{field.optional ? '(not set)' : '(choose true or false)'}</option>
           <option value="true">true</option>
           <option value="false">false</option>
         </select>

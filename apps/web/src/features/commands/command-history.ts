@@ -1,12 +1,13 @@
-/** Commands executed from the Commands tab, newest first, kept per VM for this tab's life. */
+/** Commands executed from the Commands tab and the console, newest first, per VM (kept across reloads). */
 export interface HistoryEntry {
-  id: number;
+  id: string;
   vm: string;
   request: { execute: string; arguments?: Record<string, unknown> };
   sentAt: number;
   outcome:
     | { state: 'pending' }
-    | { state: 'ok'; value: unknown }
+    /** `clippedBytes`: the result was too large to keep across a reload; only its size was kept. */
+    | { state: 'ok'; value: unknown; clippedBytes?: number }
     | { state: 'error'; class: string; desc: string };
 }
 
@@ -18,7 +19,7 @@ export function addToHistory(history: readonly HistoryEntry[], entry: HistoryEnt
 
 export function settleHistory(
   history: readonly HistoryEntry[],
-  id: number,
+  id: string,
   outcome: HistoryEntry['outcome'],
 ): HistoryEntry[] {
   return history.map((entry) => (entry.id === id ? { ...entry, outcome } : entry));
@@ -28,3 +29,7 @@ export function settleHistory(
 export function qmpJson(request: HistoryEntry['request']): string {
   return JSON.stringify(request, null, 2);
 }
+
+/** What shows for a result kept across a reload as its size only. */
+export const clippedNote = (bytes: number) =>
+  `A result of ${Math.round(bytes / 1024)} KB came back; it is too large to keep across a reload.`;

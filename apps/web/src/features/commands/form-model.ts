@@ -2,7 +2,9 @@
  * The command form's model: the shape of each argument (from the QEMU schema),
  * what the person typed (a Draft, kept as text so half-typed numbers survive),
  * and `buildArguments`, which turns drafts into the QMP `arguments` object or
- * says exactly which field is wrong and why, before anything is sent.
+ * says exactly which field is wrong and why, before anything is sent. Only what
+ * the person chose is sent: a required boolean or alternate needs an explicit
+ * choice, and nothing optional goes out unless it was set.
  */
 
 export type FieldType =
@@ -15,7 +17,9 @@ export type FieldType =
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'object'; fields: readonly FormField[]; union?: FlatUnion }
   | { kind: 'array'; element: FieldType }
-  | { kind: 'alternate'; choices: readonly FieldType[] };
+  | { kind: 'alternate'; choices: readonly FieldType[] }
+  /** A type that contains itself (a block node's `file` is a block node): expanded when it is opened. */
+  | { kind: 'recursive'; typeName: string; expand(): FieldType };
 
 /** An object whose `tag` member's value selects which variant's members are added. */
 export type ObjectType = Extract<FieldType, { kind: 'object' }>;
@@ -40,7 +44,8 @@ export type Draft =
   | { kind: 'bool'; value: boolean | null }
   | { kind: 'object'; present: boolean; fields: Readonly<Record<string, Draft>> }
   | { kind: 'array'; present: boolean; items: readonly Draft[] }
-  | { kind: 'alternate'; choice: number; value: Draft };
+  /** `choice` null: none chosen yet (an optional alternate starts so, and is then not sent). */
+  | { kind: 'alternate'; choice: number | null; value: Draft | null };
 
 export interface FieldError {
   /** Dotted path of the field, e.g. `options.driver` or `files[2]`. */
@@ -48,16 +53,32 @@ export interface FieldError {
   message: string;
 }
 
+/**
+ * The choice a required alternate starts with: the first that is not a whole nested definition (a block node's
+ * `file` starts as a reference by name, which is what most people mean and needs no form of forty drivers).
+ */
+export function defaultChoice(type: Extract<FieldType, { kind: 'alternate' }>): number {
+  const simple = type.choices.findIndex((choice) => choice.kind !== 'recursive' && choice.kind !== 'object');
+  return simple === -1 ? 0 : simple;
+}
+
 export function emptyDraft(type: FieldType, optional: boolean): Draft {
   switch (type.kind) {
     case 'boolean':
-      return { kind: 'bool', value: optional ? null : false };
+      // Never a default: an unticked box would send `false` nobody chose (`set_link` would take the link down).
+      return { kind: 'bool', value: null };
     case 'object':
       return { kind: 'object', present: !optional, fields: emptyFields(type) };
+    case 'recursive':
+      // Its members are drafted when it is opened: drafting them now would never end.
+      return { kind: 'object', present: !optional, fields: {} };
     case 'array':
       return { kind: 'array', present: !optional, items: [] };
-    case 'alternate':
-      return { kind: 'alternate', choice: 0, value: emptyDraft(type.choices[0] ?? { kind: 'any' }, false) };
+    case 'alternate': {
+      if (optional) return { kind: 'alternate', choice: null, value: null };
+      const choice = defaultChoice(type);
+      return { kind: 'alternate', choice, value: emptyDraft(type.choices[choice] ?? { kind: 'any' }, false) };
+    }
     default:
       return { kind: 'text', text: '' };
   }
@@ -146,6 +167,7 @@ function buildValue(
   path: string,
   errors: FieldError[],
 ): Built {
+  if (type.kind === 'recursive') return buildValue(type.expand(), draft, optional, path, errors);
   if (type.kind === 'object' && draft.kind === 'object') {
     if (!draft.present) {
       if (!optional) errors.push({ path, message: 'is required' });
@@ -158,22 +180,24 @@ function buildValue(
       if (!optional) errors.push({ path, message: 'is required' });
       return { value: undefined, omitted: true };
     }
+    // An optional list emptied again was not set.
+    if (optional && draft.items.length === 0) return { value: undefined, omitted: true };
     const value = draft.items.map(
       (item, index) => buildValue(type.element, item, false, `${path}[${index}]`, errors).value,
     );
     return { value, omitted: false };
   }
   if (type.kind === 'alternate' && draft.kind === 'alternate') {
-    const choice = type.choices[draft.choice];
-    if (!choice) {
-      errors.push({ path, message: 'has no type chosen' });
+    const choice = draft.choice === null ? undefined : type.choices[draft.choice];
+    if (!choice || !draft.value) {
+      if (!optional) errors.push({ path, message: 'needs a choice of what to give' });
       return { value: undefined, omitted: true };
     }
     return buildValue(choice, draft.value, optional, path, errors);
   }
   if (type.kind === 'boolean' && draft.kind === 'bool') {
     if (draft.value === null) {
-      if (!optional) errors.push({ path, message: 'is required' });
+      if (!optional) errors.push({ path, message: 'needs a choice: true or false' });
       return { value: undefined, omitted: true };
     }
     return { value: draft.value, omitted: false };
@@ -202,10 +226,18 @@ export type BuildResult =
   | { ok: true; arguments: Record<string, unknown> | undefined }
   | { ok: false; errors: FieldError[] };
 
-/** The `arguments` of the command from the form, or every field error; `undefined` when there are none to send. */
-export function buildArguments(root: ObjectType, drafts: Readonly<Record<string, Draft>>): BuildResult {
+/**
+ * The `arguments` of the command from the form, or every field error; `undefined` when there are none to send.
+ * `extra` are members the schema does not list (a `device_add` driver's properties), already checked.
+ */
+export function buildArguments(
+  root: ObjectType,
+  drafts: Readonly<Record<string, Draft>>,
+  extra: { value: Record<string, unknown>; errors: readonly FieldError[] } = { value: {}, errors: [] },
+): BuildResult {
   const errors: FieldError[] = [];
-  const value = buildObject(root, drafts, '', errors);
+  const value = { ...buildObject(root, drafts, '', errors), ...extra.value };
+  errors.push(...extra.errors);
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, arguments: Object.keys(value).length > 0 ? value : undefined };
 }

@@ -2,16 +2,39 @@
  * The QMP console (loaded on demand): type raw JSON or `command key=value`,
  * Enter sends, arrow keys walk the history of what was typed, Tab completes
  * the command name from the VM's schema. The transcript is the VM's command
- * history (shared with the Commands tab).
+ * history (shared with the Commands tab); both it and the typed lines survive a
+ * reload (kept per VM in this browser).
  */
 
 import type { Vm } from '@qmpdeck/protocol';
 import { listCommands } from '@qmpdeck/qmp/schema';
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { qmpJson } from '../commands/command-history.ts';
+import { clippedNote, type HistoryEntry, qmpJson } from '../commands/command-history.ts';
+import { formsOf } from '../commands/from-schema.ts';
+import { readableText } from '../commands/readable-text.ts';
+import { loadConsoleLines, MAX_CONSOLE_LINES, saveConsoleLines } from '../commands/stored-history.ts';
 import { useCommandHistory, useCommandRunner } from '../commands/useCommandRunner.ts';
 import { useSchema } from '../commands/useSchema.ts';
 import { completeCommand, parseConsoleInput } from './parse-input.ts';
+
+/** A return as QMP sent it, or a monitor's text output as the text itself. */
+function ConsoleReturn({ entry }: { entry: HistoryEntry }) {
+  if (entry.outcome.state !== 'ok') return null;
+  if (entry.outcome.clippedBytes !== undefined) {
+    return <p className="text-zinc-400">{clippedNote(entry.outcome.clippedBytes)}</p>;
+  }
+  const text = readableText(entry.request.execute, entry.outcome.value);
+  if (text !== null) {
+    return (
+      <pre className="whitespace-pre-wrap text-zinc-100" data-testid="console-text">
+        {text}
+      </pre>
+    );
+  }
+  return (
+    <pre className="whitespace-pre-wrap">{JSON.stringify({ return: entry.outcome.value }, null, 2)}</pre>
+  );
+}
 
 export default function ConsoleTab({ vm }: { vm: Vm }) {
   const schema = useSchema(vm.id);
@@ -19,12 +42,15 @@ export default function ConsoleTab({ vm }: { vm: Vm }) {
     () => (schema.data ? listCommands(schema.data).map((c) => c.name) : []),
     [schema.data],
   );
+  // Values are typed by the command's schema (`name=1` stays a string where the schema says str).
+  const formOf = useMemo(() => (schema.data ? formsOf(schema.data) : undefined), [schema.data]);
   const run = useCommandRunner(vm.id, 'console');
   const history = useCommandHistory(vm.id);
   const [input, setInput] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [suggestions, setSuggestions] = useState<string[]>([]);
-  const typed = useRef<string[]>([]);
+  // The lines typed here, for ↑/↓; kept in this browser per VM so a reload keeps them.
+  const typed = useRef<string[]>(loadConsoleLines(vm.id));
   const position = useRef<number | null>(null);
   const transcriptRef = useRef<HTMLDivElement>(null);
   const inputId = useId();
@@ -38,12 +64,13 @@ export default function ConsoleTab({ vm }: { vm: Vm }) {
   }, [transcript.length]);
 
   const send = () => {
-    const parsed = parseConsoleInput(input);
+    const parsed = parseConsoleInput(input, formOf);
     if (!parsed.ok) {
       setProblem(parsed.error);
       return;
     }
-    typed.current = [...typed.current.filter((line) => line !== input), input].slice(-100);
+    typed.current = [...typed.current.filter((line) => line !== input), input].slice(-MAX_CONSOLE_LINES);
+    saveConsoleLines(vm.id, typed.current);
     position.current = null;
     setProblem(null);
     setSuggestions([]);
@@ -95,11 +122,7 @@ export default function ConsoleTab({ vm }: { vm: Vm }) {
           <div key={entry.id} className="mb-2">
             <pre className="whitespace-pre-wrap text-sky-300">{`> ${qmpJson(entry.request).replace(/\n\s*/g, ' ')}`}</pre>
             {entry.outcome.state === 'pending' && <p className="text-zinc-400">…</p>}
-            {entry.outcome.state === 'ok' && (
-              <pre className="whitespace-pre-wrap">
-                {JSON.stringify({ return: entry.outcome.value }, null, 2)}
-              </pre>
-            )}
+            {entry.outcome.state === 'ok' && <ConsoleReturn entry={entry} />}
             {entry.outcome.state === 'error' && (
               <pre className="whitespace-pre-wrap text-red-300">
                 {JSON.stringify({ error: { class: entry.outcome.class, desc: entry.outcome.desc } }, null, 2)}

@@ -1,5 +1,9 @@
-/** What the guest says about itself through the QEMU Guest Agent (`vm.guest`), live with the VM object. */
+/**
+ * What the guest says about itself through the QEMU Guest Agent (`vm.guest`), live with the VM object. While the
+ * agent is silent (a paused VM cannot answer) the bridge keeps the last values (`stale`): shown, marked last known.
+ */
 import type { GuestInfo } from '@qmpdeck/protocol';
+import { agentState, STALE_NOTE } from './GuestSummary.tsx';
 
 function osLine(os: GuestInfo['os']): string | null {
   if (!os) return null;
@@ -20,6 +24,11 @@ export function GuestPanel({ guest }: { guest: GuestInfo | null | undefined }) {
       className="flex min-w-0 flex-col gap-1 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800"
     >
       <h2 className="text-sm font-semibold">Guest</h2>
+      {guest?.stale && (
+        <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="guest-stale">
+          Last known values: {STALE_NOTE.charAt(0).toLowerCase() + STALE_NOTE.slice(1)}
+        </p>
+      )}
       {!guest ? (
         <p className="text-sm text-zinc-500">No guest agent configured for this VM.</p>
       ) : (
@@ -30,7 +39,7 @@ export function GuestPanel({ guest }: { guest: GuestInfo | null | undefined }) {
               guest.agent === 'connected' ? 'text-emerald-700 dark:text-emerald-400' : 'text-zinc-500'
             }
           >
-            {guest.agent}
+            {agentState(guest.agent)}
           </dd>
           <dt className="text-zinc-500 dark:text-zinc-400">Hostname</dt>
           <dd className="font-mono text-xs leading-5" data-testid="guest-hostname">

@@ -1,11 +1,38 @@
-/** A titled block of the info panel with its loading and error states. */
+/**
+ * A titled block of the info panel with its loading and error states. An error offers Retry, and says when the
+ * section retries by itself (a timeout or a lost link passes; see useQmpQuery).
+ */
 import type { ReactNode } from 'react';
-import type { ApiError } from '../../api/api-error.ts';
+import type { RequestError } from '../../api/request-error.ts';
+import { Button } from '../../ui/Button.tsx';
+import { isPassingError } from './useQmpQuery.ts';
+
+export interface SectionState {
+  isPending: boolean;
+  error: RequestError | null;
+  isFetching?: boolean;
+  retry(): void;
+}
 
 interface InfoSectionProps {
   title: string;
-  state: { isPending: boolean; error: ApiError | null; isFetching?: boolean };
+  state: SectionState;
   children: ReactNode;
+}
+
+/** A query's state as a section shows it. */
+export function queryState(query: {
+  isPending: boolean;
+  error: RequestError | null;
+  isFetching: boolean;
+  refetch: () => unknown;
+}): SectionState {
+  return {
+    isPending: query.isPending,
+    error: query.error,
+    isFetching: query.isFetching,
+    retry: () => void query.refetch(),
+  };
 }
 
 export function InfoSection({ title, state, children }: InfoSectionProps) {
@@ -16,9 +43,21 @@ export function InfoSection({ title, state, children }: InfoSectionProps) {
     >
       <h2 className="text-sm font-semibold">{title}</h2>
       {state.error ? (
-        <p className="text-sm text-red-700 dark:text-red-400">
-          {state.error.class}: {state.error.desc}
-        </p>
+        <div className="flex flex-col items-start gap-1" role="alert">
+          <p className="text-sm text-red-700 dark:text-red-400">
+            {state.error.class}: {state.error.desc}
+          </p>
+          <p className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
+            <Button intent="default" size="small" onClick={state.retry} disabled={state.isFetching}>
+              Retry
+            </Button>
+            {state.isFetching
+              ? 'asking QEMU again…'
+              : isPassingError(state.error)
+                ? 'Retrying by itself, and as soon as QEMU answers again.'
+                : ''}
+          </p>
+        </div>
       ) : state.isPending ? (
         <p className="text-sm text-zinc-500">Loading…</p>
       ) : (

@@ -1,25 +1,33 @@
-/** The info panel's sections read from QMP queries: machine, CPUs, memory, block devices, chardevs, VNC. */
+/**
+ * The info panel's sections read from QMP queries: machine, CPUs, memory, block devices, chardevs, VNC. Each
+ * answer is typed by the generated QMP types (`ReturnOf<'query-block'>`, ...), QEMU's own schema.
+ */
 import type { Vm } from '@qmpdeck/protocol';
-import { z } from 'zod';
-import { Facts, InfoSection } from './InfoSection.tsx';
+import { Facts, InfoSection, queryState } from './InfoSection.tsx';
 import { formatBytes } from './info-format.ts';
-import { BlockList, ChardevList, CpuList, MachineList, MemorySummary, VncInfo } from './query-shapes.ts';
 import { useQmpQuery } from './useQmpQuery.ts';
 
 const yesNo = (value: boolean | undefined) => (value === undefined ? '—' : value ? 'yes' : 'no');
 
-const QomType = z.string();
-
 export function MachineSection({ vm, enabled }: { vm: Vm; enabled: boolean }) {
-  const machines = useQmpQuery(vm.id, 'query-machines', MachineList, enabled);
+  const machines = useQmpQuery(vm.id, 'query-machines', enabled);
   // QOM names the machine's class `<machine type>-machine`; that finds this VM's entry among all types.
-  const type = useQmpQuery(vm.id, 'qom-get', QomType, enabled, { path: '/machine', property: 'type' });
-  const name = type.data?.replace(/-machine$/, '');
+  const type = useQmpQuery(vm.id, 'qom-get', enabled, { path: '/machine', property: 'type' });
+  // `qom-get` returns any property's value, so the schema types it as anything.
+  const name = typeof type.data === 'string' ? type.data.replace(/-machine$/, '') : undefined;
   const current = machines.data?.find((machine) => machine.name === name);
   return (
     <InfoSection
       title="Machine"
-      state={{ isPending: machines.isPending, error: machines.error ?? type.error }}
+      state={{
+        isPending: machines.isPending,
+        error: machines.error ?? type.error,
+        isFetching: machines.isFetching || type.isFetching,
+        retry: () => {
+          void machines.refetch();
+          void type.refetch();
+        },
+      }}
     >
       <Facts
         rows={[
@@ -36,13 +44,13 @@ export function MachineSection({ vm, enabled }: { vm: Vm; enabled: boolean }) {
 }
 
 export function CpuSection({ vm, enabled }: { vm: Vm; enabled: boolean }) {
-  const cpus = useQmpQuery(vm.id, 'query-cpus-fast', CpuList, enabled);
+  const cpus = useQmpQuery(vm.id, 'query-cpus-fast', enabled);
   return (
-    <InfoSection title="CPUs" state={cpus}>
+    <InfoSection title="CPUs" state={queryState(cpus)}>
       <Facts
         rows={(cpus.data ?? []).map((cpu) => [
           `CPU ${cpu['cpu-index']}`,
-          `${cpu.target ?? ''} thread ${cpu['thread-id'] ?? '?'}`,
+          `${cpu.target} thread ${cpu['thread-id'] ?? '?'}`,
         ])}
       />
     </InfoSection>
@@ -50,9 +58,9 @@ export function CpuSection({ vm, enabled }: { vm: Vm; enabled: boolean }) {
 }
 
 export function MemorySection({ vm, enabled }: { vm: Vm; enabled: boolean }) {
-  const memory = useQmpQuery(vm.id, 'query-memory-size-summary', MemorySummary, enabled);
+  const memory = useQmpQuery(vm.id, 'query-memory-size-summary', enabled);
   return (
-    <InfoSection title="Memory" state={memory}>
+    <InfoSection title="Memory" state={queryState(memory)}>
       {memory.data && (
         <Facts
           rows={[
@@ -66,9 +74,9 @@ export function MemorySection({ vm, enabled }: { vm: Vm; enabled: boolean }) {
 }
 
 export function BlockSection({ vm, enabled }: { vm: Vm; enabled: boolean }) {
-  const blocks = useQmpQuery(vm.id, 'query-block', BlockList, enabled);
+  const blocks = useQmpQuery(vm.id, 'query-block', enabled);
   return (
-    <InfoSection title="Block devices" state={blocks}>
+    <InfoSection title="Block devices" state={queryState(blocks)}>
       {blocks.data?.length === 0 && <p className="text-sm text-zinc-500">none</p>}
       <Facts
         rows={(blocks.data ?? []).map((block) => [
@@ -83,13 +91,13 @@ export function BlockSection({ vm, enabled }: { vm: Vm; enabled: boolean }) {
 }
 
 export function ChardevSection({ vm, enabled }: { vm: Vm; enabled: boolean }) {
-  const chardevs = useQmpQuery(vm.id, 'query-chardev', ChardevList, enabled);
+  const chardevs = useQmpQuery(vm.id, 'query-chardev', enabled);
   return (
-    <InfoSection title="Character devices" state={chardevs}>
+    <InfoSection title="Character devices" state={queryState(chardevs)}>
       <Facts
         rows={(chardevs.data ?? []).map((chardev) => [
           chardev.label,
-          `${chardev.filename}${chardev['frontend-open'] === undefined ? '' : `, open: ${yesNo(chardev['frontend-open'])}`}`,
+          `${chardev.filename}, open: ${yesNo(chardev['frontend-open'])}`,
         ])}
       />
     </InfoSection>
@@ -97,9 +105,9 @@ export function ChardevSection({ vm, enabled }: { vm: Vm; enabled: boolean }) {
 }
 
 export function VncSection({ vm, enabled }: { vm: Vm; enabled: boolean }) {
-  const vnc = useQmpQuery(vm.id, 'query-vnc', VncInfo, enabled);
+  const vnc = useQmpQuery(vm.id, 'query-vnc', enabled);
   return (
-    <InfoSection title="VNC" state={vnc}>
+    <InfoSection title="VNC" state={queryState(vnc)}>
       {vnc.data && (
         <Facts
           rows={[

@@ -1,21 +1,23 @@
 /**
- * The overview: every VM at a glance with live state, counts by state, a name
- * filter, and Pause/Resume for one VM or a selection of several.
+ * The overview: every VM at a glance with live state in plain words, counts by
+ * state, a name filter, and Pause/Resume for one VM or a selection of several
+ * (Start for a managed VM that is shut off). It subscribes to no VM's events:
+ * the `vm` messages keep every row current, its latest event included.
  */
 import { useMemo, useState } from 'react';
 import { useLiveState } from '../../live/useLiveState.ts';
 import { Button } from '../../ui/Button.tsx';
 import { usePageTitle } from '../../ui/usePageTitle.ts';
+import { wordsForTerm } from '../../ui/vm-state-words.ts';
 import { useNow } from '../timeline/useNow.ts';
 import { countByState, filterByName } from './overview-model.ts';
 import { useBulkAction } from './useBulkAction.ts';
-import { useLatestEvents, useVms } from './useVms.ts';
-import { VmRow } from './VmRow.tsx';
+import { useVms } from './useVms.ts';
+import { VmListHeader, VmRow } from './VmRow.tsx';
 
 export function OverviewPage() {
   usePageTitle('Virtual machines');
   const { data: vms, error, isPending } = useVms();
-  useLatestEvents(vms);
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
   const bulk = useBulkAction();
@@ -38,26 +40,31 @@ export function OverviewPage() {
     <main className="mx-auto flex w-full max-w-7xl flex-col gap-3 p-3 sm:p-4">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h1 className="text-xl font-semibold">Virtual machines</h1>
-        <ul className="flex flex-wrap gap-2" aria-label="VMs by state">
-          {counts.map(([status, count]) => (
-            <li key={status} className="flex items-center gap-1 text-sm">
-              <span className="font-semibold tabular-nums">{count}</span>
-              <span className="text-zinc-600 dark:text-zinc-400">{status}</span>
-            </li>
-          ))}
+        <ul className="flex flex-wrap gap-x-3 gap-y-1" aria-label="VMs by state">
+          {counts.map(([status, count]) => {
+            const { label, explanation } = wordsForTerm(status);
+            return (
+              <li key={status} className="flex items-baseline gap-1 text-sm" title={explanation}>
+                <span className="font-semibold tabular-nums">{count}</span>
+                <span className="text-zinc-600 dark:text-zinc-400">{label}</span>
+                {label.toLowerCase() !== status && (
+                  <span className="font-mono text-xs text-zinc-500 dark:text-zinc-400">({status})</span>
+                )}
+              </li>
+            );
+          })}
         </ul>
       </div>
-      <div className="flex flex-wrap items-end gap-2">
-        <label className="flex min-w-48 flex-1 flex-col text-xs text-zinc-600 dark:text-zinc-400">
-          Filter by name
-          <input
-            type="search"
-            value={filter}
-            onChange={(event) => setFilter(event.target.value)}
-            className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
-          />
-        </label>
-        <fieldset className="flex items-center gap-2">
+      <div className="flex flex-wrap items-center gap-2">
+        <input
+          type="search"
+          aria-label="Filter by name"
+          placeholder="Filter by name"
+          value={filter}
+          onChange={(event) => setFilter(event.target.value)}
+          className="min-w-40 flex-1 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+        />
+        <fieldset className="flex flex-wrap items-center gap-2">
           <legend className="sr-only">Selected VMs</legend>
           <label className="flex items-center gap-1 text-sm text-zinc-600 dark:text-zinc-400">
             <input
@@ -76,13 +83,14 @@ export function OverviewPage() {
             disabled={selectedIds.length === 0 || !bridgeReachable}
             onClick={() => void bulk.run(selectedIds, 'stop', 'overview bulk Pause')}
           >
-            Pause selected
+            {/* The full name stays for assistive technology; a narrow screen shows the verb. */}
+            Pause<span className="sr-only sm:not-sr-only"> selected</span>
           </Button>
           <Button
             disabled={selectedIds.length === 0 || !bridgeReachable}
             onClick={() => void bulk.run(selectedIds, 'cont', 'overview bulk Resume')}
           >
-            Resume selected
+            Resume<span className="sr-only sm:not-sr-only"> selected</span>
           </Button>
         </fieldset>
       </div>
@@ -97,18 +105,22 @@ export function OverviewPage() {
           No VMs configured. Start the bridge with <code>--config FILE</code> listing your VMs.
         </p>
       )}
-      <ul className="rounded-lg border border-zinc-200 dark:border-zinc-800" aria-label="VM list">
-        {shown.map((vm) => (
-          <VmRow
-            key={vm.id}
-            vm={vm}
-            selected={selected.has(vm.id)}
-            onSelect={onSelect}
-            outcome={bulk.outcomes.get(vm.id)}
-            now={now}
-          />
-        ))}
-      </ul>
+      <div className="rounded-lg border border-zinc-200 dark:border-zinc-800">
+        <VmListHeader />
+        <ul aria-label="VM list">
+          {shown.map((vm) => (
+            <VmRow
+              key={vm.id}
+              vm={vm}
+              selected={selected.has(vm.id)}
+              onSelect={onSelect}
+              outcome={bulk.outcomes.get(vm.id)}
+              now={now}
+              bridgeReachable={bridgeReachable}
+            />
+          ))}
+        </ul>
+      </div>
       {vms && vms.length > 0 && shown.length === 0 && (
         <p className="text-sm text-zinc-500">No VM matches “{filter}”.</p>
       )}

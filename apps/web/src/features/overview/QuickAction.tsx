@@ -1,38 +1,31 @@
-/** The one-click Pause or Resume of an overview row, whichever the VM's state allows. */
+/** The one-click action of an overview row: Start, Pause or Resume, whichever the VM's state calls for. */
 import type { Vm } from '@qmpdeck/protocol';
-import { useExecute } from '../../live/useExecute.ts';
+import { useMutation } from '@tanstack/react-query';
+import type { RequestError } from '../../api/request-error.ts';
+import { useExecute, type VmCommand } from '../../live/useExecute.ts';
 import { Button } from '../../ui/Button.tsx';
-import { qmpCommandFor, VM_ACTIONS } from '../vm/actions/vm-actions.ts';
+import { commandFor } from '../vm/actions/vm-actions.ts';
+import { quickActionFor } from './quick-action.ts';
 
-const resume = VM_ACTIONS.find((action) => action.id === 'resume');
-const pause = VM_ACTIONS.find((action) => action.id === 'pause');
-
-export function QuickAction({ vm }: { vm: Vm }) {
+export function QuickAction({ vm, bridgeReachable }: { vm: Vm; bridgeReachable: boolean }) {
   const execute = useExecute();
-  const canResume = resume?.enabled(vm) ?? false;
-  // A sleeping (S3) guest could be paused too, but waking it is the one-click action people look for.
-  const canPause = (pause?.enabled(vm) ?? false) && !(vm.status === 'suspended' && canResume);
-  const verb = canPause ? 'Pause' : 'Resume';
-  const command = canPause ? 'stop' : resume ? (qmpCommandFor(resume, vm) ?? 'cont') : 'cont';
+  const send = useMutation<unknown, RequestError, VmCommand>({ mutationFn: execute });
+  const { action, enabled } = quickActionFor(vm);
+  const verb = action.label;
   return (
     <span className="inline-flex flex-col items-end gap-0.5">
       <Button
         aria-label={`${verb} ${vm.name}`}
-        disabled={(!canPause && !canResume) || execute.isPending}
-        onClick={() =>
-          execute.mutate({
-            vm: vm.id,
-            execute: command,
-            origin: `overview ${verb} button`,
-          })
-        }
+        intent={action.id === 'start' ? 'primary' : 'default'}
+        disabled={!bridgeReachable || !enabled || send.isPending}
+        onClick={() => send.mutate({ ...commandFor(action, vm), origin: `overview ${verb} button` })}
         className="w-20"
       >
         {verb}
       </Button>
-      {execute.isError && (
+      {send.isError && (
         <span role="alert" className="text-xs text-red-700 dark:text-red-400">
-          {execute.error.class}: {execute.error.desc}
+          {send.error.class}: {send.error.desc}
         </span>
       )}
     </span>

@@ -13,11 +13,19 @@ const vm = (id: string, change: Partial<Vm> = {}): Vm => ({
 
 describe('overview model', () => {
   it('counts VMs by the state their badge shows', () => {
-    const vms = [vm('a'), vm('b'), vm('c', { status: 'paused' }), vm('d', { connection: 'disconnected' })];
+    const vms = [
+      vm('a'),
+      vm('b'),
+      vm('c', { status: 'paused' }),
+      vm('d', { connection: 'disconnected' }),
+      vm('e', { connection: 'stopped', status: null, managed: true }),
+      vm('f', { connection: 'busy' }),
+    ];
     expect(countByState(vms)).toEqual([
+      ['disconnected', 2],
       ['running', 2],
-      ['disconnected', 1],
       ['paused', 1],
+      ['stopped', 1],
     ]);
   });
 

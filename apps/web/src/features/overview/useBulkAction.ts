@@ -3,13 +3,13 @@
  * overview can say which succeeded and which failed and why.
  */
 import { useState } from 'react';
-import { toApiError } from '../../api/api-error.ts';
-import { useLiveSocket } from '../../live/LiveProvider.tsx';
+import { toRequestError } from '../../api/request-error.ts';
+import { useExecute } from '../../live/useExecute.ts';
 
 export type BulkOutcome = { state: 'pending' } | { state: 'done' } | { state: 'failed'; message: string };
 
 export function useBulkAction() {
-  const socket = useLiveSocket();
+  const execute = useExecute();
   const [outcomes, setOutcomes] = useState<ReadonlyMap<string, BulkOutcome>>(new Map());
   const set = (vm: string, outcome: BulkOutcome) =>
     setOutcomes((current) => new Map(current).set(vm, outcome));
@@ -19,10 +19,10 @@ export function useBulkAction() {
     return Promise.all(
       vmIds.map(async (vm) => {
         try {
-          await socket.execute({ vm, execute: command, origin });
+          await execute({ vm, execute: command, origin });
           set(vm, { state: 'done' });
         } catch (error) {
-          const problem = toApiError(error);
+          const problem = toRequestError(error);
           set(vm, { state: 'failed', message: `${problem.class}: ${problem.desc}` });
         }
       }),

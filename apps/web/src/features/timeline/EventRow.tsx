@@ -8,21 +8,29 @@
 import type { EventRecord } from '@qmpdeck/protocol';
 import { memo } from 'react';
 import { eventKind, KIND_COLOURS } from './event-kind.ts';
-import { causeLine, eventMeaning } from './event-meaning.ts';
+import { causeLine, eventCause, eventMeaning, type ResumedFrom } from './event-meaning.ts';
 import { formatAgo, formatClock, formatFull } from './event-time.ts';
 
 export const COLLAPSED_ROW_HEIGHT = 52;
 
 interface EventRowProps {
   event: EventRecord;
+  /** For a RESUME: what the VM resumed from (see resumed-from.ts). */
+  resumedFrom?: ResumedFrom;
   expanded: boolean;
   now: number;
   onToggle(seq: number): void;
 }
 
-export const EventRow = memo(function EventRow({ event, expanded, now, onToggle }: EventRowProps) {
+export const EventRow = memo(function EventRow({
+  event,
+  resumedFrom,
+  expanded,
+  now,
+  onToggle,
+}: EventRowProps) {
   const colours = KIND_COLOURS[eventKind(event.event)];
-  const cause = causeLine(event.cause);
+  const cause = causeLine(eventCause(event));
   return (
     <div className="flex border-b border-zinc-100 dark:border-zinc-800/80" data-testid="timeline-event">
       <div className={`w-1 shrink-0 ${colours.stripe}`} aria-hidden="true" />
@@ -43,7 +51,7 @@ export const EventRow = memo(function EventRow({ event, expanded, now, onToggle 
               data-testid="event-meaning"
               className="order-last basis-full text-sm text-zinc-700 sm:order-none sm:min-w-0 sm:flex-1 sm:basis-auto sm:truncate dark:text-zinc-300"
             >
-              {eventMeaning(event)}
+              {eventMeaning(event, resumedFrom)}
             </span>
             <time
               dateTime={new Date(event.timestamp.seconds * 1000).toISOString()}

@@ -8,9 +8,10 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { COLLAPSED_ROW_HEIGHT, EventRow } from './EventRow.tsx';
 import { countAfter, type EventFilter, filterEvents, noFilter, toJsonLines } from './event-filter.ts';
+import { indexOfSeq, resumedFrom } from './resumed-from.ts';
 import { TimelineToolbar } from './TimelineToolbar.tsx';
-import { useEventLog } from './useEventLog.ts';
 import { useNow } from './useNow.ts';
+import { useTimelineEvents } from './useTimelineEvents.ts';
 
 /** Within this many pixels of the bottom counts as "at the newest". */
 const BOTTOM_SLACK = 24;
@@ -26,10 +27,11 @@ function downloadJsonLines(name: string, content: string): void {
 }
 
 export function Timeline({ vmId }: { vmId: string }) {
-  const { log, isLoading, error, loadOlder, loadAll, loadingOlder, olderError } = useEventLog(vmId);
+  const { events, hasOlder, isLoading, error, loadOlder, loadAll, loadingOlder, olderError } =
+    useTimelineEvents(vmId);
   const [filter, setFilter] = useState<EventFilter>(noFilter);
   const deferredFilter = useDeferredValue(filter);
-  const shown = useMemo(() => filterEvents(log.events, deferredFilter), [log.events, deferredFilter]);
+  const shown = useMemo(() => filterEvents(events, deferredFilter), [events, deferredFilter]);
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
   const now = useNow(10_000);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -87,22 +89,16 @@ export function Timeline({ vmId }: { vmId: string }) {
       setFollowing(atBottom);
       setSeenSeq(atBottom ? null : lastShown);
     }
-    if (element.scrollTop < TOP_LOAD_ZONE && log.hasOlder && !loadingOlder) void loadOlder();
+    if (element.scrollTop < TOP_LOAD_ZONE && hasOlder && !loadingOlder) void loadOlder();
   };
 
   // A short history may not fill the view, so nothing can be scrolled to ask for more.
   useEffect(() => {
     const element = scrollRef.current;
-    if (
-      element &&
-      log.hasOlder &&
-      !loadingOlder &&
-      !isLoading &&
-      element.scrollHeight <= element.clientHeight
-    ) {
+    if (element && hasOlder && !loadingOlder && !isLoading && element.scrollHeight <= element.clientHeight) {
       void loadOlder();
     }
-  }, [log.hasOlder, loadingOlder, isLoading, loadOlder]);
+  }, [hasOlder, loadingOlder, isLoading, loadOlder]);
 
   const [exporting, setExporting] = useState(false);
   // "What is shown" means every stored event that passes the filter, so history not loaded yet is loaded first.
@@ -124,8 +120,8 @@ export function Timeline({ vmId }: { vmId: string }) {
         filter={filter}
         onChange={setFilter}
         shownCount={shown.length}
-        totalCount={log.events.length}
-        complete={!log.hasOlder}
+        totalCount={events.length}
+        complete={!hasOlder}
         exporting={exporting}
         onExport={() => void exportShown()}
       />
@@ -134,7 +130,7 @@ export function Timeline({ vmId }: { vmId: string }) {
         {loadingOlder && 'Loading older events…'}
         {error && `History unavailable (${error.class}: ${error.desc}); showing live events.`}
         {olderError && `Older events unavailable (${olderError.class}: ${olderError.desc}).`}
-        {!isLoading && !loadingOlder && !error && !olderError && !log.hasOlder && log.events.length > 0
+        {!isLoading && !loadingOlder && !error && !olderError && !hasOlder && events.length > 0
           ? 'Start of history.'
           : ''}
       </div>
@@ -157,14 +153,24 @@ export function Timeline({ vmId }: { vmId: string }) {
                   className="absolute left-0 top-0 w-full"
                   style={{ transform: `translateY(${item.start}px)` }}
                 >
-                  <EventRow event={event} expanded={expanded.has(event.seq)} now={now} onToggle={toggle} />
+                  <EventRow
+                    event={event}
+                    resumedFrom={
+                      event.event === 'RESUME'
+                        ? resumedFrom(events, indexOfSeq(events, event.seq))
+                        : undefined
+                    }
+                    expanded={expanded.has(event.seq)}
+                    now={now}
+                    onToggle={toggle}
+                  />
                 </div>
               );
             })}
           </div>
           {shown.length === 0 && !isLoading && (
             <p className="p-6 text-center text-sm text-zinc-500">
-              {log.events.length === 0 ? 'No events yet.' : 'No event matches the filter.'}
+              {events.length === 0 ? 'No events yet.' : 'No event matches the filter.'}
             </p>
           )}
         </div>

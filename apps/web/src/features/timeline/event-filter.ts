@@ -1,7 +1,7 @@
 /** Which events the timeline shows: by name, by free text over data and cause, by kind. */
 import type { EventRecord } from '@qmpdeck/protocol';
 import { type EventKind, eventKind } from './event-kind.ts';
-import { causeLine, eventMeaning } from './event-meaning.ts';
+import { causeLine, eventCause, eventMeaning } from './event-meaning.ts';
 
 export interface EventFilter {
   name: string;
@@ -17,7 +17,7 @@ export function isFiltering(filter: EventFilter): boolean {
 }
 
 function searchableText(event: EventRecord): string {
-  return `${eventMeaning(event)} ${causeLine(event.cause) ?? ''} ${event.data ? JSON.stringify(event.data) : ''}`.toLowerCase();
+  return `${eventMeaning(event)} ${causeLine(eventCause(event)) ?? ''} ${event.data ? JSON.stringify(event.data) : ''}`.toLowerCase();
 }
 
 export function filterEvents(events: readonly EventRecord[], filter: EventFilter): readonly EventRecord[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventKind } from './event-kind.ts';
-import { causeLine, eventMeaning } from './event-meaning.ts';
+import { causeLine, eventCause, eventMeaning } from './event-meaning.ts';
 
 describe('eventMeaning', () => {
   it("tells a guest shutdown from a host one, with QEMU's own reason word", () => {
@@ -20,6 +20,14 @@ describe('eventMeaning', () => {
     expect(eventMeaning({ event: 'SHUTDOWN', data: { guest: false, reason: 'host-future' } })).toBe(
       'the VM was shut down (reason: host-future)',
     );
+  });
+
+  it('says "running again" only after the VM ran before; a first boot from prelaunch reads as a start', () => {
+    expect(eventMeaning({ event: 'RESUME' }, 'paused')).toBe('the VM is running again');
+    expect(eventMeaning({ event: 'RESUME' }, 'prelaunch')).toBe(
+      'the VM started running: its first boot (from prelaunch)',
+    );
+    expect(eventMeaning({ event: 'RESUME' })).toBe('the VM started running');
   });
 
   it('names the device of a tray move', () => {
@@ -55,6 +63,18 @@ describe('causeLine', () => {
 
   it('is absent when the bridge does not know the cause', () => {
     expect(causeLine(null)).toBeNull();
+  });
+
+  it("is never given for a guest's own RESET, even when the bridge named a system_reset sent just before", () => {
+    const cause = { command: 'system_reset', id: '3', client: 'c1', user: null, origin: 'Reset button' };
+    const reset = (guest: boolean) => ({
+      event: 'RESET',
+      data: { guest, reason: guest ? 'guest-reset' : 'host-qmp-system-reset' },
+      cause,
+    });
+    expect(eventCause(reset(true))).toBeNull();
+    expect(eventMeaning(reset(true))).toBe('the guest reset itself (reason: guest-reset)');
+    expect(causeLine(eventCause(reset(false)))).toBe('after `system_reset` from the Reset button');
   });
 });
 

@@ -1,15 +1,18 @@
 /**
- * One line in plain words for each event: what happened to the VM. Data
- * fields come from QEMU 7.2's event definitions; anything missing reads as
- * "?" rather than failing, since a newer QEMU may change them.
+ * One line in plain words for each event: what happened to the VM. Each
+ * meaning reads its event's data as QEMU's schema types it (the generated
+ * types: a field QEMU does not have fails the typecheck); a field missing at
+ * run time reads as "?" rather than failing, since a newer QEMU may change them.
  */
 import type { Cause, EventRecord } from '@qmpdeck/protocol';
+import type { QmpEvents } from '@qmpdeck/qmp';
+import { type EventData, isKnownEvent, type KnownEventName } from '../../qemu/event-names.ts';
 
-type Data = Record<string, unknown>;
+type ResetEventReason = QmpEvents['RESET']['reason'];
 const text = (value: unknown) => (value === undefined || value === null ? '?' : String(value));
 
 /** How a host-side ShutdownCause came about, in words ("the VM was reset by a system_reset command"). */
-const HOST_CAUSES: Record<string, string> = {
+const HOST_CAUSES: Partial<Record<ResetEventReason, string>> = {
   'host-error': ' after an error in QEMU',
   'host-qmp-quit': ' by a quit command',
   'host-qmp-system-reset': ' by a system_reset command',
@@ -19,18 +22,39 @@ const HOST_CAUSES: Record<string, string> = {
   'subsystem-reset': ' by a subsystem reset',
   'snapshot-load': ' by loading a snapshot',
 };
+type Reasoned = { reason?: ResetEventReason | string };
 /**
  * QEMU's own reason word, kept as it is (people and scripts search for `guest-shutdown`);
  * the words around it only explain it.
  */
-const reasonNote = (data: Data) =>
+const reasonNote = (data: Reasoned) =>
   typeof data.reason === 'string' && data.reason !== 'none' ? ` (reason: ${data.reason})` : '';
-const hostCause = (data: Data) => HOST_CAUSES[String(data.reason)] ?? '';
-const device = (data: Data) => text(data.device ?? data.id ?? data['node-name'] ?? data.path);
+const hostCause = (data: Reasoned) => HOST_CAUSES[data.reason as ResetEventReason] ?? '';
+const device = (data: { device?: string; id?: string; 'node-name'?: string; path?: string }) =>
+  text(data.device || data.id || data['node-name'] || data.path);
 
-const MEANINGS: Record<string, (data: Data) => string> = {
+/**
+ * What the VM was doing before a RESUME, as far as the page can tell: `paused` (it ran before and was
+ * stopped), `prelaunch` (it had not booted: a fresh QEMU started with -S, or a reset while paused), or
+ * `unknown` (the bridge connected to a QEMU already paused or not started). Only `paused` is "running again".
+ */
+export type ResumedFrom = 'paused' | 'prelaunch' | 'unknown';
+
+const RESUME_WORDS: Record<ResumedFrom, string> = {
+  paused: 'the VM is running again',
+  prelaunch: 'the VM started running: its first boot (from prelaunch)',
+  unknown: 'the VM started running',
+};
+
+type Meaning<N extends KnownEventName> = (
+  data: EventData<N>,
+  context: { resumedFrom: ResumedFrom },
+) => string;
+type Meanings = { [N in KnownEventName]?: Meaning<N> };
+
+const MEANINGS: Meanings = {
   STOP: () => 'the VM was paused',
-  RESUME: () => 'the VM is running again',
+  RESUME: (_, { resumedFrom }) => RESUME_WORDS[resumedFrom],
   RESET: (d) =>
     d.guest === true
       ? `the guest reset itself${reasonNote(d)}`
@@ -80,14 +104,32 @@ const MEANINGS: Record<string, (data: Data) => string> = {
   BRIDGE_BUSY: () => 'another client holds the QMP monitor',
   BRIDGE_PROCESS_STARTED: (d) => `the bridge started QEMU${d.pid ? ` (pid ${text(d.pid)})` : ''}`,
   BRIDGE_PROCESS_EXITED: (d) =>
-    d.signal ? `QEMU was ended by ${text(d.signal)}` : `QEMU exited (code ${text(d.exitCode ?? d.code)})`,
+    d.signal ? `QEMU was ended by ${text(d.signal)}` : `QEMU exited (code ${text(d.exitCode)})`,
   BRIDGE_GUEST_AGENT_CONNECTED: () => 'the guest agent answers',
   BRIDGE_GUEST_AGENT_UNAVAILABLE: () => 'the guest agent stopped answering',
 };
 
-export function eventMeaning(event: Pick<EventRecord, 'event' | 'data'>): string {
-  const meaning = MEANINGS[event.event];
-  return meaning ? meaning(event.data ?? {}) : event.event.toLowerCase().replaceAll('_', ' ');
+/** The meaning of an event; a RESUME's depends on what came before it (see `resumedFrom`). */
+export function eventMeaning(
+  event: Pick<EventRecord, 'event' | 'data'>,
+  resumedFrom: ResumedFrom = 'unknown',
+): string {
+  const name = event.event;
+  if (isKnownEvent(name)) {
+    const meaning = MEANINGS[name] as Meaning<KnownEventName> | undefined;
+    // The wire gives data as a loose record; the meaning reads it by the schema's names, each field optional.
+    if (meaning) return meaning((event.data ?? {}) as EventData<KnownEventName>, { resumedFrom });
+  }
+  return name.toLowerCase().replaceAll('_', ' ');
+}
+
+/**
+ * The command to name as an event's cause. A RESET the guest did itself (`data.guest: true`, e.g. the
+ * firmware's own reset right after `system_reset`) has none: it reads "the guest reset itself" and nothing else.
+ */
+export function eventCause(event: Pick<EventRecord, 'event' | 'data' | 'cause'>): Cause | null {
+  if (event.event === 'RESET' && event.data?.guest === true) return null;
+  return event.cause ?? null;
 }
 
 /** Where a command came from, as a phrase: "from the Pause button", "over HTTP". */

@@ -4,7 +4,7 @@ import { Link } from 'wouter';
 import { usePageTitle } from '../../ui/usePageTitle.ts';
 import { useVm } from '../overview/useVms.ts';
 import { Timeline } from '../timeline/Timeline.tsx';
-import { useEventLog } from '../timeline/useEventLog.ts';
+import { useTimelineEvents } from '../timeline/useTimelineEvents.ts';
 import { VmHeader } from './VmHeader.tsx';
 import { TAB_PANEL_ID, type VmTabId, VmTabs } from './VmTabs.tsx';
 
@@ -14,7 +14,7 @@ const ConsoleTab = lazy(() => import('../console/ConsoleTab.tsx'));
 
 /** Keeps the VM's events (and so its in-flight list and info refreshes) live on every tab. */
 function KeepLive({ vmId }: { vmId: string }) {
-  useEventLog(vmId);
+  useTimelineEvents(vmId);
   return null;
 }
 

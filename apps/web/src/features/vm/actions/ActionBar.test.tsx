@@ -19,7 +19,7 @@ const vm = (change: Partial<Vm>): Vm => ({
 const resumeButton = () => screen.getByRole('button', { name: 'Resume' }) as HTMLButtonElement;
 
 /** Renders the bar with its socket open (React Query tells its readers on a later tick, hence the wait). */
-async function renderBar(shown: Vm) {
+async function renderBar(shown: Vm, enabledOnceOpen = 'Resume') {
   render(
     <QueryClientProvider client={new QueryClient()}>
       <LiveProvider createSocket={(url) => new FakeSocket(url)}>
@@ -28,7 +28,9 @@ async function renderBar(shown: Vm) {
     </QueryClientProvider>,
   );
   act(() => FakeSocket.latest().open());
-  await waitFor(() => expect(resumeButton().disabled).toBe(false));
+  await waitFor(() =>
+    expect((screen.getByRole('button', { name: enabledOnceOpen }) as HTMLButtonElement).disabled).toBe(false),
+  );
 }
 
 beforeEach(() => {
@@ -57,6 +59,23 @@ describe('ActionBar', () => {
     expect((FakeSocket.latest().sent as { execute: string }[]).map((message) => message.execute)).toEqual([
       'cont',
     ]);
+  });
+
+  it('keeps Kill enabled while QEMU has not answered a command: Kill does not go through the monitor', async () => {
+    await renderBar(
+      vm({
+        status: 'running',
+        managed: true,
+        process: { state: 'running', pid: 42, exitCode: null, signal: null },
+      }),
+      'Pause',
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
+    await waitFor(() => expect(FakeSocket.latest().sent).toHaveLength(1));
+    // No answer comes (a hung monitor): what goes through the monitor waits; Kill does not.
+    expect((screen.getByRole('button', { name: 'Pause' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Kill' }) as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.getByTestId('action-result').textContent).toBe('Pause: sending…');
   });
 
   it('disables every action until the socket to the bridge is open', async () => {

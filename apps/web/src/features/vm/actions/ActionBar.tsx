@@ -6,54 +6,55 @@
 import type { Vm } from '@qmpdeck/protocol';
 import { useMutation } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
-import { type ApiError, toApiError } from '../../../api/api-error.ts';
-import { killVm, startVm } from '../../../api/vms.ts';
-import { useLiveSocket } from '../../../live/LiveProvider.tsx';
+import type { RequestError } from '../../../api/request-error.ts';
+import { useExecute, type VmCommand } from '../../../live/useExecute.ts';
 import { useLiveState } from '../../../live/useLiveState.ts';
 import { Button } from '../../../ui/Button.tsx';
 import { ConfirmDialog } from '../../../ui/ConfirmDialog.tsx';
-import { actionsFor, qmpCommandFor, type VmAction } from './vm-actions.ts';
+import { commandFor, isBridgeAction, shownActions, type VmAction } from './vm-actions.ts';
 
-/** An action as pressed: with the QMP command chosen for the state the VM was in at that moment. */
+/** An action as pressed: with the command chosen for the state the VM was in at that moment. */
 interface PressedAction {
   action: VmAction;
-  command: string | null;
+  command: VmCommand;
 }
 
-function useRunAction(vm: Vm) {
-  const socket = useLiveSocket();
-  return useMutation<unknown, ApiError, PressedAction>({
-    mutationFn: async ({ action, command }) => {
-      try {
-        if (command !== null)
-          return await socket.execute({ vm: vm.id, execute: command, origin: action.origin });
-        if ('route' in action.run)
-          return await (action.run.route === 'start' ? startVm(vm.id) : killVm(vm.id));
-        throw new Error(`${action.label} has no command for this VM`);
-      } catch (error) {
-        throw toApiError(error);
-      }
-    },
+function useActionRunner() {
+  const execute = useExecute();
+  return useMutation<unknown, RequestError, PressedAction>({
+    mutationFn: ({ command }) => execute(command),
   });
 }
 
 /** `status` is shown on the line of the last action's outcome (the header puts the commands in flight there). */
 export function ActionBar({ vm, status }: { vm: Vm; status?: ReactNode }) {
-  const run = useRunAction(vm);
+  // Two runners: one command at a time through QEMU's monitor, and the bridge's own actions beside it, so Kill
+  // stays available exactly when the monitor hangs on a command (Kill does not go through the monitor).
+  const monitor = useActionRunner();
+  const bridge = useActionRunner();
+  const [lastRunner, setLastRunner] = useState<'monitor' | 'bridge'>('monitor');
+  const runnerOf = (action: VmAction) => (isBridgeAction(action) ? bridge : monitor);
   // Without the socket nothing can be sent, and Start/Kill would act on a state this tab cannot see.
   const bridgeReachable = useLiveState().status === 'open';
   const [confirming, setConfirming] = useState<VmAction | null>(null);
-  const press = (action: VmAction) => run.mutate({ action, command: qmpCommandFor(action, vm) });
+  const press = (action: VmAction) => {
+    setLastRunner(isBridgeAction(action) ? 'bridge' : 'monitor');
+    runnerOf(action).mutate({ action, command: commandFor(action, vm) });
+  };
   const trigger = (action: VmAction) => (action.confirm ? setConfirming(action) : press(action));
+  const run = lastRunner === 'bridge' ? bridge : monitor;
   const last = run.variables;
+  const sentName = (pressed: PressedAction) =>
+    pressed.command.target === 'bridge' ? '' : ` (${pressed.command.execute})`;
   return (
     <div className="flex flex-col gap-2">
-      <div className="flex flex-wrap gap-2" role="toolbar" aria-label="VM actions">
-        {actionsFor(vm).map((action) => (
+      <div className="flex flex-wrap gap-1.5 sm:gap-2" role="toolbar" aria-label="VM actions">
+        {shownActions(vm).map((action) => (
           <Button
             key={action.id}
             intent={action.intent}
-            disabled={!bridgeReachable || !action.enabled(vm) || run.isPending}
+            size="compact"
+            disabled={!bridgeReachable || !action.enabled(vm) || runnerOf(action).isPending}
             onClick={() => trigger(action)}
           >
             {action.label}
@@ -66,7 +67,7 @@ export function ActionBar({ vm, status }: { vm: Vm; status?: ReactNode }) {
           {last && run.isPending && <span className="text-zinc-500">{last.action.label}: sending…</span>}
           {last && run.isSuccess && (
             <span className="text-emerald-700 dark:text-emerald-400">
-              {last.action.label}: done{last.command ? ` (${last.command})` : ''}
+              {last.action.label}: done{sentName(last)}
             </span>
           )}
           {last && run.isError && (

@@ -1,6 +1,6 @@
 import type { Vm } from '@qmpdeck/protocol';
 import { describe, expect, it } from 'vitest';
-import { actionsFor, qmpCommandFor, VM_ACTIONS } from './vm-actions.ts';
+import { actionsFor, commandFor, qmpCommandFor, shownActions, VM_ACTIONS } from './vm-actions.ts';
 
 const vm = (change: Partial<Vm>): Vm => ({
   id: 'a',
@@ -34,9 +34,9 @@ describe('VM actions', () => {
     expect(qmpCommandFor(resume, vm({ status: 'paused' }))).toBe('cont');
   });
 
-  it('allow nothing over QMP while disconnected; Start for a managed VM whose QEMU exited', () => {
+  it('allow nothing over QMP while shut off; Start for a managed VM whose QEMU exited', () => {
     const gone = vm({
-      connection: 'disconnected',
+      connection: 'stopped',
       status: null,
       managed: true,
       process: { state: 'exited', pid: null, exitCode: 0, signal: null },
@@ -52,6 +52,46 @@ describe('VM actions', () => {
     });
     expect(enabled(managed)).toContain('Kill');
     expect(enabled(managed)).not.toContain('Start');
+  });
+
+  it('show Start or Kill, whichever applies: QEMU is either running or not', () => {
+    const running = vm({
+      managed: true,
+      process: { state: 'running', pid: 1, exitCode: null, signal: null },
+    });
+    const off = vm({
+      connection: 'stopped',
+      status: null,
+      managed: true,
+      process: { state: 'exited', pid: null, exitCode: 0, signal: null },
+    });
+    expect(shownActions(running).map((a) => a.label)).toEqual([
+      'Resume',
+      'Pause',
+      'Reset',
+      'Power down',
+      'Quit',
+      'Kill',
+    ]);
+    expect(shownActions(off).map((a) => a.label)).toEqual([
+      'Resume',
+      'Pause',
+      'Reset',
+      'Power down',
+      'Quit',
+      'Start',
+    ]);
+  });
+
+  it('send Start and Kill to the bridge itself, never through the monitor', () => {
+    const kill = VM_ACTIONS.find((action) => action.id === 'kill');
+    if (!kill) throw new Error('no Kill action');
+    expect(commandFor(kill, vm({ managed: true }))).toEqual({
+      vm: 'a',
+      target: 'bridge',
+      execute: 'vm.kill',
+      origin: 'Kill button',
+    });
   });
 
   it('ask for confirmation before every action that can lose guest state', () => {

@@ -4,6 +4,8 @@
  * it can lose guest state. The buttons are generated from this table.
  */
 import type { Vm } from '@qmpdeck/protocol';
+import type { QmpCommandName } from '@qmpdeck/qmp';
+import type { BridgeAction, VmCommand } from '../../../live/useExecute.ts';
 
 export type ActionId = 'resume' | 'pause' | 'reset' | 'powerdown' | 'quit' | 'start' | 'kill';
 
@@ -12,10 +14,10 @@ export interface VmAction {
   /** The button's accessible name. */
   label: string;
   /**
-   * QMP command sent over the socket (`whenSuspended` instead while the guest sleeps in ACPI S3), or the
-   * managed-VM route used over HTTP.
+   * The QMP command it sends (`whenSuspended` instead while the guest sleeps in ACPI S3), or the bridge's own
+   * action on a managed VM, which never goes through QEMU's monitor (so it works while the monitor hangs).
    */
-  run: { qmp: string; whenSuspended?: string } | { route: 'start' | 'kill' };
+  run: { qmp: QmpCommandName; whenSuspended?: QmpCommandName } | { bridge: BridgeAction['execute'] };
   /** Shown as the cause of the events it produces. */
   origin: string;
   confirm?: { title: string; body: string; confirmLabel: string };
@@ -23,6 +25,8 @@ export interface VmAction {
   enabled(vm: Vm): boolean;
   /** Only shown for VMs whose QEMU the bridge launches. */
   managedOnly?: boolean;
+  /** Shown only while it can be used: Start and Kill share one place (QEMU is either running or not). */
+  onlyWhenEnabled?: boolean;
 }
 
 const connected = (vm: Vm) => vm.connection === 'connected';
@@ -98,19 +102,21 @@ export const VM_ACTIONS: readonly VmAction[] = [
   {
     id: 'start',
     label: 'Start',
-    run: { route: 'start' },
+    run: { bridge: 'vm.start' },
     origin: 'Start button',
     intent: 'primary',
     managedOnly: true,
+    onlyWhenEnabled: true,
     enabled: (vm) => !processRunning(vm),
   },
   {
     id: 'kill',
     label: 'Kill',
-    run: { route: 'kill' },
+    run: { bridge: 'vm.kill' },
     origin: 'Kill button',
     intent: 'danger',
     managedOnly: true,
+    onlyWhenEnabled: true,
     confirm: {
       title: 'Kill QEMU?',
       body: 'Sends SIGKILL to the QEMU process: the guest stops instantly and loses everything not written to disk.',
@@ -124,9 +130,27 @@ export function actionsFor(vm: Vm): readonly VmAction[] {
   return VM_ACTIONS.filter((action) => !action.managedOnly || vm.managed === true);
 }
 
-/** The QMP command an action sends to this VM now, or null for the HTTP routes of managed VMs. */
-export function qmpCommandFor(action: VmAction, vm: Pick<Vm, 'status'>): string | null {
+/** The buttons the bar shows for this VM now. */
+export function shownActions(vm: Vm): readonly VmAction[] {
+  return actionsFor(vm).filter((action) => !action.onlyWhenEnabled || action.enabled(vm));
+}
+
+/** The QMP command an action sends to this VM now, or null for the bridge's own actions. */
+export function qmpCommandFor(action: VmAction, vm: Pick<Vm, 'status'>): QmpCommandName | null {
   if (!('qmp' in action.run)) return null;
   if (vm.status === 'suspended' && action.run.whenSuspended) return action.run.whenSuspended;
   return action.run.qmp;
+}
+
+/** True for actions the bridge performs itself (start, kill): they never wait behind QEMU's monitor. */
+export function isBridgeAction(action: VmAction): boolean {
+  return 'bridge' in action.run;
+}
+
+/** What pressing the action on this VM now sends. */
+export function commandFor(action: VmAction, vm: Pick<Vm, 'id' | 'status'>): VmCommand {
+  if ('bridge' in action.run) {
+    return { vm: vm.id, target: 'bridge', execute: action.run.bridge, origin: action.origin };
+  }
+  return { vm: vm.id, execute: qmpCommandFor(action, vm) ?? action.run.qmp, origin: action.origin };
 }

@@ -1,14 +1,14 @@
 /** The commands running on a VM: loaded once over HTTP, then replaced by each `inflight` message. */
 import type { InflightCommand } from '@qmpdeck/protocol';
 import { useQuery } from '@tanstack/react-query';
-import type { ApiError } from '../../api/api-error.ts';
-import { fetchInflight } from '../../api/inflight.ts';
+import { fetchInflightCommands } from '../../api/inflight-commands.ts';
 import { queryKeys } from '../../api/queryKeys.ts';
+import type { RequestError } from '../../api/request-error.ts';
 
-export function useInflight(vmId: string) {
-  return useQuery<InflightCommand[], ApiError>({
+export function useInflightCommands(vmId: string) {
+  return useQuery<InflightCommand[], RequestError>({
     queryKey: queryKeys.inflight(vmId),
-    queryFn: () => fetchInflight(vmId),
+    queryFn: () => fetchInflightCommands(vmId),
     staleTime: Number.POSITIVE_INFINITY,
   });
 }

@@ -2,5 +2,5 @@
 import { InflightList } from '@qmpdeck/protocol';
 import { fetchJson } from './http.ts';
 
-export const fetchInflight = (vm: string) =>
+export const fetchInflightCommands = (vm: string) =>
   fetchJson(`/api/vms/${encodeURIComponent(vm)}/inflight`, InflightList);
