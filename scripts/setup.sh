@@ -19,18 +19,35 @@ command -v node >/dev/null || fail "Node.js >= 20.19 is needed (https://nodejs.o
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
   || fail "Node.js >= 20.19 is needed; this is $(node --version)"
 
+# Installed as Debian ships them (Chromium's sandbox, QEMU's firmware and helpers are recommends).
 APT_PACKAGES=(qemu-system-x86 qemu-utils chromium build-essential python3 ca-certificates)
-missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  command -v apt-get >/dev/null || fail "apt-get not found: install ${missing[*]} with your system's package manager"
-  say "Installing system packages: ${missing[*]}"
+# Tools the demo guest's ISO and the tests use. Without recommends: grub-efi-amd64-bin would otherwise pull in
+# shim-signed, efibootmgr and mokutil, which touch the host's own boot setup. None of these starts a service.
+TOOL_PACKAGES=(ovmf xorriso grub-common grub-pc-bin grub-efi-amd64-bin mtools socat)
+
+missing_packages() {
+  local pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || printf '%s\n' "$pkg"
+  done
+}
+
+mapfile -t missing < <(missing_packages "${APT_PACKAGES[@]}")
+mapfile -t missing_tools < <(missing_packages "${TOOL_PACKAGES[@]}")
+all_missing=("${missing[@]}" "${missing_tools[@]}")
+if [ "${#all_missing[@]}" -gt 0 ]; then
+  command -v apt-get >/dev/null \
+    || fail "apt-get not found: install ${all_missing[*]} with your system's package manager"
+  say "Installing system packages: ${all_missing[*]}"
   $SUDO apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  if [ "${#missing[@]}" -gt 0 ]; then
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  if [ "${#missing_tools[@]}" -gt 0 ]; then
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_tools[@]}" >/dev/null
+  fi
 else
-  say "System packages present: ${APT_PACKAGES[*]}"
+  say "System packages present: ${APT_PACKAGES[*]} ${TOOL_PACKAGES[*]}"
 fi
 
 if ! command -v pnpm >/dev/null || ! pnpm --version | grep -q '^10\.'; then
