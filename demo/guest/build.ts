@@ -1,5 +1,5 @@
 /**
- * Builds the demo guest: a Debian cloud kernel and a busybox initramfs with the QEMU guest agent, into a cache
+ * Builds the demo guest: Debian's kernel and a busybox initramfs with the QEMU guest agent, into a cache
  * directory that the demo config reads (see findDemoGuest). Reuses the cached image while its inputs are unchanged.
  *
  *   node --import tsx demo/guest/build.ts [--force]
@@ -41,7 +41,9 @@ import { type SharedLibraries, sharedLibrariesOf } from './shared-libraries.ts';
 
 export { accelArgs, type DemoGuest, demoGuestCacheDir, findDemoGuest } from './cache.ts';
 
-const KERNEL_META_PACKAGE = 'linux-image-cloud-amd64';
+// The generic flavour, not linux-image-cloud-amd64: the cloud kernel is built without AHCI (CONFIG_SATA_AHCI), so
+// a VM with a SATA disk or a q35 CD-ROM would show no /dev/sda or /dev/sr0 in the guest.
+const KERNEL_META_PACKAGE = 'linux-image-amd64';
 const BUSYBOX_PACKAGE = 'busybox-static';
 const AGENT_PACKAGE = 'qemu-guest-agent';
 const HERE = dirname(fileURLToPath(import.meta.url));
