@@ -21,9 +21,11 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 
 # Installed as Debian ships them (Chromium's sandbox, QEMU's firmware and helpers are recommends).
 APT_PACKAGES=(qemu-system-x86 qemu-utils chromium build-essential python3 ca-certificates)
-# Tools the demo guest's ISO and the tests use. Without recommends: grub-efi-amd64-bin would otherwise pull in
-# shim-signed, efibootmgr and mokutil, which touch the host's own boot setup. None of these starts a service.
-TOOL_PACKAGES=(ovmf xorriso grub-common grub-pc-bin grub-efi-amd64-bin mtools socat)
+# Tools the demo guest's build and the tests use: UEFI firmware, the ISO's makers (GRUB for BIOS and EFI, xorriso,
+# mtools), xz (unpacks the guest's kernel; QEMU's source tarball), socat. Without recommends: grub-efi-amd64-bin
+# would otherwise pull in shim-signed, efibootmgr and mokutil, which touch the host's own boot setup. None of these
+# starts a service.
+TOOL_PACKAGES=(ovmf xorriso grub-common grub-pc-bin grub-efi-amd64-bin mtools xz-utils socat)
 
 missing_packages() {
   local pkg
