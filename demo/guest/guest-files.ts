@@ -33,6 +33,9 @@ export const WANTED_MODULES = [
   // A memory balloon QMP's `balloon` can drive, and the host's entropy for the guest.
   'virtio_balloon',
   'virtio_rng',
+  // A framebuffer console on QEMU's standard VGA (-vga std): booted by PVH (-kernel, see pvh-kernel.ts) Linux gets
+  // no VGA text mode from a boot loader, so without it the VGA console (and VNC) would stay blank.
+  'bochs',
 ];
 
 export interface GuestFile {
