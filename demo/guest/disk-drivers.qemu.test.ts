@@ -82,7 +82,7 @@ describe.skipIf(guest === null)('the demo guest with disks on every bus', () => 
     if (guest === null) return;
     dir = mkdtempSync(join(tmpdir(), 'qmpdeck-disks-'));
     const args = [
-      ...['-M', 'pc', '-m', '128', '-nodefaults', ...accelArgs(guest)],
+      ...['-M', 'pc', '-m', '128', '-nodefaults', '-vga', 'std', ...accelArgs(guest)],
       ...['-kernel', guest.kernel, '-initrd', guest.initrd, '-append', 'console=ttyS0 quiet'],
     ];
     for (const disk of DISKS) {
@@ -146,17 +146,8 @@ describe.skipIf(guest === null)('the demo guest with disks on every bus', () => 
     expect((await guestExec(agent, ['/bin/cat', '/mnt/cd/hello.txt'])).stdout).toBe('hello from the CD\n');
   });
 
-  it('gives memory back to a balloon target', async () => {
-    // QEMU reports BALLOON_CHANGE only when the guest's driver hands pages over, so the event proves the driver.
-    const shrunk = nextEvent(
-      vm.qmp,
-      'BALLOON_CHANGE',
-      (event) => (event.data as { actual: number }).actual <= 100 * MiB,
-    );
-    await vm.qmp.execute('balloon', { value: 96 * MiB });
-    await shrunk;
-    const { actual } = (await vm.qmp.execute('query-balloon')) as { actual: number };
-    expect(actual).toBeLessThanOrEqual(100 * MiB);
+  it('draws its VGA console on a framebuffer, as PVH-booted Linux has no VGA text mode', async () => {
+    expect((await guestExec(agent, ['/bin/cat', '/proc/fb'])).stdout).toMatch(/^0 bochs-drmdrmfb$/m);
   });
 
   it('takes entropy from the virtio RNG', async () => {
@@ -164,5 +155,20 @@ describe.skipIf(guest === null)('the demo guest with disks on every bus', () => 
     expect(current.stdout.trim()).toMatch(/^virtio_rng/);
     const read = await guestExec(agent, ['/bin/dd', 'if=/dev/hwrng', 'of=/dev/null', 'bs=64', 'count=4']);
     expect(read).toMatchObject({ exitCode: 0, stderr: expect.stringContaining('4+0 records in') });
+  });
+
+  it('gives memory back to a balloon target', async () => {
+    // QEMU reports BALLOON_CHANGE only when the guest's driver hands pages over, so the event proves the driver.
+    const shrunk = nextEvent(
+      vm.qmp,
+      'BALLOON_CHANGE',
+      (event) => (event.data as { actual: number }).actual <= 114 * MiB,
+    );
+    // 16 MiB back from a guest whose kernel sees ~80 MiB of its 128: room for it even after the disk tests.
+    await vm.qmp.execute('balloon', { value: 112 * MiB });
+    await shrunk;
+    const { actual } = (await vm.qmp.execute('query-balloon')) as { actual: number };
+    expect(actual).toBeLessThanOrEqual(114 * MiB);
+    await vm.qmp.execute('balloon', { value: 128 * MiB });
   });
 });

@@ -19,6 +19,8 @@ interface ExecStatus {
 }
 
 const decode = (base64: string | undefined) => Buffer.from(base64 ?? '', 'base64').toString('utf8');
+/** Per agent call: a TCG guest on a busy 2-core host can take seconds to answer. */
+const CALL_TIMEOUT_MS = 10_000;
 
 export async function guestExec(
   agent: GuestAgentClient,
@@ -27,12 +29,17 @@ export async function guestExec(
 ): Promise<GuestExecResult> {
   const [path, ...args] = argv;
   if (path === undefined) throw new Error('guestExec: empty argv');
-  const { pid } = (await agent.execute('guest-exec', { path, arg: args, 'capture-output': true })) as {
+  const request = { path, arg: args, 'capture-output': true };
+  const { pid } = (await agent.execute('guest-exec', request, { timeoutMs: CALL_TIMEOUT_MS })) as {
     pid: number;
   };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const status = (await agent.execute('guest-exec-status', { pid })) as ExecStatus;
+    const status = (await agent.execute(
+      'guest-exec-status',
+      { pid },
+      { timeoutMs: CALL_TIMEOUT_MS },
+    )) as ExecStatus;
     if (status.exited) {
       return {
         exitCode: status.exitcode ?? null,
