@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything QMP Deck needs on Debian 12 (or a close relative):
 # QEMU, Chromium (for the end-to-end tests), a C++ toolchain (SQLite's Node
-# binding compiles from source), pnpm, the workspace's dependencies, the demo
-# guest and the dashboard build. Safe to run again: each step skips what is done.
+# binding compiles from source), UEFI firmware and the tools the demo guest's ISO
+# and the tests use, pnpm, the workspace's dependencies, the demo guest (kernel,
+# initramfs, ISO), QEMU's own Python QMP client and qmp-shell, promtool, and the
+# dashboard build. Safe to run again: each step skips what is done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,6 +67,19 @@ if [ -f demo/guest/build.ts ]; then
   # A failed guest build must not stop the install: the demo then runs VMs without an operating system.
   node --import tsx demo/guest/build.ts \
     || echo "setup: the demo guest could not be built (see above); the demo will use VMs without an operating system"
+fi
+
+if [ -f demo/qemu-python/fetch.ts ]; then
+  say "Fetching QEMU's own Python QMP client and qmp-shell for the tests (from Debian's QEMU source, cached)"
+  # Like the guest: a failed fetch must not stop the install; only the tests that drive qemu.qmp or qmp-shell skip.
+  node --import tsx demo/qemu-python/fetch.ts \
+    || echo "setup: QEMU's Python QMP tools could not be fetched (see above); the tests that use them will skip"
+fi
+
+if [ -f demo/promtool/fetch.ts ]; then
+  say "Fetching promtool for the metrics tests (from Debian's prometheus package, not installed: no server runs)"
+  node --import tsx demo/promtool/fetch.ts \
+    || echo "setup: promtool could not be fetched (see above); the tests that use it will skip"
 fi
 
 say "Building the dashboard"
