@@ -63,7 +63,7 @@ say "Installing dependencies (pnpm $(pnpm --version))"
 pnpm install --frozen-lockfile
 
 if [ -f demo/guest/build.ts ]; then
-  say "Building the demo guest (Linux kernel + busybox initramfs, cached)"
+  say "Building the demo guest (Linux kernel + busybox initramfs, and an ISO of them; cached)"
   # A failed guest build must not stop the install: the demo then runs VMs without an operating system.
   node --import tsx demo/guest/build.ts \
     || echo "setup: the demo guest could not be built (see above); the demo will use VMs without an operating system"

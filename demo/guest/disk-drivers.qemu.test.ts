@@ -16,6 +16,10 @@ import { nextEvent } from '../testing/next-event.ts';
 import { accelArgs, findDemoGuest } from './cache.ts';
 
 const guest = findDemoGuest();
+if (guest === null)
+  console.warn(
+    'the demo guest is not built (run: node --import tsx demo/guest/build.ts); disk tests skipped',
+  );
 const MiB = 1024 * 1024;
 
 /** One disk per bus; distinct sizes tell them apart inside the guest. */

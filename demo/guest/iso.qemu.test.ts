@@ -12,6 +12,11 @@ import { accelArgs, demoGuestCacheDir, findDemoGuest, readManifest } from './cac
 import { HOSTNAME } from './guest-files.ts';
 
 const guest = findDemoGuest();
+if (guest?.iso == null) {
+  console.warn(
+    'the demo guest ISO is not built (run: bash scripts/setup.sh, which installs its tools and builds it); ISO tests skipped',
+  );
+}
 const kernelRelease = readManifest(demoGuestCacheDir())?.kernelRelease;
 
 type Firmware = 'BIOS' | 'UEFI';
