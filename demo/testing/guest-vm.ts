@@ -71,6 +71,7 @@ async function agentWhenReady(path: string, deadline: number): Promise<GuestAgen
   try {
     while (!client.available) {
       if (Date.now() > deadline) throw new Error('the guest agent did not answer in time');
+      // No answer yet means the guest is still booting: try again until the deadline.
       await client.sync().catch(() => pause(100));
     }
     await client.execute('guest-ping');
