@@ -34,6 +34,7 @@ import {
   KERNEL_FILE,
   MANIFEST_FILE,
   type Manifest,
+  onlyIsoMissing,
   PVH_KERNEL_FILE,
   readManifest,
   sameInputs,
@@ -307,15 +308,6 @@ async function addIsoTo(cacheDir: string, existing: Manifest, inputs: BuildInput
   }
 }
 
-/** True when only the ISO's tools differ and the cache has no ISO from them yet: then only the ISO is made. */
-function onlyIsoMissing(existing: Manifest, inputs: BuildInputs): boolean {
-  return (
-    existing.inputs.isoTools === null &&
-    inputs.isoTools !== null &&
-    sameInputs({ ...existing.inputs, isoTools: null }, { ...inputs, isoTools: null })
-  );
-}
-
 export type BuildOutcome =
   | { status: 'built' | 'cached'; kernel: string; initrd: string; iso: string | null }
   | { status: 'unavailable'; reason: string };
@@ -340,7 +332,7 @@ export async function buildDemoGuest(
     }
     if (noIso !== null) log(`building without an ISO: ${noIso.desc}`);
     const started = Date.now();
-    if (!options.force && found && existing && onlyIsoMissing(existing, inputs)) {
+    if (!options.force && found && existing && onlyIsoMissing(existing.inputs, inputs)) {
       await addIsoTo(cacheDir, existing, inputs, log);
     } else {
       if (existing) log('inputs changed; rebuilding');

@@ -7,6 +7,7 @@ import {
   demoGuestCacheDir,
   findDemoGuest,
   type Manifest,
+  onlyIsoMissing,
   readManifest,
   sameInputs,
 } from './cache.ts';
@@ -112,5 +113,14 @@ describe('findDemoGuest', () => {
     expect(sameInputs(manifest.inputs, { ...manifest.inputs, isoTools: { 'grub-common': '2.06-13' } })).toBe(
       false,
     );
+  });
+
+  it('makes only the ISO when nothing but its tools appeared since the guest was built', () => {
+    const tools = { xorriso: '1.5.4-4' };
+    const withTools = { ...manifest.inputs, isoTools: tools };
+    expect(onlyIsoMissing(manifest.inputs, withTools)).toBe(true);
+    expect(onlyIsoMissing(manifest.inputs, { ...withTools, sourcesHash: 'other' })).toBe(false);
+    expect(onlyIsoMissing(withTools, { ...withTools, isoTools: { xorriso: '1.5.5' } })).toBe(false);
+    expect(onlyIsoMissing(manifest.inputs, manifest.inputs)).toBe(false);
   });
 });

@@ -93,6 +93,18 @@ export function sameInputs(a: BuildInputs, b: BuildInputs): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/**
+ * True when a cached guest lacks only the ISO, whose tools have been installed since: the kernel and initramfs
+ * inputs are the same, so the build makes just the ISO.
+ */
+export function onlyIsoMissing(existing: BuildInputs, now: BuildInputs): boolean {
+  return (
+    existing.isoTools === null &&
+    now.isoTools !== null &&
+    sameInputs({ ...existing, isoTools: null }, { ...now, isoTools: null })
+  );
+}
+
 export interface DemoGuest {
   /** What `-kernel` boots: the unpacked PVH kernel when there is one (much faster under TCG), else the bzImage. */
   kernel: string;
