@@ -111,7 +111,14 @@ export async function launchGuestVm(
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const alive = () => child.exitCode === null && child.signalCode === null;
+  // A script that throws before dispose() must not leave a TCG guest spinning on a shared host.
+  const killOnExit = () => {
+    if (alive()) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
   const kill = async () => {
+    process.off('exit', killOnExit);
     if (alive()) child.kill('SIGKILL');
     await exited;
   };
