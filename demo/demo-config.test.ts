@@ -8,7 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildDemoConfig, type DemoVm } from './demo-config.ts';
 import { findDemoGuest } from './guest/cache.ts';
 
-const fakeGuest = { kernel: '/cache/vmlinuz', initrd: '/cache/initrd.img', accelerators: ['kvm', 'tcg'] };
+const fakeGuest = {
+  kernel: '/cache/vmlinuz',
+  initrd: '/cache/initrd.img',
+  iso: null,
+  accelerators: ['kvm', 'tcg'],
+};
 
 describe('buildDemoConfig', () => {
   it('has the demo guest and the paused VM, each with loopback VNC and a serial socket in {dir}', () => {

@@ -10,8 +10,33 @@
 export const HOSTNAME = 'qmpdeck-demo';
 export const AGENT_PORT_NAME = 'org.qemu.guest_agent.0';
 
-/** Modules the guest needs beyond what the kernel has built in; dependencies are added by the build. */
-export const WANTED_MODULES = ['virtio_pci', 'virtio_console', 'virtio_net', 'button', 'evdev'];
+/**
+ * Modules the guest needs beyond what the kernel has built in; dependencies (virtio, scsi_mod, libata, libahci,
+ * cdrom, ...) are added by the build from each module's own metadata. Grouped by what they let a VM have.
+ */
+export const WANTED_MODULES = [
+  // The machine: virtio transport, the agent's serial port, the NIC, the power button.
+  'virtio_pci',
+  'virtio_console',
+  'virtio_net',
+  'button',
+  'evdev',
+  // Disks, whatever bus a VM definition gives them: virtio-blk (/dev/vda), virtio-scsi, SATA (AHCI) and IDE
+  // (/dev/sda...), and CD-ROMs (/dev/sr0) with the filesystem an ISO carries.
+  'virtio_blk',
+  'virtio_scsi',
+  'sd_mod',
+  'ahci',
+  'ata_piix',
+  'sr_mod',
+  'isofs',
+  // A memory balloon QMP's `balloon` can drive, and the host's entropy for the guest.
+  'virtio_balloon',
+  'virtio_rng',
+  // A framebuffer console on QEMU's standard VGA (-vga std): booted by PVH (-kernel, see pvh-kernel.ts) Linux gets
+  // no VGA text mode from a boot loader, so without it the VGA console (and VNC) would stay blank.
+  'bochs',
+];
 
 export interface GuestFile {
   path: string;
@@ -114,7 +139,7 @@ exit 0
 
 const banner = `
   QMP Deck demo guest (${HOSTNAME})
-  Debian cloud kernel + busybox, with the QEMU guest agent.
+  Debian kernel + busybox, with the QEMU guest agent.
   Power button, DHCP on the virtio NIC; type 'poweroff' to stop.
 
 `;
