@@ -38,8 +38,11 @@ export const ExecuteMessage = z.strictObject({
   arguments: z.record(z.string(), z.unknown()).optional(),
   timeoutMs: z.number().int().positive().max(3_600_000).optional(),
   origin: z.string().max(128).optional(),
-  /** Send to the guest agent instead of QMP. */
-  target: z.enum(['qmp', 'guest']).optional(),
+  /**
+   * Where the command goes: QEMU's monitor (default), the guest agent (`guest-*` commands), or the bridge itself
+   * (its actions such as `vm.start` and `vm.kill`, named in `BridgeAction`).
+   */
+  target: z.enum(['qmp', 'guest', 'bridge']).optional(),
 });
 export const PingMessage = z.strictObject({ type: z.literal('ping'), id: ClientCommandId.optional() });
 

@@ -2,7 +2,7 @@
  * What every command is, whichever way it came (a WebSocket `execute`, an HTTP route, a Start button, later a
  * console, a job or the QMP proxy): the one input of the command pipeline.
  */
-import type { Actor, InflightCommand } from '@qmpdeck/protocol';
+import type { Actor, InflightCommand, BridgeAction as ProtocolBridgeAction } from '@qmpdeck/protocol';
 
 /** Where a command goes: QEMU's monitor, the guest agent, or the bridge itself. */
 export type CommandTarget = NonNullable<InflightCommand['target']>;
@@ -12,7 +12,7 @@ export type CommandTarget = NonNullable<InflightCommand['target']>;
  * agent name (QAPI names have no dots outside a `__vendor.` prefix); later issues add `vm.stop`, `vm.create`,
  * `vm.delete`, `backup.create`, console input...
  */
-export const BRIDGE_ACTIONS = ['vm.start', 'vm.kill'] as const;
+export const BRIDGE_ACTIONS = ['vm.start', 'vm.kill'] as const satisfies readonly ProtocolBridgeAction[];
 export type BridgeAction = (typeof BRIDGE_ACTIONS)[number];
 
 export function isBridgeAction(name: string): name is BridgeAction {

@@ -3,9 +3,9 @@
  * when the VM's state allows it, and whether it needs a confirmation because
  * it can lose guest state. The buttons are generated from this table.
  */
-import type { Vm } from '@qmpdeck/protocol';
+import type { BridgeAction, Vm } from '@qmpdeck/protocol';
 import type { QmpCommandName } from '@qmpdeck/qmp';
-import type { BridgeAction, VmCommand } from '../../../live/useExecute.ts';
+import type { VmCommand } from '../../../live/useExecute.ts';
 
 export type ActionId = 'resume' | 'pause' | 'reset' | 'powerdown' | 'quit' | 'start' | 'kill';
 
@@ -17,7 +17,7 @@ export interface VmAction {
    * The QMP command it sends (`whenSuspended` instead while the guest sleeps in ACPI S3), or the bridge's own
    * action on a managed VM, which never goes through QEMU's monitor (so it works while the monitor hangs).
    */
-  run: { qmp: QmpCommandName; whenSuspended?: QmpCommandName } | { bridge: BridgeAction['execute'] };
+  run: { qmp: QmpCommandName; whenSuspended?: QmpCommandName } | { bridge: BridgeAction };
   /** Shown as the cause of the events it produces. */
   origin: string;
   confirm?: { title: string; body: string; confirmLabel: string };
