@@ -1,0 +1,43 @@
+/**
+ * The pipeline's audit step writing the audit log: one row per command, whatever its path and outcome (`ok`, the
+ * error's class, `Forbidden` for a refusal), with the arguments as the pipeline redacted them.
+ */
+import type { CommandAudit, CommandRecord } from '../commands/command-audit.ts';
+import type { AuditStore } from './audit-store.ts';
+
+export class StoreAudit implements CommandAudit {
+  constructor(readonly store: AuditStore) {}
+
+  record({ request, arguments: args, error, durationMs }: CommandRecord): void {
+    const { actor, principal } = request;
+    this.store.append({
+      time: this.store.now(),
+      kind: 'command',
+      user: principal.user?.name ?? null,
+      role: principal.user?.role ?? null,
+      remote: actor.remote ?? null,
+      client: actor.client,
+      origin: actor.origin,
+      vm: request.vm,
+      target: request.target,
+      command: request.command,
+      arguments: args,
+      outcome: error === null ? 'ok' : error.class,
+      error: error === null ? null : error.desc,
+      durationMs: Math.round(durationMs * 10) / 10,
+    });
+  }
+}
+
+/** Several audits in turn (the log line and the audit log). */
+export class Audits implements CommandAudit {
+  readonly #audits: readonly CommandAudit[];
+
+  constructor(...audits: CommandAudit[]) {
+    this.#audits = audits;
+  }
+
+  record(entry: CommandRecord): void {
+    for (const audit of this.#audits) audit.record(entry);
+  }
+}
