@@ -1,22 +1,34 @@
 /**
- * Composes the bridge: event store, VM supervisors, WebSocket hub and HTTP
- * routes on one http server. `startBridge` is what main runs and what tests run
- * in-process (port 0); `stop` is the graceful shutdown (in-flight commands
- * answered, clients told, managed QEMUs stopped, database closed).
+ * Composes the bridge: the database (events, audit log, sessions), who may do what (users, roles, sessions,
+ * failure limits), VM supervisors, the command pipeline, WebSocket hub and HTTP routes on one HTTP or HTTPS
+ * server. `startBridge` is what main runs and what tests run in-process (port 0); `stop` is the graceful shutdown
+ * (in-flight commands answered, clients told, managed QEMUs stopped, audit written, database closed).
  */
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
+import { AuditStore, DEFAULT_AUDIT_RETENTION } from './audit/audit-store.ts';
+import { Audits, StoreAudit } from './audit/store-audit.ts';
+import { Authenticator } from './auth/authenticator.ts';
+import { FailureLimiter } from './auth/failure-limiter.ts';
+import { RoleCommandPolicy } from './auth/role-command-policy.ts';
+import { effectivePolicies } from './auth/role-policy.ts';
+import { DEFAULT_SESSION_LIMITS, SessionStore } from './auth/session-store.ts';
+import { Users } from './auth/users.ts';
 import { type CommandAudit, LogAudit } from './commands/command-audit.ts';
 import { CommandPipeline } from './commands/command-pipeline.ts';
 import type { CommandPolicy } from './commands/command-policy.ts';
-import type { BridgeConfig } from './config/schema.ts';
+import type { BridgeConfig, TlsConfig } from './config/schema.ts';
 import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
 import { defaultDatabasePath, EventStore } from './events/event-store.ts';
 import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
 import { createLogger, type Logger } from './log.ts';
+import { AddressSet } from './security/address.ts';
+import { openDatabase, type SqliteDatabase } from './storage/database.ts';
 import { VmRegistry } from './vms/vm-registry.ts';
 import { VmSupervisor, type VmSupervisorOptions } from './vms/vm-supervisor.ts';
 
@@ -48,10 +60,14 @@ export interface StartOptions {
   heartbeatMs?: number | undefined;
   /** At most one `vm` message per VM per this many ms when only its latest event changed; tests shorten it. */
   latestEventPushMs?: number | undefined;
-  /** Who may run what (the command pipeline's authorize step); default: everything, on loopback. */
+  /** Who may run what (the command pipeline's authorize step); default: the roles of the config's users. */
   policy?: CommandPolicy | undefined;
-  /** Where every command's outcome goes (the pipeline's audit step); default: the log. */
+  /** Where every command's outcome goes besides the audit log (the pipeline's audit step); default: the log. */
   audit?: CommandAudit | undefined;
+  /** The clock of sessions, failure counts and the audit log; tests move it to expire a session. */
+  now?: (() => number) | undefined;
+  /** How often open WebSockets' sessions are checked (kept alive, closed once ended); tests shorten it. */
+  sessionCheckMs?: number | undefined;
 }
 
 export interface RunningBridge {
@@ -62,6 +78,8 @@ export interface RunningBridge {
   store: EventStore;
   hub: Hub;
   pipeline: CommandPipeline;
+  audit: AuditStore;
+  sessions: SessionStore;
   stop(): Promise<void>;
 }
 
@@ -76,31 +94,87 @@ export function isLoopback(host: string): boolean {
 
 export async function startBridge(options: StartOptions): Promise<RunningBridge> {
   const { config } = options;
+  const now = options.now ?? Date.now;
   const host = options.host ?? config.host ?? DEFAULT_HOST;
   const port = options.port ?? config.port ?? DEFAULT_PORT;
-  if (!isLoopback(host)) {
+  const users = new Users(config.users ?? []);
+  if (!isLoopback(host) && !users.any) {
     throw new StartupError(
-      `refusing to listen on ${host}: QMP Deck has no user accounts yet, so it only binds loopback addresses ` +
-        '(127.0.0.1, ::1). Reach it from elsewhere through an SSH tunnel or an authenticating reverse proxy.',
+      `refusing to listen on ${host}: no users are configured, and without users anyone who can reach the ` +
+        'bridge controls every VM, so it only binds loopback addresses (127.0.0.1, ::1). To listen on a network, ' +
+        'add one: `pnpm start -- new-token` / `hash-password`, see docs/operations.md',
     );
   }
+  const tls = config.tls === undefined ? null : readTls(config.tls);
   const log = options.log ?? createLogger(config.logLevel ?? 'info');
+  if (!isLoopback(host) && tls === null) {
+    log.warn(
+      { host },
+      'serving plain HTTP on a network address: passwords, tokens and session cookies cross the network ' +
+        'unencrypted; set "tls" in the config or put a TLS reverse proxy in front (docs/operations.md, "Behind a reverse proxy")',
+    );
+  }
   const databasePath = config.database ?? defaultDatabasePath();
+  let db: SqliteDatabase;
   let store: EventStore;
   try {
-    store = new EventStore(databasePath, {
-      maxEvents: config.retention?.maxEvents ?? 100_000,
-      maxAgeMs: config.retention?.maxAgeDays === undefined ? null : config.retention.maxAgeDays * 86_400_000,
-    });
+    db = openDatabase(databasePath);
+    store = new EventStore(
+      db,
+      {
+        maxEvents: config.retention?.maxEvents ?? 100_000,
+        maxAgeMs:
+          config.retention?.maxAgeDays === undefined ? null : config.retention.maxAgeDays * 86_400_000,
+      },
+      now,
+    );
   } catch (err) {
     throw new StartupError(`cannot open the event database ${databasePath}: ${(err as Error).message}`);
   }
+  const auditStore = new AuditStore(
+    db,
+    {
+      maxEntries: config.audit?.maxEntries ?? DEFAULT_AUDIT_RETENTION.maxEntries,
+      maxAgeMs:
+        config.audit?.maxAgeDays === undefined
+          ? DEFAULT_AUDIT_RETENTION.maxAgeMs
+          : config.audit.maxAgeDays * 86_400_000,
+    },
+    now,
+  );
+  const sessions = new SessionStore(
+    db,
+    {
+      idleMs: (config.session?.idleMinutes ?? DEFAULT_SESSION_LIMITS.idleMs / 60_000) * 60_000,
+      maxAgeMs: (config.session?.maxHours ?? DEFAULT_SESSION_LIMITS.maxAgeMs / 3_600_000) * 3_600_000,
+    },
+    now,
+  );
+  const auth = new Authenticator({
+    users,
+    sessions,
+    limiter: new FailureLimiter(undefined, now),
+    proxy:
+      config.authProxy === undefined
+        ? null
+        : {
+            header: config.authProxy.userHeader.toLowerCase(),
+            trusted: new AddressSet(config.authProxy.trustedProxies),
+          },
+    log,
+  });
+  const roles = new RoleCommandPolicy(effectivePolicies(config.policy));
   const registry = new VmRegistry();
   const pipeline = new CommandPipeline({
     registry,
-    audit: options.audit ?? new LogAudit(log),
-    policy: options.policy,
+    audit: new Audits(options.audit ?? new LogAudit(log), new StoreAudit(auditStore)),
+    policy: options.policy ?? roles,
     timeouts: config.timeouts,
+    bridgeWide: {
+      'audit.read': (request) => ({
+        entries: auditStore.page({ ...(request.arguments ?? {}), scope: request.principal.vms }),
+      }),
+    },
   });
   const hub = new Hub({
     registry,
@@ -109,6 +183,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     log,
     maxBufferedBytes: options.maxBufferedBytes,
     heartbeatMs: options.heartbeatMs,
+    sessions: users.any ? sessions : undefined,
+    sessionCheckMs: options.sessionCheckMs,
   });
   const supervisorBase = (): Omit<VmSupervisorOptions, 'id' | 'origin'> => ({
     store,
@@ -156,6 +232,15 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
     allowedOrigins: config.allowedOrigins ?? [],
     allowedHosts: config.allowedHosts ?? [],
+    // With users a rebinding page has no credential to send, so the Host check only runs where it was asked for.
+    checkHost: !users.any || config.allowedHosts !== undefined,
+    auth,
+    roles,
+    sessions,
+    audit: auditStore,
+    proxyUserHeader: config.authProxy?.userHeader.toLowerCase() ?? null,
+    tls,
+    trustProxy: config.trustProxy ?? false,
   };
   const app = await createHttpApp(ctx);
   const { server } = app;
@@ -165,7 +250,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     server.listen(port, host);
     await once(server, 'listening');
   } catch (err) {
-    store.close();
+    db.close();
     const code = (err as NodeJS.ErrnoException).code;
     throw new StartupError(`cannot listen on ${host}:${port}: ${code ?? (err as Error).message}`);
   }
@@ -173,7 +258,11 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
 
   await Promise.all(registry.all().map((vm) => vm.start()));
   discovery.start();
-  const pruneTimer = setInterval(() => store.prune(), pruneInterval(store.retention.maxAgeMs)).unref();
+  const pruneTimer = setInterval(() => {
+    store.prune();
+    auditStore.prune();
+    sessions.sweep();
+  }, pruneInterval(store.retention.maxAgeMs)).unref();
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
@@ -189,12 +278,48 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       await Promise.all(registry.all().map((vm) => vm.stop()));
       server.closeAllConnections();
       await closed;
+      auditStore.close();
       store.close();
+      db.close();
     })();
     return stopping;
   };
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${bound}`, host, port: bound, registry, store, hub, pipeline, stop };
+  const scheme = tls === null ? 'http' : 'https';
+  return {
+    url: `${scheme}://${urlHost}:${bound}`,
+    host,
+    port: bound,
+    registry,
+    store,
+    hub,
+    pipeline,
+    audit: auditStore,
+    sessions,
+    stop,
+  };
+}
+
+/** The certificate and key, read once at start; a file that is missing or not a usable PEM pair stops the start. */
+function readTls(config: TlsConfig): { cert: Buffer; key: Buffer } {
+  const read = (what: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new StartupError(`cannot read the TLS ${what} ${path}: ${code}`);
+    }
+  };
+  const cert = read('certificate', config.cert);
+  const key = read('key', config.key);
+  try {
+    createSecureContext({ cert, key });
+  } catch (err) {
+    throw new StartupError(
+      `the TLS certificate ${config.cert} and key ${config.key} are not a usable PEM pair: ${(err as Error).message}`,
+    );
+  }
+  return { cert, key };
 }
 
 /** An event outlives maxAge by a tenth of it at most: a short age limit is pruned often, a long one every minute. */
