@@ -132,13 +132,14 @@ export class AuditStore {
     const statement = this.#db.prepare(sql);
     const entries: AuditEntry[] = [];
     // A scoped reader's rows may be sparse: read on in chunks until the page is full or the log ends.
+    const chunk = scope === null ? limit : Math.max(limit, 500);
     for (;;) {
-      const rows = statement.all(...params, before, limit) as Row[];
+      const rows = statement.all(...params, before, chunk) as Row[];
       for (const row of rows) {
         if (row.vm === null || scope === null || scopeIncludes(scope, row.vm)) entries.push(toEntry(row));
         if (entries.length === limit) return entries;
       }
-      if (rows.length < limit) return entries;
+      if (rows.length < chunk) return entries;
       before = (rows.at(-1) as Row).id;
     }
   }

@@ -36,6 +36,7 @@ export class LogAudit implements CommandAudit {
         target: request.target,
         client: actor.client,
         user: actor.user,
+        role: request.principal.user?.role ?? null,
         origin: actor.origin,
         remote: actor.remote ?? null,
         outcome,

@@ -26,14 +26,13 @@ export function parseCidr(text: string): Cidr | string {
   const version = isIP(address);
   if (version === 0) return `"${text}": "${rawAddress}" is not an IPv4 or IPv6 address`;
   const family = version === 4 ? 'ipv4' : 'ipv6';
-  const bits = version === 4 ? 32 : 128;
-  if (prefixText === undefined) return { address, prefix: bits, family };
+  // An IPv4-mapped range written in IPv6 (`::ffff:10.0.0.0/104`) is the IPv4 range it names.
+  const mapped = rawAddress !== address && version === 4;
+  const bits = version === 4 && !mapped ? 32 : 128;
+  if (prefixText === undefined) return { address, prefix: version === 4 ? 32 : 128, family };
   const prefix = Number(prefixText);
   if (!/^\d+$/.test(prefixText) || prefix > bits) return `"${text}": the prefix must be from 0 to ${bits}`;
-  // An IPv4-mapped range written in IPv6 (`::ffff:10.0.0.0/104`) is the IPv4 range it names.
-  if (rawAddress !== address && family === 'ipv4') {
-    return { address, prefix: Math.max(0, prefix - 96), family };
-  }
+  if (mapped) return { address, prefix: Math.max(0, prefix - 96), family };
   return { address, prefix, family };
 }
 
