@@ -18,7 +18,7 @@ export class StoreAudit implements CommandAudit {
       remote: actor.remote ?? null,
       client: actor.client,
       origin: actor.origin,
-      vm: request.vm,
+      vm: request.vm ?? vmNamedIn(args),
       target: request.target,
       command: request.command,
       arguments: args,
@@ -27,6 +27,14 @@ export class StoreAudit implements CommandAudit {
       durationMs: Math.round(durationMs * 10) / 10,
     });
   }
+}
+
+/**
+ * A bridge-wide action about one VM (reading that VM's audit entries) is filed under that VM, so a reader scoped
+ * away from it does not see even that someone asked.
+ */
+function vmNamedIn(args: Record<string, unknown> | null): string | null {
+  return typeof args?.vm === 'string' ? args.vm : null;
 }
 
 /** Several audits in turn (the log line and the audit log). */
