@@ -65,8 +65,9 @@ export function sessionIdOf(app: FastifyInstance, request: FastifyRequest): stri
 
 function needsCredential(request: FastifyRequest): boolean {
   const route = request.routeOptions.url;
-  // No route matched: the not-found handler answers; under /api it needs a credential like any API path.
-  if (route === undefined) return isApiPath(request.url);
+  // No API route matched (the web app's catch-all, or the not-found handler): a path under /api still needs a
+  // credential, so an unknown API path says 401, not whether it exists.
+  if (route === undefined || route.includes('*')) return isApiPath(request.url);
   return isApiPath(route) && request.routeOptions.config.public !== true;
 }
 
