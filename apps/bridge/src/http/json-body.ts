@@ -38,7 +38,8 @@ function parseJson(text: string): unknown {
  */
 export function describeJsonError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  return message.replace(/, ".*" is not valid JSON$/s, ' (not valid JSON)');
+  // `Unexpected token 'x', "{"a":x}" is not valid JSON`, or with `...` around a longer excerpt.
+  return message.replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, ' (not valid JSON)');
 }
 
 export function invalidJson(desc: string): BridgeError {
