@@ -191,6 +191,16 @@ describe('credentials', () => {
     (await TestWsClient.connect(bridge.url, own)).close();
   });
 
+  it('answers any Host name when it has users and no allowedHosts (a rebinding page has no credential to send)', async () => {
+    const renamed = await rawRequest(bridge.url, {
+      path: '/api/vms',
+      headers: { host: 'deck.lan:8080', ...bearer(viewer.token) },
+    });
+    expect(renamed.status).toBe(200);
+    const rebound = await rawRequest(bridge.url, { path: '/api/vms', headers: { host: 'evil.example' } });
+    expect(rebound.status).toBe(401);
+  });
+
   it('believes the proxy user header only from a trusted proxy address, and refuses names it does not know', async () => {
     const header = { 'remote-user': admin.name };
     const untrusted = await rawRequest(bridge.url, { path: '/api/session', headers: header });

@@ -25,7 +25,7 @@ describe('TLS', () => {
     dir = mkdtempSync(join(tmpdir(), 'bridge-tls-'));
     tls = makeCertificate(dir);
     ca = readFileSync(tls.cert);
-    bridge = await startTestBridge(dir, { users: [userConfig(user)], tls });
+    bridge = await startTestBridge(dir, { users: [userConfig(user)], tls, allowedHosts: ['deck.lan'] });
   });
 
   afterAll(async () => {
@@ -53,6 +53,21 @@ describe('TLS', () => {
       ca,
     });
     expect(session.json()).toMatchObject({ user: { name: user.name }, via: 'session' });
+  });
+
+  it('checks the Host header when allowedHosts is set, users or not', async () => {
+    const headers = { authorization: `Bearer ${user.token}` };
+    expect(
+      (await rawRequest(bridge.url, { path: '/api/vms', headers: { ...headers, host: 'deck.lan' }, ca }))
+        .status,
+    ).toBe(200);
+    expect((await rawRequest(bridge.url, { path: '/api/vms', headers, ca })).status).toBe(200);
+    const rebound = await rawRequest(bridge.url, {
+      path: '/api/vms',
+      headers: { ...headers, host: 'evil.example' },
+      ca,
+    });
+    expect(rebound.status).toBe(403);
   });
 
   it('serves WSS, refusing a client that does not trust the certificate', async () => {

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
-/** A self-signed certificate for 127.0.0.1 and localhost, valid one day; argv only. */
+/** A self-signed certificate for 127.0.0.1, localhost and two test names, valid one day; argv only. */
 export function makeCertificate(dir: string, name = 'bridge'): { cert: string; key: string } {
   const cert = join(dir, `${name}-cert.pem`);
   const key = join(dir, `${name}-key.pem`);
@@ -25,7 +25,8 @@ export function makeCertificate(dir: string, name = 'bridge'): { cert: string; k
       '-subj',
       '/CN=localhost',
       '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      // The names the tests send as Host, so the client's own name check passes and the bridge's is what is tested.
+      'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:deck.lan,DNS:evil.example',
     ],
     { stdio: 'ignore' },
   );
