@@ -62,7 +62,10 @@ export async function requestJson(
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await res.text();
-  return { status: res.status, body: text === '' ? null : JSON.parse(text), headers: res.headers, text };
+  const answer = { status: res.status, body: text === '' ? null : JSON.parse(text) } as JsonAnswer;
+  // Not enumerable: tests that compare the answer with `toEqual({ status, body })` keep comparing just those.
+  Object.defineProperties(answer, { headers: { value: res.headers }, text: { value: text } });
+  return answer;
 }
 
 /** `Authorization: Bearer <token>`. */
