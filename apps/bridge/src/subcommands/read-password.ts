@@ -14,12 +14,25 @@ export interface PasswordInput {
 
 /** The password; rejects with a sentence for an empty one, a mismatch, or a cancelled prompt. */
 export async function readPassword(input: PasswordInput): Promise<string> {
-  if (input.stdin.isTTY === true && input.stdin.setRawMode !== undefined) {
-    const first = await promptHidden(input, 'Password: ');
-    if (first === '') throw new Error('the password is empty');
-    const again = await promptHidden(input, 'Again: ');
-    if (again !== first) throw new Error('the two passwords differ; nothing was hashed');
-    return first;
+  const { stdin } = input;
+  if (stdin.isTTY === true && stdin.setRawMode !== undefined) {
+    // Echo off for both prompts, before the first shows: no key typed at any moment is echoed.
+    stdin.setRawMode(true);
+    const keys = new HiddenLines(stdin);
+    try {
+      input.prompts.write('Password: ');
+      const first = await keys.next();
+      input.prompts.write('\n');
+      if (first === '') throw new Error('the password is empty');
+      input.prompts.write('Again: ');
+      const again = await keys.next();
+      input.prompts.write('\n');
+      if (again !== first) throw new Error('the two passwords differ; nothing was hashed');
+      return first;
+    } finally {
+      keys.stop();
+      stdin.setRawMode(false);
+    }
   }
   const line = await firstLine(input.stdin);
   if (line === '') throw new Error('no password on stdin (expected one line)');
@@ -41,37 +54,51 @@ function firstLine(stdin: Readable): Promise<string> {
   });
 }
 
-/** Reads keys in raw mode, echoing nothing; Enter ends, Backspace erases, Ctrl-C or Ctrl-D cancels. */
-function promptHidden(input: PasswordInput, prompt: string): Promise<string> {
-  const { stdin, prompts } = input;
-  prompts.write(prompt);
-  stdin.setRawMode?.(true);
-  stdin.setEncoding('utf8');
-  stdin.resume();
-  return new Promise((resolve, reject) => {
-    let chars: string[] = [];
-    const finish = () => {
-      stdin.off('data', onData);
-      stdin.setRawMode?.(false);
-      stdin.pause();
-      prompts.write('\n');
-    };
-    const onData = (chunk: string) => {
-      for (const char of chunk) {
-        if (char === '\r' || char === '\n') {
-          finish();
-          resolve(chars.join(''));
-          return;
-        }
-        if (char === '\u0003' || char === '\u0004') {
-          finish();
-          reject(new Error('cancelled'));
-          return;
-        }
-        if (char === '\u007f' || char === '\b') chars = chars.slice(0, -1);
-        else chars.push(char);
+/**
+ * Lines typed on a terminal in raw mode (nothing echoed): Enter ends a line, Backspace erases, Ctrl-C or Ctrl-D
+ * cancels. Keys that arrive together (two lines pasted at once) are kept for the next line.
+ */
+class HiddenLines {
+  readonly #lines: string[] = [];
+  #current: string[] = [];
+  #cancelled = false;
+  #wake: (() => void) | null = null;
+  readonly #onData = (chunk: string): void => {
+    for (const char of chunk) {
+      if (char === '\r' || char === '\n') {
+        this.#lines.push(this.#current.join(''));
+        this.#current = [];
+      } else if (char === '\u0003' || char === '\u0004') {
+        this.#cancelled = true;
+      } else if (char === '\u007f' || char === '\b') {
+        this.#current = this.#current.slice(0, -1);
+      } else {
+        this.#current.push(char);
       }
-    };
-    stdin.on('data', onData);
-  });
+    }
+    this.#wake?.();
+  };
+
+  constructor(readonly stdin: Readable) {
+    stdin.setEncoding('utf8');
+    stdin.on('data', this.#onData);
+    stdin.resume();
+  }
+
+  async next(): Promise<string> {
+    for (;;) {
+      if (this.#cancelled) throw new Error('cancelled');
+      const line = this.#lines.shift();
+      if (line !== undefined) return line;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+      this.#wake = null;
+    }
+  }
+
+  stop(): void {
+    this.stdin.off('data', this.#onData);
+    this.stdin.pause();
+  }
 }
