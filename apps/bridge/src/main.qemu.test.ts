@@ -188,7 +188,8 @@ describe('the bridge CLI', () => {
     expect(cli.stdout()).toBe('');
   });
 
-  it.concurrent('with users, listens on every address, warning that plain HTTP there needs TLS', async () => {
+  // Not concurrent: it waits for a ready line, which the others' process starts slow down on a loaded machine.
+  it('with users, listens on every address, warning that plain HTTP there needs TLS', async () => {
     const withUsers = join(dir, 'users.json');
     writeFileSync(
       withUsers,
@@ -203,7 +204,7 @@ describe('the bridge CLI', () => {
       const url = await waitFor(
         () => /listening on (\S+)\n/.exec(cli.stdout())?.[1],
         'the ready line',
-        15_000,
+        30_000,
       );
       expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
       const warning = cli
@@ -220,7 +221,7 @@ describe('the bridge CLI', () => {
       cli.child.kill('SIGTERM');
       await exitOf(cli.child);
     }
-  });
+  }, 40_000);
 
   it.concurrent('exits 2 when the TLS certificate is unusable', async () => {
     const badTls = join(dir, 'bad-tls.json');

@@ -5,9 +5,7 @@
  * (in-flight commands answered, clients told, managed QEMUs stopped, audit written, database closed).
  */
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createSecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { AuditStore, DEFAULT_AUDIT_RETENTION } from './audit/audit-store.ts';
 import { Audits, StoreAudit } from './audit/store-audit.ts';
@@ -20,7 +18,7 @@ import { Users } from './auth/users.ts';
 import { type CommandAudit, LogAudit } from './commands/command-audit.ts';
 import { CommandPipeline } from './commands/command-pipeline.ts';
 import type { CommandPolicy } from './commands/command-policy.ts';
-import type { BridgeConfig, TlsConfig } from './config/schema.ts';
+import type { BridgeConfig } from './config/schema.ts';
 import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
 import { defaultDatabasePath, EventStore } from './events/event-store.ts';
 import type { HttpContext } from './http/context.ts';
@@ -28,6 +26,8 @@ import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
 import { createLogger, type Logger } from './log.ts';
 import { AddressSet } from './security/address.ts';
+import { readTls } from './security/tls-files.ts';
+import { StartupError } from './startup-error.ts';
 import { openDatabase, type SqliteDatabase } from './storage/database.ts';
 import { VmRegistry } from './vms/vm-registry.ts';
 import { VmSupervisor, type VmSupervisorOptions } from './vms/vm-supervisor.ts';
@@ -83,10 +83,7 @@ export interface RunningBridge {
   stop(): Promise<void>;
 }
 
-/** Refused before anything starts; main prints the message and exits 2. */
-export class StartupError extends Error {
-  override readonly name = 'StartupError';
-}
+export { StartupError };
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -114,42 +111,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
         'unencrypted; set "tls" in the config or put a TLS reverse proxy in front (docs/operations.md, "Behind a reverse proxy")',
     );
   }
-  const databasePath = config.database ?? defaultDatabasePath();
-  let db: SqliteDatabase;
-  let store: EventStore;
-  try {
-    db = openDatabase(databasePath);
-    store = new EventStore(
-      db,
-      {
-        maxEvents: config.retention?.maxEvents ?? 100_000,
-        maxAgeMs:
-          config.retention?.maxAgeDays === undefined ? null : config.retention.maxAgeDays * 86_400_000,
-      },
-      now,
-    );
-  } catch (err) {
-    throw new StartupError(`cannot open the event database ${databasePath}: ${(err as Error).message}`);
-  }
-  const auditStore = new AuditStore(
-    db,
-    {
-      maxEntries: config.audit?.maxEntries ?? DEFAULT_AUDIT_RETENTION.maxEntries,
-      maxAgeMs:
-        config.audit?.maxAgeDays === undefined
-          ? DEFAULT_AUDIT_RETENTION.maxAgeMs
-          : config.audit.maxAgeDays * 86_400_000,
-    },
-    now,
-  );
-  const sessions = new SessionStore(
-    db,
-    {
-      idleMs: (config.session?.idleMinutes ?? DEFAULT_SESSION_LIMITS.idleMs / 60_000) * 60_000,
-      maxAgeMs: (config.session?.maxHours ?? DEFAULT_SESSION_LIMITS.maxAgeMs / 3_600_000) * 3_600_000,
-    },
-    now,
-  );
+  const { db, store, auditStore, sessions } = openStores(config, now);
   const auth = new Authenticator({
     users,
     sessions,
@@ -300,30 +262,47 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   };
 }
 
-/** The certificate and key, read once at start; a file that is missing or not a usable PEM pair stops the start. */
-function readTls(config: TlsConfig): { cert: Buffer; key: Buffer } {
-  const read = (what: string, path: string): Buffer => {
-    try {
-      return readFileSync(path);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      throw new StartupError(`cannot read the TLS ${what} ${path}: ${code}`);
-    }
-  };
-  const cert = read('certificate', config.cert);
-  const key = read('key', config.key);
-  try {
-    createSecureContext({ cert, key });
-  } catch (err) {
-    throw new StartupError(
-      `the TLS certificate ${config.cert} and key ${config.key} are not a usable PEM pair: ${(err as Error).message}`,
-    );
-  }
-  return { cert, key };
-}
-
 /** An event outlives maxAge by a tenth of it at most: a short age limit is pruned often, a long one every minute. */
 function pruneInterval(maxAgeMs: number | null): number {
   if (maxAgeMs === null) return PRUNE_EVERY_MS;
   return Math.min(PRUNE_EVERY_MS, Math.max(PRUNE_AT_MOST_EVERY_MS, maxAgeMs / 10));
+}
+
+/** The database and what lives in it: events, the audit log, sessions. A file that cannot be opened stops the start. */
+function openStores(
+  config: BridgeConfig,
+  now: () => number,
+): { db: SqliteDatabase; store: EventStore; auditStore: AuditStore; sessions: SessionStore } {
+  const databasePath = config.database ?? defaultDatabasePath();
+  let db: SqliteDatabase | undefined;
+  try {
+    db = openDatabase(databasePath);
+    const store = new EventStore(db, {
+      maxEvents: config.retention?.maxEvents ?? 100_000,
+      maxAgeMs: config.retention?.maxAgeDays === undefined ? null : config.retention.maxAgeDays * 86_400_000,
+    });
+    const auditStore = new AuditStore(
+      db,
+      {
+        maxEntries: config.audit?.maxEntries ?? DEFAULT_AUDIT_RETENTION.maxEntries,
+        maxAgeMs:
+          config.audit?.maxAgeDays === undefined
+            ? DEFAULT_AUDIT_RETENTION.maxAgeMs
+            : config.audit.maxAgeDays * 86_400_000,
+      },
+      now,
+    );
+    const sessions = new SessionStore(
+      db,
+      {
+        idleMs: (config.session?.idleMinutes ?? DEFAULT_SESSION_LIMITS.idleMs / 60_000) * 60_000,
+        maxAgeMs: (config.session?.maxHours ?? DEFAULT_SESSION_LIMITS.maxAgeMs / 3_600_000) * 3_600_000,
+      },
+      now,
+    );
+    return { db, store, auditStore, sessions };
+  } catch (err) {
+    db?.close();
+    throw new StartupError(`cannot open the event database ${databasePath}: ${(err as Error).message}`);
+  }
 }
