@@ -55,6 +55,11 @@ export class Authenticator {
     return this.deps.users.any;
   }
 
+  /** A configured user by name (sign-out records the role of whoever signs out). */
+  user(name: string): User | undefined {
+    return this.deps.users.byName(name);
+  }
+
   /** The principal of a request, or throws the 401 / 403 / 429 to answer. */
   async authenticate(request: CredentialRequest): Promise<Principal> {
     if (!this.enabled) return NOBODY;

@@ -92,7 +92,7 @@ export function sessionRoutes(ctx: HttpContext): FastifyPluginAsync {
         const key = sessionKey(id);
         const found = ctx.sessions.lookupKey(key);
         if (found.state !== 'unknown') {
-          const user = ctx.auth.deps.users.byName(found.session.user);
+          const user = ctx.auth.user(found.session.user);
           ctx.sessions.end(key);
           audit(ctx, request, 'sign-out', { user: found.session.user, role: user?.role ?? null });
         }
