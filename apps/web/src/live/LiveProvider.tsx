@@ -1,9 +1,14 @@
 /**
  * Starts the tab's one LiveSocket and shares it with every view through
- * context; what it receives is written into the given QueryClient.
+ * context; what it receives is written into the given QueryClient. When the
+ * bridge ends the session (4401) the page is marked signed out; when an attempt
+ * is refused before it opens, the session is asked again over HTTP, where a 401
+ * can be told apart from a bridge that is away.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+import { queryKeys } from '../api/queryKeys.ts';
+import { markSignedOut } from '../api/session-cache.ts';
 import { createCacheWriter } from './cache-writer.ts';
 import { LiveSocket, type SocketLike } from './live-socket.ts';
 
@@ -29,6 +34,8 @@ export function LiveProvider({
       onMessage: writer.onMessage,
       onState: writer.onState,
       onInvalid: (problem) => console.error(`QMP Deck: ${problem}`),
+      onUnauthorized: () => markSignedOut(queryClient),
+      onRefused: () => void queryClient.invalidateQueries({ queryKey: queryKeys.session() }),
       ...(createSocket ? { createSocket } : {}),
     });
   });

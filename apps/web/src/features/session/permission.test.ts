@@ -21,7 +21,11 @@ describe('permissionFor', () => {
       allowed: false,
       reason: 'Your role (viewer) may not run stop',
     });
-    expect(permissionFor(viewer, 'vm.kill').reason).toBe('Your role (viewer) may not run vm.kill');
+    expect(permissionFor(viewer, 'vm.kill').reason).toBe('Your role (viewer) may not kill VMs');
+    expect(permissionFor(viewer, 'audit.read').reason).toBe('Your role (viewer) may not read the audit log');
+    expect(permissionFor(viewer, 'backup.create').reason).toBe(
+      'Your role (viewer) may not use backup.create',
+    );
   });
 
   it('lets deny win over allow', () => {
