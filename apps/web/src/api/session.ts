@@ -11,6 +11,10 @@ export type SessionState = { signedIn: true; info: SessionInfo } | { signedIn: f
 
 export const SIGNED_OUT: SessionState = { signedIn: false };
 
+export function signedInAs(info: SessionInfo): SessionState {
+  return { signedIn: true, info };
+}
+
 /** What a bridge without users says of everyone: no sign-in, every command allowed. */
 export const NO_USERS: SessionInfo = {
   auth: false,
@@ -22,12 +26,12 @@ export const NO_USERS: SessionInfo = {
 
 export async function fetchSession(): Promise<SessionState> {
   try {
-    return { signedIn: true, info: await fetchJson('/api/session', SessionInfo) };
+    return signedInAs(await fetchJson('/api/session', SessionInfo));
   } catch (error) {
     if (error instanceof RequestError && error.status === 401) return SIGNED_OUT;
     // A bridge from before users existed has no session route, and no users: everyone may do everything.
     if (error instanceof RequestError && error.status === 404 && error.class === 'NotFound') {
-      return { signedIn: true, info: NO_USERS };
+      return signedInAs(NO_USERS);
     }
     throw error;
   }

@@ -9,7 +9,7 @@ import { type FormEvent, useId, useRef, useState } from 'react';
 import { Redirect, useLocation, useSearch } from 'wouter';
 import { queryKeys } from '../../api/queryKeys.ts';
 import { type RequestError, toRequestError } from '../../api/request-error.ts';
-import { type SessionState, signIn } from '../../api/session.ts';
+import { type SessionState, signedInAs, signIn } from '../../api/session.ts';
 import { forgetAllButSession } from '../../api/session-cache.ts';
 import { Button } from '../../ui/Button.tsx';
 import { usePageTitle } from '../../ui/usePageTitle.ts';
@@ -73,8 +73,7 @@ export default function SignInPage() {
       const outcome = await signIn(String(form.get('name') ?? ''), String(form.get('password') ?? ''));
       if (outcome.ok) {
         forgetAllButSession(queryClient);
-        const signedIn: SessionState = { signedIn: true, info: outcome.info };
-        queryClient.setQueryData<SessionState>(queryKeys.session(), signedIn);
+        queryClient.setQueryData<SessionState>(queryKeys.session(), signedInAs(outcome.info));
         navigate(next, { replace: true });
         return;
       }
