@@ -36,21 +36,24 @@ function waitForListening(child: ChildProcess, log: string[]): Promise<string> {
   });
 }
 
+/** `config` adds top-level config fields (`users`, `policy`...) to the VMs. */
 export async function startRealBridge(
   vms: { id: string; name: string; args?: string[] }[],
+  config: Record<string, unknown> = {},
 ): Promise<RealBridge> {
   const dir = mkdtempSync(join(tmpdir(), 'qmpdeck-web-bridge-'));
-  const config = join(dir, 'config.json');
+  const configPath = join(dir, 'config.json');
   writeFileSync(
-    config,
+    configPath,
     JSON.stringify({
+      ...config,
       database: join(dir, 'events.db'),
       vms: vms.map((vm) => ({ id: vm.id, name: vm.name, launch: { args: vm.args ?? QEMU_ARGS } })),
     }),
   );
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', bridgeMain, '--config', config, '--host', '127.0.0.1', '--port', '0'],
+    ['--import', 'tsx', bridgeMain, '--config', configPath, '--host', '127.0.0.1', '--port', '0'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const log: string[] = [];
