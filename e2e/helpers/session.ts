@@ -66,6 +66,15 @@ export async function apiRequest(
   return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
 }
 
-export function apiExecute(bridgeUrl: string, cookie: string, vm: string, execute: string) {
-  return apiRequest(bridgeUrl, cookie, `/api/vms/${vm}/execute`, { method: 'POST', body: { execute } });
+/** A QMP command over HTTP as the signed-in user; `origin` is what the audit log and causes call the control. */
+export function apiExecute(
+  bridgeUrl: string,
+  cookie: string,
+  vm: string,
+  execute: string,
+  args?: Record<string, unknown>,
+  origin?: string,
+) {
+  const body = { execute, ...(args ? { arguments: args } : {}), ...(origin ? { origin } : {}) };
+  return apiRequest(bridgeUrl, cookie, `/api/vms/${vm}/execute`, { method: 'POST', body });
 }
