@@ -39,7 +39,10 @@ async function submit(name: string, password: string) {
   fireEvent.change(screen.getByLabelText('Name'), { target: { value: name } });
   fireEvent.change(screen.getByLabelText('Password'), { target: { value: password } });
   fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
-  await waitFor(() => expect(screen.queryByRole('button', { name: 'Signing in…' })).toBeNull());
+  // The bridge answers failed attempts more and more slowly.
+  await waitFor(() => expect(screen.queryByRole('button', { name: 'Signing in…' })).toBeNull(), {
+    timeout: 20_000,
+  });
 }
 
 /** What the page holds, as text: nothing in it may be the password. */

@@ -6,7 +6,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useRef, useState } from 'react';
-import { Redirect, useLocation, useSearch } from 'wouter';
+import { Redirect, useSearch } from 'wouter';
 import { queryKeys } from '../../api/queryKeys.ts';
 import { type RequestError, toRequestError } from '../../api/request-error.ts';
 import { type SessionState, signedInAs, signIn } from '../../api/session.ts';
@@ -51,7 +51,6 @@ export default function SignInPage() {
   usePageTitle('Sign in');
   const session = useSession();
   const queryClient = useQueryClient();
-  const [, navigate] = useLocation();
   const next = safeNextPath(new URLSearchParams(useSearch()).get('next'));
   const [attempt, setAttempt] = useState<Attempt>({ state: 'idle' });
   const secondsLeft = useSecondsUntil(attempt.state === 'throttled' ? attempt.until : null);
@@ -73,8 +72,8 @@ export default function SignInPage() {
       const outcome = await signIn(String(form.get('name') ?? ''), String(form.get('password') ?? ''));
       if (outcome.ok) {
         forgetAllButSession(queryClient);
+        // Signed in: the page renders its redirect to `next` (below), once.
         queryClient.setQueryData<SessionState>(queryKeys.session(), signedInAs(outcome.info));
-        navigate(next, { replace: true });
         return;
       }
       setAttempt(
