@@ -14,7 +14,9 @@ const ana: SpecUser = { name: 'ana', role: 'operator', password: 'ana-pauses-thi
 const ada: SpecUser = { name: 'ada', role: 'admin', password: 'ada-reads-the-log' };
 
 test.use({
-  vms: [managedVm('alpha', 'Alpha'), managedVm('beta', 'Beta')],
+  // A function: Playwright would read a two-element array as [value, options].
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring
+  vms: async ({}, use) => use([managedVm('alpha', 'Alpha'), managedVm('beta', 'Beta')]),
   bridgeConfig: { users: [configUser(ana), configUser(ada)] },
 });
 
@@ -83,7 +85,7 @@ test('lists the commands just sent with the user, filters by user and VM, pages 
   // By VM: alpha's two commands (no session entry names a VM).
   await adminPage.getByLabel('User').fill('');
   await adminPage.getByLabel('VM').fill('alpha');
-  await adminPage.getByRole('button', { name: 'Filter' }).click();
+  await adminPage.getByRole('button', { name: 'Filter', exact: true }).click();
   await expect(adminPage).toHaveURL(/\/audit\?vm=alpha$/);
   await expect(rows).toHaveCount(2);
 
