@@ -86,11 +86,18 @@ export async function startRealBridge(
   };
 }
 
-/** Polls until the bridge says the VM is connected to QMP. */
-export async function waitForConnected(bridge: RealBridge, vm: string): Promise<void> {
+/**
+ * Polls until the bridge says the VM is connected to QMP. With users, pass the page's `window.fetch`, which
+ * carries its session cookie.
+ */
+export async function waitForConnected(
+  bridge: RealBridge,
+  vm: string,
+  fetchFn: typeof fetch = fetch,
+): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    const response = await fetch(`${bridge.url}/api/vms/${vm}`);
+    const response = await fetchFn(`${bridge.url}/api/vms/${vm}`);
     if (response.ok && ((await response.json()) as { connection: string }).connection === 'connected') return;
     await new Promise((resolvePromise) => setTimeout(resolvePromise, 50));
   }
