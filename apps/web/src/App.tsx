@@ -7,6 +7,7 @@ import { Link, Route, Switch, useLocation } from 'wouter';
 import { OverviewPage } from './features/overview/OverviewPage.tsx';
 import { SIGN_IN_PATH } from './features/session/next-path.ts';
 import { SessionGate } from './features/session/SessionGate.tsx';
+import SignInPage from './features/session/SignInPage.tsx';
 import { UserMenu } from './features/session/UserMenu.tsx';
 import { usePermission } from './features/session/usePermission.ts';
 import { VM_TABS, type VmTabId } from './features/vm/VmTabs.tsx';
@@ -16,11 +17,11 @@ import { ErrorBoundary } from './ui/ErrorBoundary.tsx';
 import { ThemeToggle } from './ui/ThemeToggle.tsx';
 
 const TAB_IDS = new Set<string>(VM_TABS.map((tab) => tab.id));
-// The VM page (timeline, virtual list) is its own chunk: the overview loads without it. So are the audit log
-// and the sign-in page, which most visits never open.
+// The VM page (timeline, virtual list) is its own chunk: the overview loads without it. So is the audit log,
+// which most visits never open. The sign-in page is not: it is small, shows without a second request, and
+// splitting it off made the bundler move everything it shares with the app into one more initial chunk.
 const VmPage = lazy(() => import('./features/vm/VmPage.tsx'));
 const AuditPage = lazy(() => import('./features/audit/AuditPage.tsx'));
-const SignInPage = lazy(() => import('./features/session/SignInPage.tsx'));
 
 function NotFound() {
   return (
