@@ -43,4 +43,22 @@ describe('LiveProvider', () => {
     // Still signed in until the bridge says otherwise.
     expect(queryClient.getQueryData(queryKeys.session())).toMatchObject({ signedIn: true });
   });
+
+  it("asks for the session again when the socket's hello names another user, forgetting what was shown", () => {
+    const queryClient = renderProvider();
+    queryClient.setQueryData(queryKeys.vms(), []);
+    act(() => FakeSocket.latest().open());
+    act(() =>
+      FakeSocket.latest().receive({ type: 'hello', version: '1', user: { name: 'ana', role: 'operator' } }),
+    );
+    expect(queryClient.getQueryState(queryKeys.session())?.isInvalidated).toBe(false);
+    expect(queryClient.getQueryData(queryKeys.vms())).toEqual([]);
+    act(() =>
+      FakeSocket.latest().receive({ type: 'hello', version: '1', user: { name: 'bob', role: 'admin' } }),
+    );
+    expect(queryClient.getQueryState(queryKeys.session())?.isInvalidated).toBe(true);
+    expect(queryClient.getQueryData(queryKeys.vms())).toBeUndefined();
+    // The socket's own state is the tab's: kept, so controls stay usable.
+    expect(queryClient.getQueryData(queryKeys.live())).toMatchObject({ status: 'open' });
+  });
 });
