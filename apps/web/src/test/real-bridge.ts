@@ -36,10 +36,11 @@ function waitForListening(child: ChildProcess, log: string[]): Promise<string> {
   });
 }
 
-/** `config` adds top-level config fields (`users`, `policy`...) to the VMs. */
+/** `config` adds top-level config fields (`users`, `policy`...) to the VMs; `port` 0 lets the bridge choose. */
 export async function startRealBridge(
   vms: { id: string; name: string; args?: string[] }[],
   config: Record<string, unknown> = {},
+  port = 0,
 ): Promise<RealBridge> {
   const dir = mkdtempSync(join(tmpdir(), 'qmpdeck-web-bridge-'));
   const configPath = join(dir, 'config.json');
@@ -53,7 +54,7 @@ export async function startRealBridge(
   );
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', bridgeMain, '--config', configPath, '--host', '127.0.0.1', '--port', '0'],
+    ['--import', 'tsx', bridgeMain, '--config', configPath, '--host', '127.0.0.1', '--port', String(port)],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const log: string[] = [];
