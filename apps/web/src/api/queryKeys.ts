@@ -22,4 +22,11 @@ export const queryKeys = {
   commandHistory: (id: string) => ['vms', id, 'command-history'] as const,
   info: (id: string, query: string) => ['vms', id, 'info', query] as const,
   infoAll: (id: string) => ['vms', id, 'info'] as const,
+  /** A defined VM's definition (`GET /api/vms/:id/definition`). */
+  definition: (id: string) => ['vms', id, 'definition'] as const,
+  /** Storage locations, and under them each location's files: one prefix refreshes everything stored. */
+  storageAll: () => ['storage'] as const,
+  storageFiles: (id: string) => ['storage', id, 'files'] as const,
+  /** Every job this tab knows of (fetched once, then kept by `job` messages), newest first. */
+  jobs: () => ['jobs'] as const,
 };

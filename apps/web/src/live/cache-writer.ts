@@ -4,17 +4,19 @@
  * included: the overview reads it from there, subscribed to nothing), `event`
  * and `events` append to the VM's timeline pages (coalesced: a replay of
  * 100,000 events in batches is a few writes, not one per event or per batch),
- * `inflight` replaces the VM's in-flight list. While the bridge
+ * `inflight` replaces the VM's in-flight list, `job` updates the jobs list (and a transfer or clone that ends
+ * refreshes the storage listings it changed). While the bridge
  * is away every cached VM reads as `disconnected` (its last known run state
  * may no longer be true, and nothing can be sent to it); a fresh `hello`
  * after a reconnect refetches the VMs, since `vm` messages were missed.
  */
-import type { EventRecord, InflightCommand, ServerMessage, Vm } from '@qmpdeck/protocol';
+import type { EventRecord, InflightCommand, Job, ServerMessage, Vm } from '@qmpdeck/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { NEWEST } from '../api/events.ts';
 import { queryKeys } from '../api/queryKeys.ts';
 import { appendEvents, type EventPages } from './event-pages.ts';
 import { queriesChangedBy, refetchFailedInfo } from './info-refresh.ts';
+import { isEnded, upsertJob } from './job-list.ts';
 import type { LiveState } from './live-state.ts';
 
 export interface CacheWriter {
@@ -113,8 +115,15 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
       case 'inflight':
         queryClient.setQueryData<InflightCommand[]>(queryKeys.inflight(message.vm), message.commands);
         return;
+      case 'job':
+        queryClient.setQueryData<Job[]>(queryKeys.jobs(), (list) => upsertJob(list, message.job));
+        // An upload, download or clone that ended added (or left behind) files: the listings ask again.
+        if (isEnded(message.job)) queryClient.invalidateQueries({ queryKey: queryKeys.storageAll() });
+        return;
       case 'hello':
         queryClient.invalidateQueries({ queryKey: queryKeys.vms(), exact: true });
+        // Jobs may have progressed or ended while away (and a job message can come before the first fetch).
+        queryClient.invalidateQueries({ queryKey: queryKeys.jobs() });
         // VM details and in-flight lists may have changed while away; events come back by replay.
         queryClient.invalidateQueries({
           predicate: ({ queryKey }) =>
