@@ -4,6 +4,7 @@
  */
 import { lazy, Suspense } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
+import { JobsIndicator } from './features/jobs/JobsIndicator.tsx';
 import { OverviewPage } from './features/overview/OverviewPage.tsx';
 import { SIGN_IN_PATH } from './features/session/next-path.ts';
 import { SessionGate } from './features/session/SessionGate.tsx';
@@ -22,6 +23,9 @@ const TAB_IDS = new Set<string>(VM_TABS.map((tab) => tab.id));
 // splitting it off made the bundler move everything it shares with the app into one more initial chunk.
 const VmPage = lazy(() => import('./features/vm/VmPage.tsx'));
 const AuditPage = lazy(() => import('./features/audit/AuditPage.tsx'));
+// Making VMs and managing storage are occasional: their own chunks too.
+const NewVmPage = lazy(() => import('./features/definition/NewVmPage.tsx'));
+const StoragePage = lazy(() => import('./features/storage/StoragePage.tsx'));
 
 function NotFound() {
   return (
@@ -43,13 +47,28 @@ function Header({ signedIn }: { signedIn: boolean }) {
         <Link href="/" className="font-semibold tracking-tight">
           QMP Deck
         </Link>
+        {signedIn && <StorageLink />}
         {signedIn && <AuditLink />}
       </nav>
       <div className="flex min-w-0 items-center gap-3">
+        {signedIn && <JobsIndicator />}
         {signedIn && <UserMenu />}
         <ThemeToggle />
       </div>
     </header>
+  );
+}
+
+function StorageLink() {
+  const [location] = useLocation();
+  return (
+    <Link
+      href="/storage"
+      className="text-sm text-zinc-700 hover:underline aria-[current=page]:font-medium dark:text-zinc-300"
+      aria-current={location === '/storage' ? 'page' : undefined}
+    >
+      Storage
+    </Link>
   );
 }
 
@@ -77,6 +96,13 @@ function SignedInRoutes() {
       </Route>
       <Route path="/audit">
         <AuditPage />
+      </Route>
+      <Route path="/storage">
+        <StoragePage />
+      </Route>
+      {/* Before /vms/:id, which would read "new" as a VM's id. */}
+      <Route path="/vms/new">
+        <NewVmPage />
       </Route>
       <Route path="/vms/:id">{(params) => <VmPage vmId={params.id} tab="timeline" />}</Route>
       <Route path="/vms/:id/:tab">

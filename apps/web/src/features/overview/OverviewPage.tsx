@@ -6,6 +6,7 @@
  * the `vm` messages keep every row current, its latest event included.
  */
 import { useMemo, useState } from 'react';
+import { Link } from 'wouter';
 import { useLiveState } from '../../live/useLiveState.ts';
 import { Button } from '../../ui/Button.tsx';
 import { usePageTitle } from '../../ui/usePageTitle.ts';
@@ -42,7 +43,22 @@ export function OverviewPage() {
   return (
     <main className="mx-auto flex w-full max-w-7xl flex-col gap-3 p-3 sm:p-4">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <h1 className="text-xl font-semibold">Virtual machines</h1>
+        <div className="flex items-center gap-3">
+          <h1 className="text-xl font-semibold">Virtual machines</h1>
+          {/* A link (it goes to a page, and opens in a new tab too); a role that may not create sees why. */}
+          {can('vm.create').allowed ? (
+            <Link
+              href="/vms/new"
+              className="rounded-md bg-sky-700 px-2.5 py-1 text-sm font-medium text-white hover:bg-sky-600 sm:px-3 sm:py-1.5 dark:bg-sky-600 dark:hover:bg-sky-500"
+            >
+              New VM
+            </Link>
+          ) : (
+            <Button size="compact" deniedReason={can('vm.create').reason}>
+              New VM
+            </Button>
+          )}
+        </div>
         <ul className="flex flex-wrap gap-x-3 gap-y-1" aria-label="VMs by state">
           {counts.map(([status, count]) => {
             const { label, explanation } = wordsForTerm(status);
@@ -107,7 +123,8 @@ export function OverviewPage() {
       {isPending && <p className="text-sm text-zinc-500">Loading VMs…</p>}
       {vms && vms.length === 0 && (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          No VMs configured. Start the bridge with <code>--config FILE</code> listing your VMs.
+          No VMs yet. Make one with New VM, or start the bridge with <code>--config FILE</code> listing your
+          VMs.
         </p>
       )}
       <div className="rounded-lg border border-zinc-200 dark:border-zinc-800">
