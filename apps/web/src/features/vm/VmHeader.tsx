@@ -11,8 +11,30 @@ import { InflightLine } from '../inflight-line/InflightLine.tsx';
 import { qemuVersion } from '../overview/overview-model.ts';
 import { ActionBar } from './actions/ActionBar.tsx';
 
+/** QEMU failed by itself: it could not start (a bad argument, a missing image, no KVM) or exited with an error. */
+export function qemuFailed(vm: Pick<Vm, 'process'>): boolean {
+  const process = vm.process;
+  if (!process) return false;
+  return (
+    process.state === 'failed' ||
+    (process.exitCode !== null && process.exitCode !== 0 && process.signal === null)
+  );
+}
+
 function ConnectionMessage({ vm }: { vm: Vm }) {
   if (!vm.message || vm.connection === 'connected') return null;
+  if (qemuFailed(vm)) {
+    // QEMU's own words (the bridge keeps its last error report): what a person needs to fix the definition.
+    return (
+      <p
+        role="alert"
+        className="whitespace-pre-wrap rounded-md bg-red-50 px-2 py-1 font-mono text-xs text-red-900 dark:bg-red-950/50 dark:text-red-200"
+        data-testid="vm-message"
+      >
+        {vm.message}
+      </p>
+    );
+  }
   // A managed VM that is shut off says why (it exited, it was killed): news, not a warning.
   const tone =
     vm.connection === 'stopped' ? 'text-zinc-600 dark:text-zinc-400' : 'text-amber-800 dark:text-amber-300';
