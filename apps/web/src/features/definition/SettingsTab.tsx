@@ -59,54 +59,58 @@ function DefinitionEditor({ vm, definition }: { vm: Vm; definition: VmDefinition
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (can('vm.define').reason) return;
+    // Enter in a field submits too: nothing changed is nothing to send.
+    if (can('vm.define').reason || !changed) return;
     const { request, errors: found } = requestFromDraft(draft);
     setErrors(found);
     if (!hasErrors(found)) save.mutate(request);
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-label="Settings" className="flex flex-col gap-3">
+    <div className="flex flex-col gap-3">
       {running && (
         <p className="rounded-md bg-amber-50 p-2 text-sm text-amber-900 dark:bg-amber-950/50 dark:text-amber-200">
           The VM is running: its name, description, autostart and CD-ROM media can change now; stop it to
           change the rest.
         </p>
       )}
-      <ErrorSummary errors={errors} title="The settings were not saved:" />
-      <DefinitionForm
-        draft={draft}
-        change={(update) => setDraft(update)}
-        errors={errors}
-        locked={running ? lockedWhileRunning : NOTHING_LOCKED}
-        vmId={vm.id}
-      />
+      {/* Outside the settings form: its controls are forms of their own, and a submit would bubble into Save. */}
       {running && <LiveControls vm={vm} />}
-      <div className="sticky bottom-0 flex flex-wrap items-center gap-3 border-t border-zinc-200 bg-white py-3 dark:border-zinc-800 dark:bg-zinc-950">
-        <Button
-          type="submit"
-          intent="primary"
-          disabled={!changed || save.isPending}
-          deniedReason={can('vm.define').reason}
-        >
-          {save.isPending ? 'Saving…' : 'Save'}
-        </Button>
-        <Button
-          disabled={!changed || save.isPending}
-          onClick={() => {
-            setDraft(saved);
-            setErrors(NO_ERRORS);
-          }}
-        >
-          Undo changes
-        </Button>
-        {save.isSuccess && !changed && (
-          <span role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
-            Saved
-          </span>
-        )}
-      </div>
-    </form>
+      <form onSubmit={submit} noValidate aria-label="Settings" className="flex flex-col gap-3">
+        <ErrorSummary errors={errors} title="The settings were not saved:" />
+        <DefinitionForm
+          draft={draft}
+          change={(update) => setDraft(update)}
+          errors={errors}
+          locked={running ? lockedWhileRunning : NOTHING_LOCKED}
+          vmId={vm.id}
+        />
+        <div className="sticky bottom-0 flex flex-wrap items-center gap-3 border-t border-zinc-200 bg-white py-3 dark:border-zinc-800 dark:bg-zinc-950">
+          <Button
+            type="submit"
+            intent="primary"
+            disabled={!changed || save.isPending}
+            deniedReason={can('vm.define').reason}
+          >
+            {save.isPending ? 'Saving…' : 'Save'}
+          </Button>
+          <Button
+            disabled={!changed || save.isPending}
+            onClick={() => {
+              setDraft(saved);
+              setErrors(NO_ERRORS);
+            }}
+          >
+            Undo changes
+          </Button>
+          {save.isSuccess && !changed && (
+            <span role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+              Saved
+            </span>
+          )}
+        </div>
+      </form>
+    </div>
   );
 }
 
