@@ -1,10 +1,12 @@
 /**
- * One job as a line: what it is, a progress bar, and how far, how fast, how long still (or how it ended).
+ * One job as a line: what it is, a progress bar, and how far, how fast, how long still (or how it ended), with
+ * Cancel while the bridge says it can be.
  * Used wherever a job shows: the jobs indicator, the clone dialog, the storage page's downloads, and (issue 16)
  * the task log.
  */
 import type { Job } from '@qmpdeck/protocol';
 import { ProgressBar } from '../../ui/ProgressBar.tsx';
+import { CancelJobButton } from './CancelJobButton.tsx';
 import { jobProgressText, jobTitle } from './job-format.ts';
 import { jobPercent } from './job-progress.ts';
 
@@ -30,7 +32,12 @@ export function JobProgress({ job, title = jobTitle(job) }: { job: Job; title?: 
           {text}
         </span>
       </div>
-      <ProgressBar percent={jobPercent(job)} label={title} tone={TONE[job.status]} />
+      <div className="flex items-center gap-2">
+        <div className="min-w-0 flex-1">
+          <ProgressBar percent={jobPercent(job)} label={title} tone={TONE[job.status]} />
+        </div>
+        <CancelJobButton job={job} />
+      </div>
     </div>
   );
 }

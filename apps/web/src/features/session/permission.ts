@@ -32,6 +32,7 @@ const ACTION_WORDS: Partial<Record<BridgeAction, string>> = {
   'console.input': 'type into consoles',
   'serial.input': 'type into serial consoles',
   'audit.read': 'read the audit log',
+  'job.control': 'cancel or pause jobs',
 };
 
 function deed(command: string): string {
