@@ -24,6 +24,8 @@ import { defaultDatabasePath, EventStore } from './events/event-store.ts';
 import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
+import { defaultRuntimeRoot } from './launch/runtime-dir.ts';
+import { RuntimeRoot, RuntimeRootBusy } from './launch/runtime-lock.ts';
 import { createLogger, type Logger } from './log.ts';
 import { AddressSet } from './security/address.ts';
 import { readTls } from './security/tls-files.ts';
@@ -47,7 +49,7 @@ export interface StartOptions {
   port?: number | undefined;
   log?: Logger | undefined;
   webRoot?: string | undefined;
-  /** Where managed VMs get their private directories; default $XDG_RUNTIME_DIR or the temp dir. */
+  /** The root of managed VMs' runtime directories (`<root>/vms/<id>`); overrides config `runtimeDir`. */
   runtimeBase?: string | undefined;
   /** Reconnect backoff cap; tests shorten it. */
   maxRetryDelayMs?: number | undefined;
@@ -111,6 +113,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
         'unencrypted; set "tls" in the config or put a TLS reverse proxy in front (docs/operations.md, "Behind a reverse proxy")',
     );
   }
+  const runtime = claimRuntimeRoot(options.runtimeBase ?? config.runtimeDir ?? defaultRuntimeRoot(), config);
   const { db, store, auditStore, sessions } = openStores(config, now);
   const auth = new Authenticator({
     users,
@@ -151,7 +154,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   const supervisorBase = (): Omit<VmSupervisorOptions, 'id' | 'origin'> => ({
     store,
     log,
-    runtimeBase: options.runtimeBase,
+    runtimeBase: runtime.path,
+    stopProcessOnExit: config.stopVmsOnExit ?? false,
     maxRetryDelayMs: options.maxRetryDelayMs,
     greetingTimeoutMs: options.greetingTimeoutMs,
     connectTimeoutMs: options.connectTimeoutMs,
@@ -213,6 +217,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     await once(server, 'listening');
   } catch (err) {
     db.close();
+    runtime.release();
     const code = (err as NodeJS.ErrnoException).code;
     throw new StartupError(`cannot listen on ${host}:${port}: ${code ?? (err as Error).message}`);
   }
@@ -243,6 +248,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       auditStore.close();
       store.close();
       db.close();
+      runtime.release();
     })();
     return stopping;
   };
@@ -260,6 +266,22 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     sessions,
     stop,
   };
+}
+
+/**
+ * The runtime root, claimed at once when the config has managed VMs (a second bridge on the same root would take
+ * the same QEMUs): a StartupError if another bridge holds it.
+ */
+function claimRuntimeRoot(path: string, config: BridgeConfig): RuntimeRoot {
+  const runtime = new RuntimeRoot(path);
+  if (!config.vms.some((vm) => vm.launch !== undefined)) return runtime;
+  try {
+    runtime.claim();
+  } catch (err) {
+    if (err instanceof RuntimeRootBusy) throw new StartupError(err.message);
+    throw new StartupError(`cannot use the runtime directory ${path}: ${(err as Error).message}`);
+  }
+  return runtime;
 }
 
 /** An event outlives maxAge by a tenth of it at most: a short age limit is pruned often, a long one every minute. */
