@@ -31,6 +31,7 @@ import { AddressSet } from './security/address.ts';
 import { readTls } from './security/tls-files.ts';
 import { StartupError } from './startup-error.ts';
 import { openDatabase, type SqliteDatabase } from './storage/database.ts';
+import { openVmManagement, type VmManagement } from './vm-management.ts';
 import { VmRegistry } from './vms/vm-registry.ts';
 import { VmSupervisor, type VmSupervisorOptions } from './vms/vm-supervisor.ts';
 
@@ -130,6 +131,23 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   });
   const roles = new RoleCommandPolicy(effectivePolicies(config.policy));
   const registry = new VmRegistry();
+  const management = openVmManagement({
+    config,
+    db,
+    registry,
+    runtime,
+    log,
+    publishJob: (job) => hub.publishJob(job),
+    publishRemoved: (id) => hub.publishVmRemoved(id),
+    supervise: ({ guestAgent, ...vm }) =>
+      new VmSupervisor({
+        ...supervisorBase(),
+        ...vm,
+        origin: 'defined',
+        qga: guestAgent ? undefined : false,
+      }),
+    run: (request) => pipeline.run(request),
+  });
   const pipeline = new CommandPipeline({
     registry,
     audit: new Audits(options.audit ?? new LogAudit(log), new StoreAudit(auditStore)),
@@ -139,7 +157,9 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       'audit.read': (request) => ({
         entries: auditStore.page({ ...(request.arguments ?? {}), scope: request.principal.vms }),
       }),
+      ...management.bridgeWide,
     },
+    bridgeActions: management.bridgeActions,
   });
   const hub = new Hub({
     registry,
@@ -182,6 +202,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       }),
     );
   }
+  loadDefinitions(management, runtime, db);
   const discovery = new DiscoveryWatcher(config.discover ?? [], registry, log, {
     create: (id, path) =>
       new VmSupervisor({ ...supervisorBase(), id, origin: 'discovered', address: { path } }),
@@ -207,6 +228,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     proxyUserHeader: config.authProxy?.userHeader.toLowerCase() ?? null,
     tls,
     trustProxy: config.trustProxy ?? false,
+    management,
   };
   const app = await createHttpApp(ctx);
   const { server } = app;
@@ -241,6 +263,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       const closed = app.close();
       pipeline.stopAccepting();
       await pipeline.drain(DRAIN_LIMIT_MS);
+      await management.stop();
       await hub.close();
       await Promise.all(registry.all().map((vm) => vm.stop()));
       server.closeAllConnections();
@@ -282,6 +305,18 @@ function claimRuntimeRoot(path: string, config: BridgeConfig): RuntimeRoot {
     throw new StartupError(`cannot use the runtime directory ${path}: ${(err as Error).message}`);
   }
   return runtime;
+}
+
+/** The VMs of the stored definitions; a runtime root held by another bridge stops the start. */
+function loadDefinitions(management: VmManagement, runtime: RuntimeRoot, db: SqliteDatabase): void {
+  try {
+    management.load();
+  } catch (err) {
+    db.close();
+    runtime.release();
+    if (err instanceof RuntimeRootBusy) throw new StartupError(err.message);
+    throw err;
+  }
 }
 
 /** An event outlives maxAge by a tenth of it at most: a short age limit is pruned often, a long one every minute. */
