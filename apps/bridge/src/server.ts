@@ -25,10 +25,13 @@ import { defaultDatabasePath, EventStore } from './events/event-store.ts';
 import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
+import { defaultRuntimeRoot } from './launch/runtime-dir.ts';
+import { RuntimeRoot, RuntimeRootBusy } from './launch/runtime-lock.ts';
 import { createLogger, type Logger } from './log.ts';
 import { AddressSet } from './security/address.ts';
 import { readTls } from './security/tls-files.ts';
 import { StartupError } from './startup-error.ts';
+import { openVmManagement, type VmManagement } from './vm-management.ts';
 import { VmRegistry } from './vms/vm-registry.ts';
 import { VmSupervisor, type VmSupervisorOptions } from './vms/vm-supervisor.ts';
 
@@ -47,7 +50,7 @@ export interface StartOptions {
   port?: number | undefined;
   log?: Logger | undefined;
   webRoot?: string | undefined;
-  /** Where managed VMs get their private directories; default $XDG_RUNTIME_DIR or the temp dir. */
+  /** The root of managed VMs' runtime directories (`<root>/vms/<id>`); overrides config `runtimeDir`. */
   runtimeBase?: string | undefined;
   /** Reconnect backoff cap; tests shorten it. */
   maxRetryDelayMs?: number | undefined;
@@ -111,6 +114,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
         'unencrypted; set "tls" in the config or put a TLS reverse proxy in front (docs/operations.md, "Behind a reverse proxy")',
     );
   }
+  const runtime = claimRuntimeRoot(options.runtimeBase ?? config.runtimeDir ?? defaultRuntimeRoot(), config);
   const { db, store, auditStore, sessions } = openStores(config, now);
   const auth = new Authenticator({
     users,
@@ -127,6 +131,23 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   });
   const roles = new RoleCommandPolicy(effectivePolicies(config.policy));
   const registry = new VmRegistry();
+  const management = openVmManagement({
+    config,
+    db,
+    registry,
+    runtime,
+    log,
+    publishJob: (job) => hub.publishJob(job),
+    publishRemoved: (id) => hub.publishVmRemoved(id),
+    supervise: ({ guestAgent, ...vm }) =>
+      new VmSupervisor({
+        ...supervisorBase(),
+        ...vm,
+        origin: 'defined',
+        qga: guestAgent ? undefined : false,
+      }),
+    run: (request) => pipeline.run(request),
+  });
   const pipeline = new CommandPipeline({
     registry,
     audit: new Audits(options.audit ?? new LogAudit(log), new StoreAudit(auditStore)),
@@ -136,7 +157,9 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       'audit.read': (request) => ({
         entries: auditStore.page({ ...(request.arguments ?? {}), scope: request.principal.vms }),
       }),
+      ...management.bridgeWide,
     },
+    bridgeActions: management.bridgeActions,
   });
   const hub = new Hub({
     registry,
@@ -151,7 +174,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   const supervisorBase = (): Omit<VmSupervisorOptions, 'id' | 'origin'> => ({
     store,
     log,
-    runtimeBase: options.runtimeBase,
+    runtimeBase: runtime.path,
+    stopProcessOnExit: config.stopVmsOnExit ?? false,
     maxRetryDelayMs: options.maxRetryDelayMs,
     greetingTimeoutMs: options.greetingTimeoutMs,
     connectTimeoutMs: options.connectTimeoutMs,
@@ -178,6 +202,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       }),
     );
   }
+  loadDefinitions(management, runtime, db);
   const discovery = new DiscoveryWatcher(config.discover ?? [], registry, log, {
     create: (id, path) =>
       new VmSupervisor({ ...supervisorBase(), id, origin: 'discovered', address: { path } }),
@@ -203,6 +228,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     proxyUserHeader: config.authProxy?.userHeader.toLowerCase() ?? null,
     tls,
     trustProxy: config.trustProxy ?? false,
+    management,
   };
   const app = await createHttpApp(ctx);
   const { server } = app;
@@ -213,6 +239,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     await once(server, 'listening');
   } catch (err) {
     db.close();
+    runtime.release();
     const code = (err as NodeJS.ErrnoException).code;
     throw new StartupError(`cannot listen on ${host}:${port}: ${code ?? (err as Error).message}`);
   }
@@ -236,6 +263,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       const closed = app.close();
       pipeline.stopAccepting();
       await pipeline.drain(DRAIN_LIMIT_MS);
+      await management.stop();
       await hub.close();
       await Promise.all(registry.all().map((vm) => vm.stop()));
       server.closeAllConnections();
@@ -243,6 +271,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       auditStore.close();
       store.close();
       db.close();
+      runtime.release();
     })();
     return stopping;
   };
@@ -260,6 +289,34 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     sessions,
     stop,
   };
+}
+
+/**
+ * The runtime root, claimed at once when the config has managed VMs (a second bridge on the same root would take
+ * the same QEMUs): a StartupError if another bridge holds it.
+ */
+function claimRuntimeRoot(path: string, config: BridgeConfig): RuntimeRoot {
+  const runtime = new RuntimeRoot(path);
+  if (!config.vms.some((vm) => vm.launch !== undefined)) return runtime;
+  try {
+    runtime.claim();
+  } catch (err) {
+    if (err instanceof RuntimeRootBusy) throw new StartupError(err.message);
+    throw new StartupError(`cannot use the runtime directory ${path}: ${(err as Error).message}`);
+  }
+  return runtime;
+}
+
+/** The VMs of the stored definitions; a runtime root held by another bridge stops the start. */
+function loadDefinitions(management: VmManagement, runtime: RuntimeRoot, db: SqliteDatabase): void {
+  try {
+    management.load();
+  } catch (err) {
+    db.close();
+    runtime.release();
+    if (err instanceof RuntimeRootBusy) throw new StartupError(err.message);
+    throw err;
+  }
 }
 
 /** An event outlives maxAge by a tenth of it at most: a short age limit is pruned often, a long one every minute. */

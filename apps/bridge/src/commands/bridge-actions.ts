@@ -1,13 +1,18 @@
 /**
- * What the bridge does itself for a command of target `bridge`. Each answers the VM object once done, which is
- * what `POST /api/vms/:id/start` and `/kill` return.
+ * What the bridge does itself for a command of target `bridge` on a VM. Start, kill and stop of a managed VM are
+ * here; the server adds the actions that need more than the VM (define, clone, delete: the definitions; a job's
+ * control: the jobs), given to the pipeline as `bridgeActions`.
  */
-import type { Vm } from '@qmpdeck/protocol';
+import { type StopRequest, StopRequest as StopRequestSchema } from '@qmpdeck/protocol';
+import { badRequest } from '../bridge-error.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
-import type { BridgeAction } from './command-request.ts';
+import type { BridgeAction, CommandRequest } from './command-request.ts';
 
-export const BRIDGE_ACTION_RUNNERS: Readonly<Record<BridgeAction, (vm: VmSupervisor) => Promise<Vm>>> = {
-  /** Launches a managed VM's QEMU (no-op when it runs); answers once it started or failed to. */
+export type BridgeActionRunner = (vm: VmSupervisor, request: CommandRequest) => Promise<unknown>;
+export type BridgeActionRunners = Readonly<Partial<Record<BridgeAction, BridgeActionRunner>>>;
+
+export const LIFECYCLE_RUNNERS: BridgeActionRunners = {
+  /** Launches a managed VM's QEMU (no-op when it runs); answers once it is up or failed, with QEMU's words. */
   'vm.start': async (vm) => {
     await vm.startProcess();
     return vm.snapshot();
@@ -17,4 +22,20 @@ export const BRIDGE_ACTION_RUNNERS: Readonly<Record<BridgeAction, (vm: VmSupervi
     await vm.killProcess();
     return vm.snapshot();
   },
+  /** Power button, then quit, then kill; answers the VM object once QEMU is gone. */
+  'vm.stop': async (vm, request) => {
+    const { timeoutMs } = stopArguments(request.arguments);
+    await vm.stopProcess(timeoutMs);
+    return vm.snapshot();
+  },
 };
+
+function stopArguments(args: Record<string, unknown> | undefined): StopRequest {
+  const parsed = StopRequestSchema.safeParse(args ?? {});
+  if (!parsed.success) {
+    throw badRequest(
+      `invalid stop request: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}

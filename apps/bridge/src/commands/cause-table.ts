@@ -153,6 +153,13 @@ export const CAUSE_TABLE: { readonly [C in CausingCommand]?: readonly CauseRule[
   ],
   'vm.start': [rule(BridgeEventName.ProcessStarted)],
   'vm.kill': [rule(BridgeEventName.ProcessExited), rule(BridgeEventName.Disconnected)],
+  // Its steps are its own: the power button, quit, the kill, and QEMU ending by any of them.
+  'vm.stop': [
+    rule('POWERDOWN'),
+    rule('SHUTDOWN'),
+    rule(BridgeEventName.StopEscalated),
+    ...qemuEnds(ANSWERED_WINDOW_MS),
+  ],
 };
 
 /** The rule by which `command` may have caused `event`, if any. */

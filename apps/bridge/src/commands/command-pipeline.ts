@@ -22,7 +22,7 @@ import { BridgeError, toErrorBody, vmNotFound } from '../bridge-error.ts';
 import type { TimeoutsConfig } from '../config/schema.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
-import { BRIDGE_ACTION_RUNNERS } from './bridge-actions.ts';
+import { type BridgeActionRunners, LIFECYCLE_RUNNERS } from './bridge-actions.ts';
 import { checkRequest } from './check-request.ts';
 import type { CommandAudit, CommandRecord } from './command-audit.ts';
 import { allowEverything, type CommandPolicy } from './command-policy.ts';
@@ -30,7 +30,9 @@ import type { BridgeAction, BridgeWideAction, CommandRequest } from './command-r
 import { DEFAULT_TIMEOUTS, timeoutFor } from './timeouts.ts';
 
 /** What the bridge-wide actions do; given by the server, which owns what they read. */
-export type BridgeWideRunners = Readonly<Record<BridgeWideAction, (request: CommandRequest) => unknown>>;
+export type BridgeWideRunners = Readonly<
+  Partial<Record<BridgeWideAction, (request: CommandRequest) => unknown>>
+>;
 
 export interface CommandPipelineOptions {
   registry: VmRegistry;
@@ -38,13 +40,14 @@ export interface CommandPipelineOptions {
   policy?: CommandPolicy | undefined;
   timeouts?: TimeoutsConfig | undefined;
   bridgeWide?: BridgeWideRunners | undefined;
+  /** Bridge actions on a VM besides start, kill and stop (define, clone, delete, job control). */
+  bridgeActions?: BridgeActionRunners | undefined;
 }
 
-const NO_BRIDGE_WIDE_RUNNERS: BridgeWideRunners = {
-  'audit.read': () => {
-    throw new BridgeError(BridgeErrorClass.NotFound, 'this bridge keeps no audit log', 404);
-  },
-};
+/** An action this bridge was not given the means for (no audit log, no definitions). */
+function notOffered(command: string): BridgeError {
+  return new BridgeError(BridgeErrorClass.NotFound, `this bridge does not offer "${command}"`, 404);
+}
 
 export class CommandPipeline {
   readonly #registry: VmRegistry;
@@ -52,6 +55,7 @@ export class CommandPipeline {
   readonly #policy: CommandPolicy;
   readonly #timeouts: TimeoutsConfig | undefined;
   readonly #bridgeWide: BridgeWideRunners;
+  readonly #bridgeActions: BridgeActionRunners;
   #accepting = true;
 
   constructor(options: CommandPipelineOptions) {
@@ -59,7 +63,8 @@ export class CommandPipeline {
     this.#audit = options.audit;
     this.#policy = options.policy ?? allowEverything;
     this.#timeouts = options.timeouts;
-    this.#bridgeWide = options.bridgeWide ?? NO_BRIDGE_WIDE_RUNNERS;
+    this.#bridgeWide = options.bridgeWide ?? {};
+    this.#bridgeActions = { ...LIFECYCLE_RUNNERS, ...options.bridgeActions };
   }
 
   /** The policy this pipeline authorizes with. */
@@ -82,7 +87,11 @@ export class CommandPipeline {
         outcome = 'refused';
         throw refusal;
       }
-      if (vm === null) return await this.#bridgeWide[request.command as BridgeWideAction](request);
+      if (vm === null) {
+        const runner = this.#bridgeWide[request.command as BridgeWideAction];
+        if (!runner) throw notOffered(request.command);
+        return await runner(request);
+      }
       const timeoutMs = timeoutOf(request, vm, this.#timeouts);
       shownArguments = redactArguments(request.command, request.arguments);
       const entry = vm.inflight.begin({
@@ -94,7 +103,7 @@ export class CommandPipeline {
         timeoutMs,
       });
       try {
-        return await route(vm, request, timeoutMs);
+        return await route(vm, request, timeoutMs, this.#bridgeActions);
       } finally {
         vm.inflight.complete(entry);
       }
@@ -196,13 +205,21 @@ function timeoutOf(request: CommandRequest, vm: VmSupervisor, config: TimeoutsCo
   }
 }
 
-function route(vm: VmSupervisor, request: CommandRequest, timeoutMs: number): Promise<unknown> {
+function route(
+  vm: VmSupervisor,
+  request: CommandRequest,
+  timeoutMs: number,
+  actions: BridgeActionRunners,
+): Promise<unknown> {
   switch (request.target) {
     case 'qmp':
       return vm.executeQmp(request.command, request.arguments, timeoutMs);
     case 'guest':
       return vm.executeGuest(request.command, request.arguments, timeoutMs);
-    case 'bridge':
-      return BRIDGE_ACTION_RUNNERS[request.command as BridgeAction](vm);
+    case 'bridge': {
+      const runner = actions[request.command as BridgeAction];
+      if (!runner) throw notOffered(request.command);
+      return runner(vm, request);
+    }
   }
 }

@@ -9,11 +9,19 @@ import type { Principal } from '../auth/principal.ts';
 export type CommandTarget = NonNullable<InflightCommand['target']>;
 
 /**
- * The bridge's own actions (target `bridge`). Named with a dot so they can never collide with a QMP or guest
- * agent name (QAPI names have no dots outside a `__vendor.` prefix); later issues add `vm.stop`, `vm.create`,
- * `vm.delete`, `backup.create`, console input...
+ * The bridge's own actions on a VM (target `bridge`). Named with a dot so they can never collide with a QMP or
+ * guest agent name (QAPI names have no dots outside a `__vendor.` prefix); later issues add `backup.create`,
+ * console input... `job.control` is here for a VM's jobs and among the bridge-wide actions for storage jobs.
  */
-export const BRIDGE_ACTIONS = ['vm.start', 'vm.kill'] as const satisfies readonly ProtocolBridgeAction[];
+export const BRIDGE_ACTIONS = [
+  'vm.start',
+  'vm.kill',
+  'vm.stop',
+  'vm.define',
+  'vm.clone',
+  'vm.delete',
+  'job.control',
+] as const satisfies readonly ProtocolBridgeAction[];
 export type BridgeAction = (typeof BRIDGE_ACTIONS)[number];
 
 export function isBridgeAction(name: string): name is BridgeAction {
@@ -21,10 +29,18 @@ export function isBridgeAction(name: string): name is BridgeAction {
 }
 
 /**
- * The bridge's actions on no VM in particular (target `bridge`, `vm: null`): reading the audit log. They pass the
- * same pipeline (policy, audit) as everything else; only HTTP routes send them.
+ * The bridge's actions on no VM in particular (target `bridge`, `vm: null`): reading the audit log, making a VM
+ * (it does not exist yet: its id is in the arguments), storage transfers and removals, steering a storage job.
+ * They pass the same pipeline (policy, audit) as everything else; only HTTP routes send them.
  */
-export const BRIDGE_WIDE_ACTIONS = ['audit.read'] as const satisfies readonly ProtocolBridgeAction[];
+export const BRIDGE_WIDE_ACTIONS = [
+  'audit.read',
+  'vm.create',
+  'storage.upload',
+  'storage.download',
+  'storage.delete',
+  'job.control',
+] as const satisfies readonly ProtocolBridgeAction[];
 export type BridgeWideAction = (typeof BRIDGE_WIDE_ACTIONS)[number];
 
 export function isBridgeWideAction(name: string): name is BridgeWideAction {
@@ -46,4 +62,9 @@ export interface CommandRequest {
   clientCommandId?: string | undefined;
   /** Overrides the timeout of the command's class. */
   timeoutMs?: number | undefined;
+  /**
+   * What a bridge action works on besides its arguments, never audited nor shown: an upload's body stream. Its
+   * arguments say what it is (`{ storage, name, bytes }`).
+   */
+  input?: unknown;
 }

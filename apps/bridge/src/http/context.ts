@@ -10,6 +10,7 @@ import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { Hub } from '../hub/hub.ts';
 import type { Logger } from '../log.ts';
+import type { VmManagement } from '../vm-management.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 
 export interface HttpContext {
@@ -38,4 +39,6 @@ export interface HttpContext {
   tls: { cert: Buffer; key: Buffer } | null;
   /** fastify's `trustProxy`: whose X-Forwarded-For to believe for the client's address. */
   trustProxy: boolean | string[];
+  /** Definitions, storage and jobs (the routes of issue 13). */
+  management: VmManagement;
 }
