@@ -104,10 +104,15 @@ function SignedInRoutes() {
       <Route path="/vms/new">
         <NewVmPage />
       </Route>
-      <Route path="/vms/:id">{(params) => <VmPage vmId={params.id} tab="timeline" />}</Route>
+      {/* Keyed by the VM: another VM's page starts fresh (no dialog or form state carried over from the last). */}
+      <Route path="/vms/:id">{(params) => <VmPage key={params.id} vmId={params.id} tab="timeline" />}</Route>
       <Route path="/vms/:id/:tab">
         {(params) =>
-          TAB_IDS.has(params.tab) ? <VmPage vmId={params.id} tab={params.tab as VmTabId} /> : <NotFound />
+          TAB_IDS.has(params.tab) ? (
+            <VmPage key={params.id} vmId={params.id} tab={params.tab as VmTabId} />
+          ) : (
+            <NotFound />
+          )
         }
       </Route>
       <Route>

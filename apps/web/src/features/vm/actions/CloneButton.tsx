@@ -30,7 +30,7 @@ export function freeCloneId(id: string, taken: ReadonlySet<string>): string {
   }
 }
 
-function CloneProgress({ answer }: { answer: CloneAnswer }) {
+function CloneProgress({ answer, onOpen }: { answer: CloneAnswer; onOpen(): void }) {
   const job = useJob(answer.job.id) ?? answer.job;
   return (
     <div className="flex flex-col gap-2">
@@ -39,6 +39,7 @@ function CloneProgress({ answer }: { answer: CloneAnswer }) {
         <p role="status">
           <Link
             href={`/vms/${encodeURIComponent(answer.vm.id)}`}
+            onClick={onOpen}
             className="text-sky-700 underline dark:text-sky-400"
           >
             Open {answer.vm.name}
@@ -95,7 +96,7 @@ export function CloneButton({ vm }: { vm: Vm }) {
       </Button>
       <Dialog open={open} title={`Clone ${vm.name}`} onClose={() => setOpen(false)}>
         {clone.data ? (
-          <CloneProgress answer={clone.data} />
+          <CloneProgress answer={clone.data} onOpen={() => setOpen(false)} />
         ) : (
           <form onSubmit={submit} className="flex flex-col gap-3" aria-label="Clone">
             <p>
