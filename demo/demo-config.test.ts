@@ -45,6 +45,8 @@ describe('buildDemoConfig', () => {
       { id: 'demo', path: '/data/storage', content: ['disk', 'iso', 'backup', 'dump'] },
     ]);
     expect(buildDemoConfig(fakeGuest).storage).toEqual([]);
+    expect(config.accelerators).toEqual(['kvm', 'tcg']);
+    expect(buildDemoConfig({ ...fakeGuest, accelerators: ['tcg'] }).accelerators).toEqual(['tcg']);
   });
 
   it("copies the demo guest's ISO into its storage, again when the cached one changed", () => {

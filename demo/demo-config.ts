@@ -32,6 +32,8 @@ export interface DemoConfig {
   vms: DemoVm[];
   stopVmsOnExit: true;
   storage: DemoStorage[];
+  /** What the demo guest's build saw work here (a /dev/kvm that opens may still fail): for VMs made in the UI. */
+  accelerators?: string[];
 }
 
 /** The name of the demo guest's ISO in the demo's storage location. */
@@ -108,6 +110,7 @@ export function buildDemoConfig(
       storagePath === null
         ? []
         : [{ id: 'demo', path: storagePath, content: ['disk', 'iso', 'backup', 'dump'] }],
+    ...(guest && guest.accelerators.length > 0 ? { accelerators: [...guest.accelerators] } : {}),
   };
 }
 

@@ -77,6 +77,7 @@ export function openVmManagement(options: VmManagementOptions): VmManagement {
     jobs,
     registry,
     uefi: { code: config.uefi?.code ?? OVMF_CODE, vars: config.uefi?.vars ?? OVMF_VARS },
+    accelerators: config.accelerators ?? null,
     runtime: options.runtime,
     log,
     supervise: options.supervise,

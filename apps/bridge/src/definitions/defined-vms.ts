@@ -36,6 +36,8 @@ export interface DefinedVmsDeps {
   jobs: JobRegistry;
   registry: VmRegistry;
   uefi: UefiFiles;
+  /** From the config; null: KVM when /dev/kvm opens, then TCG. */
+  accelerators: readonly string[] | null;
   runtime: RuntimeRoot;
   log: Logger;
   /** A supervisor with the server's common options (store, hub, timeouts), origin `defined`. */
@@ -193,7 +195,7 @@ export class DefinedVms {
             disks,
             cdroms,
             firmware,
-            accelerators: accelerators(),
+            accelerators: this.deps.accelerators ? [...this.deps.accelerators] : accelerators(),
           }),
         };
       },

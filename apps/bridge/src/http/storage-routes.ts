@@ -115,6 +115,8 @@ function closeUnreadUploads(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply) => {
     if (reply.statusCode < 400 || request.raw.complete) return;
     reply.header('connection', 'close');
-    reply.raw.once('finish', () => request.raw.socket.destroy());
+    // Taken now: once the answer is out, the response lets go of its socket.
+    const socket = request.raw.socket;
+    reply.raw.once('finish', () => socket?.destroy());
   });
 }
