@@ -11,7 +11,8 @@ import { chooseIso, openNewVm } from '../helpers/new-vm.ts';
 import { localStorage, putInStorage } from '../helpers/storage.ts';
 import { statusBadge } from '../helpers/vm-page.ts';
 
-const iso = findDemoGuest()?.iso ?? null;
+const guest = findDemoGuest();
+const iso = guest?.iso ?? null;
 test.skip(!iso, 'the demo guest ISO is not built (node --import tsx demo/guest/build.ts)');
 // A Linux boot from an ISO on a busy 2-core machine: give the agent time to answer.
 test.setTimeout(150_000);
@@ -22,7 +23,9 @@ test.use({
   bridgeConfig: async ({ workDir }, use) => {
     const storage = localStorage(workDir.path);
     if (iso) putInStorage(storage, iso);
-    await use({ storage: [storage] });
+    // What booted the demo guest here, as the demo's config says it: a /dev/kvm that opens may still abort QEMU.
+    const accelerators = guest && guest.accelerators.length > 0 ? { accelerators: guest.accelerators } : {};
+    await use({ storage: [storage], ...accelerators });
   },
 });
 
