@@ -43,22 +43,7 @@ export function OverviewPage() {
   return (
     <main className="mx-auto flex w-full max-w-7xl flex-col gap-3 p-3 sm:p-4">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <div className="flex items-center gap-3">
-          <h1 className="text-xl font-semibold">Virtual machines</h1>
-          {/* A link (it goes to a page, and opens in a new tab too); a role that may not create sees why. */}
-          {can('vm.create').allowed ? (
-            <Link
-              href="/vms/new"
-              className="rounded-md bg-sky-700 px-2.5 py-1 text-sm font-medium text-white hover:bg-sky-600 sm:px-3 sm:py-1.5 dark:bg-sky-600 dark:hover:bg-sky-500"
-            >
-              New VM
-            </Link>
-          ) : (
-            <Button size="compact" deniedReason={can('vm.create').reason}>
-              New VM
-            </Button>
-          )}
-        </div>
+        <h1 className="text-xl font-semibold">Virtual machines</h1>
         <ul className="flex flex-wrap gap-x-3 gap-y-1" aria-label="VMs by state">
           {counts.map(([status, count]) => {
             const { label, explanation } = wordsForTerm(status);
@@ -75,14 +60,30 @@ export function OverviewPage() {
         </ul>
       </div>
       <div className="flex flex-wrap items-center gap-2">
-        <input
-          type="search"
-          aria-label="Filter by name"
-          placeholder="Filter by name"
-          value={filter}
-          onChange={(event) => setFilter(event.target.value)}
-          className="min-w-40 flex-1 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
-        />
+        {/* New VM sits beside the filter, not the title: on a phone the title keeps its counts on its line. */}
+        <div className="flex min-w-40 flex-1 items-center gap-2">
+          <input
+            type="search"
+            aria-label="Filter by name"
+            placeholder="Filter by name"
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+            className="min-w-0 flex-1 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+          />
+          {/* A link (it goes to a page, and opens in a new tab too); a role that may not create sees why. */}
+          {can('vm.create').allowed ? (
+            <Link
+              href="/vms/new"
+              className="shrink-0 whitespace-nowrap rounded-md bg-sky-700 px-2.5 py-1 text-sm font-medium text-white hover:bg-sky-600 sm:px-3 dark:bg-sky-600 dark:hover:bg-sky-500"
+            >
+              New VM
+            </Link>
+          ) : (
+            <Button size="compact" deniedReason={can('vm.create').reason}>
+              New VM
+            </Button>
+          )}
+        </div>
         <fieldset className="flex flex-wrap items-center gap-2">
           <legend className="sr-only">Selected VMs</legend>
           <label className="flex items-center gap-1 text-sm text-zinc-600 dark:text-zinc-400">
