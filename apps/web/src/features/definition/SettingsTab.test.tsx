@@ -53,6 +53,7 @@ function renderTab(vm: Vm) {
       </LiveProvider>
     </QueryClientProvider>,
   );
+  return client;
 }
 
 const input = (label: string) => screen.getByLabelText(label, { exact: true }) as HTMLInputElement;
@@ -114,6 +115,40 @@ describe('SettingsTab', () => {
     expect(balloonSent()[0]?.arguments).toEqual({ value: 512 * 1024 * 1024 });
     // A live change, not a saved one: the definition is not written.
     expect(requests).toEqual([]);
+  });
+
+  it('follows a definition fetched anew while nothing is edited, and keeps edits when one arrives', async () => {
+    const client = renderTab(stopped);
+    // React Query tells its readers on a later task (setTimeout 0): let that task run.
+    const arrive = async (next: VmDefinition) => {
+      client.setQueryData(queryKeys.definition('web'), next);
+      await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    };
+    await arrive({ ...definition, cpus: 3 });
+    expect(input('CPUs').value).toBe('3');
+    fireEvent.change(input('Memory (MiB)'), { target: { value: '1024' } });
+    await arrive({ ...definition, cpus: 4 });
+    expect(input('CPUs').value).toBe('3');
+    expect(input('Memory (MiB)').value).toBe('1024');
+    // It did arrive: undoing the edit shows it.
+    fireEvent.click(screen.getByRole('button', { name: 'Undo changes' }));
+    expect(input('CPUs').value).toBe('4');
+    expect(input('Memory (MiB)').value).toBe('512');
+  });
+
+  it('shows the definition as the bridge stored it once saved, and says so', async () => {
+    renderTab(stopped);
+    const stored = { ...definition, cpus: 4 };
+    vi.mocked(globalThis.fetch).mockImplementationOnce(async (input, init) => {
+      requests.push(`${init?.method ?? 'GET'} ${String(input)}`);
+      return new Response(JSON.stringify(stored), { headers: { 'content-type': 'application/json' } });
+    });
+    fireEvent.change(input('CPUs'), { target: { value: '4' } });
+    fireEvent.click(saveButton());
+    expect(await screen.findByText('Saved')).toBeTruthy();
+    expect(requests).toEqual(['PUT /api/vms/web/definition']);
+    expect(input('CPUs').value).toBe('4');
+    expect(saveButton().disabled).toBe(true);
   });
 
   it('explains why a VM from the config file cannot be edited here', () => {

@@ -46,12 +46,20 @@ function DefinitionEditor({ vm, definition }: { vm: Vm; definition: VmDefinition
   const saved = useMemo(() => draftFromDefinition(definition), [definition]);
   const [draft, setDraft] = useState<DefinitionDraft>(saved);
   const [errors, setErrors] = useState<FieldErrors>(NO_ERRORS);
+  // A definition fetched anew (changed elsewhere, or after a reconnect) replaces an untouched draft, never edits.
+  const [followed, setFollowed] = useState(saved);
+  if (followed !== saved) {
+    setFollowed(saved);
+    if (sentText(draft) === sentText(followed)) setDraft(saved);
+  }
   const running = processRunning(vm);
-  const save = useMutation<unknown, RequestError, ReturnType<typeof requestFromDraft>['request']>({
+  const save = useMutation<VmDefinition, RequestError, ReturnType<typeof requestFromDraft>['request']>({
     mutationFn: ({ id: _id, ...request }) => updateDefinition(vm.id, request),
-    onSuccess: () => {
+    onSuccess: (stored) => {
       setErrors(NO_ERRORS);
-      queryClient.invalidateQueries({ queryKey: queryKeys.definition(vm.id) });
+      // The bridge's answer is the definition as stored (new disks made, MACs kept): the form shows that.
+      setDraft(draftFromDefinition(stored));
+      queryClient.setQueryData(queryKeys.definition(vm.id), stored);
     },
     onError: (error) => setErrors(formErrorsOf(error)),
   });
@@ -130,10 +138,7 @@ export default function SettingsTab({ vm }: { vm: Vm }) {
           Cannot read the definition: {definition.error.message}
         </p>
       )}
-      {/* A fresh definition (saved here or elsewhere) starts a fresh draft. */}
-      {definition.data && (
-        <DefinitionEditor key={definition.dataUpdatedAt} vm={vm} definition={definition.data} />
-      )}
+      {definition.data && <DefinitionEditor vm={vm} definition={definition.data} />}
     </div>
   );
 }
