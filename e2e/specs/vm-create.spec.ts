@@ -1,9 +1,9 @@
 /**
  * New VM from the demo ISO, as a person makes one: a name, the ISO, Create. The VM starts (Start after
  * creating is on by default), its page shows it running, and the demo guest booted from the ISO says its
- * hostname through the guest agent the definition gave it. The bridge's refusal of an id already taken shows
- * beside the ID field. Needs the demo guest's ISO (`node --import tsx demo/guest/build.ts` with xorriso and
- * grub); without it the test is skipped and says why.
+ * hostname through the guest agent the definition gave it; Stop powers it off cleanly (the guest answers the
+ * power button). The bridge's refusal of an id already taken shows beside the ID field. Needs the demo guest's
+ * ISO (`node --import tsx demo/guest/build.ts` with xorriso and grub); without it the test is skipped and says why.
  */
 import { findDemoGuest } from '../../demo/guest/cache.ts';
 import { expect, test } from '../fixtures/test.ts';
@@ -29,7 +29,9 @@ test.use({
   },
 });
 
-test('name + ISO + Create makes a VM that boots the ISO and shows its guest', async ({ page }) => {
+test('name + ISO + Create makes a VM that boots the ISO, shows its guest, and Stop powers it off', async ({
+  page,
+}) => {
   await openNewVm(page);
   await page.getByLabel('Name', { exact: true }).fill('Web 1');
   await expect(page.getByLabel('ID', { exact: true })).toHaveValue('web-1');
@@ -42,6 +44,13 @@ test('name + ISO + Create makes a VM that boots the ISO and shows its guest', as
   await expect(statusBadge(page)).toHaveText('running', BOOT);
   // The VM page's header, where the guest's own words show.
   await expect(page.getByRole('main').locator('header').first()).toContainText('qmpdeck-demo', BOOT);
+
+  // Stop: the power button, which the demo guest answers by powering off, so no step after it is needed.
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Stop now' }).click();
+  await expect(statusBadge(page)).toHaveText('stopped', BOOT);
+  await expect(page.getByTestId('action-result')).toHaveText('Stop: done');
+  await expect(page.getByTestId('timeline')).not.toContainText('BRIDGE_STOP_ESCALATED');
 
   // The same id again: the bridge refuses it (409 VmExists), and the form says so beside the ID.
   await openNewVm(page);
