@@ -79,5 +79,15 @@ export const BridgeAction = {
   SnapshotDelete: 'snapshot.delete',
   JobControl: 'job.control',
   AuditRead: 'audit.read',
+  /** `GET /metrics` (Prometheus): viewer and up; a scoped user's scrape holds only their VMs. */
+  MetricsRead: 'metrics.read',
+  /** Hot-plug a disk from a storage location (`blockdev-add` + `device_add`): admin only, like `device_add`. */
+  DiskAdd: 'device.disk-add',
+  /** Unplug a disk (`device_del`, wait for `DEVICE_DELETED`, `blockdev-del`): admin only. */
+  DiskRemove: 'device.disk-remove',
+  /** Hot-plug a NIC (`netdev_add` + `device_add`): admin only. */
+  NicAdd: 'device.nic-add',
+  /** Unplug a NIC (`device_del`, wait for `DEVICE_DELETED`, `netdev_del`): admin only. */
+  NicRemove: 'device.nic-remove',
 } as const;
 export type BridgeAction = (typeof BridgeAction)[keyof typeof BridgeAction];
