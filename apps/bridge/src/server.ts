@@ -7,6 +7,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { AuditFanOut } from './commands/audit-fan-out.ts';
 import { type CommandAudit, LogAudit } from './commands/command-audit.ts';
 import { CommandPipeline } from './commands/command-pipeline.ts';
 import type { CommandPolicy } from './commands/command-policy.ts';
@@ -17,6 +18,7 @@ import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
 import { createLogger, type Logger } from './log.ts';
+import { BridgeMetrics } from './metrics/bridge-metrics.ts';
 import { VmRegistry } from './vms/vm-registry.ts';
 import { VmSupervisor, type VmSupervisorOptions } from './vms/vm-supervisor.ts';
 
@@ -62,6 +64,7 @@ export interface RunningBridge {
   store: EventStore;
   hub: Hub;
   pipeline: CommandPipeline;
+  metrics: BridgeMetrics;
   stop(): Promise<void>;
 }
 
@@ -96,9 +99,23 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     throw new StartupError(`cannot open the event database ${databasePath}: ${(err as Error).message}`);
   }
   const registry = new VmRegistry();
+  let metrics: BridgeMetrics;
+  try {
+    metrics = new BridgeMetrics({
+      config: config.metrics,
+      eventDatabase: databasePath,
+      registry,
+      log,
+      publishUsage: (vm, sample) => hub.publishUsage(vm, sample),
+      websocketClients: () => hub.clientCount,
+    });
+  } catch (err) {
+    store.close();
+    throw new StartupError(`cannot open the usage history: ${(err as Error).message}`);
+  }
   const pipeline = new CommandPipeline({
     registry,
-    audit: options.audit ?? new LogAudit(log),
+    audit: new AuditFanOut([options.audit ?? new LogAudit(log), metrics.exporter.commandAudit]),
     policy: options.policy,
     timeouts: config.timeouts,
   });
@@ -119,7 +136,10 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     connectTimeoutMs: options.connectTimeoutMs,
     latestEventPushMs: options.latestEventPushMs,
     onVm: (vm) => hub.publishVm(vm),
-    onEvent: (record) => hub.publishEvent(record),
+    onEvent: (record) => {
+      hub.publishEvent(record);
+      metrics.exporter.countEvent(record);
+    },
     onInflight: (vm, commands) => hub.publishInflight(vm, commands),
   });
   for (const vm of config.vms) {
@@ -152,6 +172,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     store,
     hub,
     log,
+    metrics,
     startedAt: Date.now(),
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
     allowedOrigins: config.allowedOrigins ?? [],
@@ -165,6 +186,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     server.listen(port, host);
     await once(server, 'listening');
   } catch (err) {
+    await metrics.stop();
     store.close();
     const code = (err as NodeJS.ErrnoException).code;
     throw new StartupError(`cannot listen on ${host}:${port}: ${code ?? (err as Error).message}`);
@@ -173,6 +195,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
 
   await Promise.all(registry.all().map((vm) => vm.start()));
   discovery.start();
+  metrics.start();
   const pruneTimer = setInterval(() => store.prune(), pruneInterval(store.retention.maxAgeMs)).unref();
 
   let stopping: Promise<void> | null = null;
@@ -181,6 +204,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       log.info('shutting down');
       clearInterval(pruneTimer);
       discovery.stop();
+      await metrics.sampler?.stop();
       // Stops listening; requests already being answered finish, and new ones on kept-alive sockets get 503.
       const closed = app.close();
       pipeline.stopAccepting();
@@ -189,12 +213,23 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       await Promise.all(registry.all().map((vm) => vm.stop()));
       server.closeAllConnections();
       await closed;
+      await metrics.stop();
       store.close();
     })();
     return stopping;
   };
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${bound}`, host, port: bound, registry, store, hub, pipeline, stop };
+  return {
+    url: `http://${urlHost}:${bound}`,
+    host,
+    port: bound,
+    registry,
+    store,
+    hub,
+    pipeline,
+    metrics,
+    stop,
+  };
 }
 
 /** An event outlives maxAge by a tenth of it at most: a short age limit is pruned often, a long one every minute. */

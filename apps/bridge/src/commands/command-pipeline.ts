@@ -45,6 +45,11 @@ export class CommandPipeline {
     this.#timeouts = options.timeouts;
   }
 
+  /** The policy this pipeline authorizes with. */
+  get policy(): CommandPolicy {
+    return this.#policy;
+  }
+
   /** Runs one command; resolves with its answer, rejects with a `{ class, desc }` error (BridgeError or QEMU's). */
   async run(request: CommandRequest): Promise<unknown> {
     const started = performance.now();

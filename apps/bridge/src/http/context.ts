@@ -3,6 +3,7 @@ import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { Hub } from '../hub/hub.ts';
 import type { Logger } from '../log.ts';
+import type { BridgeMetrics } from '../metrics/bridge-metrics.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 
 export interface HttpContext {
@@ -11,6 +12,8 @@ export interface HttpContext {
   store: EventStore;
   hub: Hub;
   log: Logger;
+  /** Usage history, sampler and the Prometheus exporter. */
+  metrics: BridgeMetrics;
   startedAt: number;
   /** Web app build to serve (a "run pnpm build" page when it has no index.html). */
   webRoot: string;

@@ -12,6 +12,7 @@ import { guestExecuteRoutes } from './guest-execute-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { inflightRoutes } from './inflight-routes.ts';
 import { MAX_BODY_BYTES, parseJsonBodies } from './json-body.ts';
+import { metricsRoutes } from './metrics-routes.ts';
 import { answerNotFound } from './not-found.ts';
 import { guardRequests } from './request-guards.ts';
 import { schemaRoutes } from './schema-routes.ts';
@@ -49,6 +50,7 @@ export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> 
   await app.register(eventRoutes(ctx));
   await app.register(inflightRoutes(ctx));
   await app.register(schemaRoutes(ctx));
+  await app.register(metricsRoutes(ctx));
   await registerStatic(app, ctx);
   answerNotFound(app, ctx, apiPaths);
   await app.ready();

@@ -8,7 +8,7 @@
  * recorded them relative to everything else (a command's events before its result, as without batching).
  */
 import type { IncomingMessage } from 'node:http';
-import type { EventRecord, InflightCommand, ServerMessage, Vm } from '@qmpdeck/protocol';
+import type { EventRecord, InflightCommand, ServerMessage, UsageSample, Vm } from '@qmpdeck/protocol';
 import type { WebSocket } from 'ws';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { EventStore } from '../events/event-store.ts';
@@ -93,6 +93,11 @@ export class Hub {
 
   publishInflight(vm: string, commands: InflightCommand[]): void {
     this.#broadcast({ type: 'inflight', vm, commands }, vm);
+  }
+
+  /** A VM's latest usage sample, to its subscribers. */
+  publishUsage(vm: string, sample: UsageSample): void {
+    this.#broadcast({ type: 'usage', vm, sample }, vm);
   }
 
   /** Tells every client the bridge is going away (1001), waits briefly for the closing handshakes, then cuts the rest. */
