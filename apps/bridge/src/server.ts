@@ -14,6 +14,7 @@ import type { CommandPolicy } from './commands/command-policy.ts';
 import type { BridgeConfig } from './config/schema.ts';
 import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
 import { defaultDatabasePath, EventStore } from './events/event-store.ts';
+import { LinkMemory } from './hardware/link-memory.ts';
 import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
@@ -99,6 +100,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     throw new StartupError(`cannot open the event database ${databasePath}: ${(err as Error).message}`);
   }
   const registry = new VmRegistry();
+  const links = new LinkMemory();
   let metrics: BridgeMetrics;
   try {
     metrics = new BridgeMetrics({
@@ -115,7 +117,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   }
   const pipeline = new CommandPipeline({
     registry,
-    audit: new AuditFanOut([options.audit ?? new LogAudit(log), metrics.exporter.commandAudit]),
+    audit: new AuditFanOut([options.audit ?? new LogAudit(log), metrics.exporter.commandAudit, links]),
     policy: options.policy,
     timeouts: config.timeouts,
   });
@@ -139,6 +141,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     onEvent: (record) => {
       hub.publishEvent(record);
       metrics.exporter.countEvent(record);
+      links.eventRecorded(record);
     },
     onInflight: (vm, commands) => hub.publishInflight(vm, commands),
   });
@@ -172,6 +175,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     store,
     hub,
     log,
+    links,
     metrics,
     startedAt: Date.now(),
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,

@@ -148,6 +148,6 @@ function route(vm: VmSupervisor, request: CommandRequest, timeoutMs: number): Pr
     case 'guest':
       return vm.executeGuest(request.command, request.arguments, timeoutMs);
     case 'bridge':
-      return BRIDGE_ACTION_RUNNERS[request.command as BridgeAction](vm);
+      return BRIDGE_ACTION_RUNNERS[request.command as BridgeAction](vm, request.arguments);
   }
 }

@@ -12,7 +12,13 @@ export type CommandTarget = NonNullable<InflightCommand['target']>;
  * agent name (QAPI names have no dots outside a `__vendor.` prefix); later issues add `vm.stop`, `vm.create`,
  * `vm.delete`, `backup.create`, console input...
  */
-export const BRIDGE_ACTIONS = ['vm.start', 'vm.kill'] as const satisfies readonly ProtocolBridgeAction[];
+export const BRIDGE_ACTIONS = [
+  'vm.start',
+  'vm.kill',
+  'device.nic-add',
+  'device.nic-remove',
+  'device.disk-remove',
+] as const satisfies readonly ProtocolBridgeAction[];
 export type BridgeAction = (typeof BRIDGE_ACTIONS)[number];
 
 export function isBridgeAction(name: string): name is BridgeAction {

@@ -9,6 +9,7 @@ import { answerErrors, answerFrameworkErrors } from './error-handler.ts';
 import { eventRoutes } from './event-routes.ts';
 import { executeRoutes } from './execute-routes.ts';
 import { guestExecuteRoutes } from './guest-execute-routes.ts';
+import { hardwareRoutes } from './hardware-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { inflightRoutes } from './inflight-routes.ts';
 import { MAX_BODY_BYTES, parseJsonBodies } from './json-body.ts';
@@ -51,6 +52,7 @@ export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> 
   await app.register(inflightRoutes(ctx));
   await app.register(schemaRoutes(ctx));
   await app.register(metricsRoutes(ctx));
+  await app.register(hardwareRoutes(ctx));
   await registerStatic(app, ctx);
   answerNotFound(app, ctx, apiPaths);
   await app.ready();
