@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgv0, parseCpuTicks, parseStatus, readCpuTicks, readStatus } from './proc-files.ts';
+import {
+  parseArgv0,
+  parseCpuTicks,
+  parseStatus,
+  readCpuTicks,
+  readStatus,
+  readThreadTicks,
+} from './proc-files.ts';
 import { isQemuProgram } from './qemu-process.ts';
 
 describe('/proc parsing', () => {
@@ -23,6 +30,9 @@ describe('/proc parsing', () => {
     expect(status?.tgid).toBe(process.pid);
     expect(status?.rssBytes).toBeGreaterThan(1024 * 1024);
     expect(await readCpuTicks(process.pid)).toBeGreaterThanOrEqual(0);
+    // The main thread alone, never more than the whole process.
+    const thread = (await readThreadTicks(process.pid, process.pid)) as number;
+    expect(thread).toBeLessThanOrEqual((await readCpuTicks(process.pid)) as number);
     expect(await readStatus(2 ** 30)).toBeNull();
   });
 

@@ -3,8 +3,8 @@
  * id and resident memory (`status`). One `readFile` per file, no child process. The parsers are pure so they are
  * tested on real files' text.
  *
- * `/proc/<tid>/stat` of a thread is readable even though the tid is not listed in `/proc`; `/proc/<pid>/stat` of
- * a process counts every thread it ever had. Times are in clock ticks of `USER_HZ`, which Linux fixes at 100 on
+ * `/proc/<pid>/stat` of a process counts every thread it ever had; a thread's own time is in
+ * `/proc/<pid>/task/<tid>/stat`. Times are in clock ticks of `USER_HZ`, which Linux fixes at 100 on
  * every architecture QEMU hosts run on (x86, arm64, ppc64, s390x); Node cannot ask `sysconf(_SC_CLK_TCK)`.
  */
 import { readFile } from 'node:fs/promises';
@@ -61,8 +61,18 @@ export async function readProcFile(path: string): Promise<string | null> {
   }
 }
 
-export async function readCpuTicks(id: number): Promise<number | null> {
-  const text = await readProcFile(`/proc/${id}/stat`);
+/** A whole process's CPU time (every thread it ever had). */
+export async function readCpuTicks(pid: number): Promise<number | null> {
+  const text = await readProcFile(`/proc/${pid}/stat`);
+  return text === null ? null : parseCpuTicks(text);
+}
+
+/**
+ * One thread's CPU time. Read under its process's `task/`: `/proc/<tid>/stat` of a process's main thread is the
+ * whole process's (with `-accel tcg,thread=single` the vCPUs may run there).
+ */
+export async function readThreadTicks(pid: number, tid: number): Promise<number | null> {
+  const text = await readProcFile(`/proc/${pid}/task/${tid}/stat`);
   return text === null ? null : parseCpuTicks(text);
 }
 

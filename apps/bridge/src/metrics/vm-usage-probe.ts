@@ -10,7 +10,7 @@
  */
 import type { QmpClient } from '@qmpdeck/qmp';
 import { QmpError } from '@qmpdeck/qmp';
-import { readCpuTicks, readStatus } from './proc-files.ts';
+import { readCpuTicks, readStatus, readThreadTicks } from './proc-files.ts';
 import { findQemuProcess } from './qemu-process.ts';
 import { diskCounters, guestMemoryFrom, netCounters } from './qmp-readings.ts';
 import type { UsageReading } from './usage-reading.ts';
@@ -76,7 +76,7 @@ export class VmUsageProbe {
       readCpuTicks(pid),
       readStatus(pid),
       // With TCG single-threaded every vCPU reports the same thread: each counted once (deduplicated above).
-      ...threads.map((tid) => readCpuTicks(tid)),
+      ...threads.map((tid) => readThreadTicks(pid, tid)),
     ]);
     if (processTicks === null) {
       this.#threadsKey = '';

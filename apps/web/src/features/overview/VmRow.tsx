@@ -17,7 +17,7 @@ import type { BulkOutcome } from './useBulkAction.ts';
 
 /** The grid of a row and of the header above the rows: the same columns, so they line up. */
 export const ROW_COLUMNS =
-  'grid grid-cols-[auto_1fr_auto] items-center gap-x-3 gap-y-1 md:grid-cols-[auto_minmax(9rem,2fr)_11rem_10.5rem_minmax(9rem,1.6fr)_minmax(8rem,1.4fr)_auto]';
+  'grid grid-cols-[auto_1fr_auto] items-center gap-x-3 gap-y-1 md:grid-cols-[auto_minmax(9rem,2fr)_11rem_11.5rem_minmax(9rem,1.6fr)_minmax(8rem,1.4fr)_auto]';
 
 interface VmRowProps {
   vm: Vm;

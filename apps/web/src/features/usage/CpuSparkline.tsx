@@ -45,20 +45,28 @@ export function UsageSummary({ vm }: { vm: Vm }) {
         />
       </svg>
       <span className="truncate tabular-nums" title="CPU now (% of one host core) · QEMU's resident memory">
-        {formatValue(vm.usage?.cpu, '%')} · {formatMemory(vm.usage?.memory)}
+        {shortPercent(vm.usage?.cpu)} · {formatMemory(vm.usage?.memory)}
       </span>
     </span>
   );
 }
 
+/** CPU for a narrow cell: `3.2 %`, `57 %`. */
+export function shortPercent(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  return `${value.toFixed(value < 10 ? 1 : 0)} %`;
+}
+
 /**
- * The points as an SVG path over the last hour (time to x, value to y with `top` at the top), broken where a
- * point is null. Only the last hour is drawn, whatever the first point's age.
+ * The points as an SVG path (time to x, value to y with `top` at the top), broken where a point is null: the
+ * last hour, or from the first point when there is less (a VM sampled for a minute fills the line, not its end).
  */
 export function sparklinePath(points: readonly [number, number | null][], top: number): string {
   const last = points[points.length - 1]?.[0];
-  if (last === undefined) return '';
-  const from = last - 3600;
+  const first = points[0]?.[0];
+  if (last === undefined || first === undefined) return '';
+  const from = Math.max(first, last - 3600);
+  const span = Math.max(1, last - from);
   let path = '';
   let drawing = false;
   for (const [t, value] of points) {
@@ -66,7 +74,7 @@ export function sparklinePath(points: readonly [number, number | null][], top: n
       drawing = false;
       continue;
     }
-    const x = ((t - from) / 3600) * WIDTH;
+    const x = ((t - from) / span) * WIDTH;
     const y = HEIGHT - 1 - (Math.min(value, top) / top) * (HEIGHT - 2);
     path += `${drawing ? 'L' : 'M'}${x.toFixed(1)} ${y.toFixed(1)}`;
     drawing = true;

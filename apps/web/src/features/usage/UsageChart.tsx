@@ -107,8 +107,12 @@ function chartOptions(
   };
 }
 
-/** Axis ticks: short (1.5k, 20). */
-function compact(value: number): string {
-  if (Math.abs(value) >= 1000) return `${(value / 1000).toFixed(value % 1000 === 0 ? 0 : 1)}k`;
-  return Number.isInteger(value) ? String(value) : value.toFixed(Math.abs(value) >= 1 ? 1 : 2);
+/** Axis ticks: short (1.5k, 20, 0.25, 0.0004). */
+export function compact(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 1000) return `${(value / 1000).toFixed(value % 1000 === 0 ? 0 : 1)}k`;
+  if (Number.isInteger(value)) return String(value);
+  if (abs >= 1) return value.toFixed(1);
+  // Small rates (bytes of an idle NIC in MB/s) keep their first significant digits.
+  return String(Number(value.toPrecision(2)));
 }
