@@ -107,11 +107,21 @@ export class MetricsHistory {
     if (key !== undefined) {
       const rows = this.#statements.range.all(key, tier.id, nowSeconds - RANGE_SECONDS[range]) as PointRow[];
       const matches = nameFilter(wanted);
-      for (const row of rows) {
-        const name = this.#seriesNames.get(row.series);
-        if (name === undefined || !matches(name)) continue;
-        appendPoint(pointsOf(series, name), row.t, row.avg, tier.step);
-        if (tier.id !== 0) appendPoint(pointsOf(max, name), row.t, row.max ?? row.avg, tier.step);
+      // Per series id: its points (and maxima), or null when not wanted; looked up once per series, not per row.
+      const targets = new Map<number, { points: Point[]; peaks: Point[] | null } | null>();
+      for (const [t, id, avg, peak] of rows) {
+        let target = targets.get(id);
+        if (target === undefined) {
+          const name = this.#seriesNames.get(id);
+          target =
+            name === undefined || !matches(name)
+              ? null
+              : { points: pointsOf(series, name), peaks: tier.id === 0 ? null : pointsOf(max, name) };
+          targets.set(id, target);
+        }
+        if (target === null) continue;
+        appendPoint(target.points, t, avg, tier.step);
+        if (target.peaks !== null) appendPoint(target.peaks, t, peak ?? avg, tier.step);
       }
     }
     return tier.id === 0 ? { range, step: tier.step, series } : { range, step: tier.step, series, max };
@@ -214,9 +224,11 @@ function prepare(db: Database.Database) {
        ON CONFLICT (vm_key, tier, t, series) DO UPDATE SET avg = excluded.avg, max = excluded.max, n = excluded.n`,
     ),
     trim: db.prepare('DELETE FROM metric_points WHERE vm_key = ? AND tier = ? AND t < ?'),
-    range: db.prepare(
-      'SELECT t, series, avg, max FROM metric_points WHERE vm_key = ? AND tier = ? AND t >= ? ORDER BY t',
-    ),
+    range: db
+      .prepare(
+        'SELECT t, series, avg, max FROM metric_points WHERE vm_key = ? AND tier = ? AND t >= ? ORDER BY t',
+      )
+      .raw(true),
   };
 }
 
@@ -226,12 +238,8 @@ interface SeriesRow {
   name: string;
 }
 
-interface PointRow {
-  t: number;
-  series: number;
-  avg: number;
-  max: number | null;
-}
+/** A row of the range query, as an array (better-sqlite3's raw mode: no object per row). */
+type PointRow = [t: number, series: number, avg: number, max: number | null];
 
 function seriesKey(vm: string, name: string): string {
   return `${vm}\0${name}`;
