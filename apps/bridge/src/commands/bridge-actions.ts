@@ -5,14 +5,17 @@
  */
 import { DEVICE_ACTION_RUNNERS } from '../hardware/device-actions.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
-import type { BridgeAction } from './command-request.ts';
+import type { BridgeAction, VmReadAction } from './command-request.ts';
 
 export type BridgeActionRunner = (
   vm: VmSupervisor,
   args: Record<string, unknown> | undefined,
 ) => Promise<unknown>;
 
-export const BRIDGE_ACTION_RUNNERS: Readonly<Record<BridgeAction, BridgeActionRunner>> = {
+/** Every action but the reads whose runner the server gives (CommandPipelineOptions.vmReads). */
+export const BRIDGE_ACTION_RUNNERS: Readonly<
+  Record<Exclude<BridgeAction, VmReadAction>, BridgeActionRunner>
+> = {
   ...DEVICE_ACTION_RUNNERS,
   /** Launches a managed VM's QEMU (no-op when it runs); answers once it started or failed to. */
   'vm.start': async (vm) => {

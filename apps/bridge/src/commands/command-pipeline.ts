@@ -4,16 +4,21 @@
  * kill of managed VMs, the schema route's fetch, and later consoles, jobs, bulk actions and the QMP proxy. Each
  * step is a small named function:
  *
- *   resolve the VM -> refuse while stopping -> check the request -> AUTHORIZE (CommandPolicy) -> apply the timeout
- *   -> record in flight (and so the cause of its events) -> route to QMP / the guest agent / a bridge action
+ *   resolve the VM (and the caller's VM SCOPE: a VM out of scope is not found) -> refuse while stopping -> check
+ *   the request -> AUTHORIZE (CommandPolicy: the caller's role) -> apply the timeout -> record in flight (and so
+ *   the cause of its events; arguments with secrets redacted) -> route to QMP / the guest agent / a bridge action
  *   -> AUDIT (CommandAudit), whatever the outcome
+ *
+ * A bridge-wide action (`audit.read`, `vm: null`) skips the VM's steps and runs the same checks, policy and audit.
  *
  * The bridge's own housekeeping does not pass here: the run-state query after events, the guest link's heartbeat
  * and reads, autostart and shutdown of managed VMs. They are not anybody's command, cause no events and need no
  * permission (see docs/architecture.md).
  */
 import { BridgeErrorClass } from '@qmpdeck/protocol';
-import { BridgeError, toErrorBody, vmNotFound } from '../bridge-error.ts';
+import { redactArguments } from '../audit/redact-arguments.ts';
+import { principalSees } from '../auth/principal.ts';
+import { BridgeError, badRequest, toErrorBody, vmNotFound } from '../bridge-error.ts';
 import type { TimeoutsConfig } from '../config/schema.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
@@ -21,21 +26,52 @@ import { BRIDGE_ACTION_RUNNERS } from './bridge-actions.ts';
 import { checkRequest } from './check-request.ts';
 import type { CommandAudit, CommandRecord } from './command-audit.ts';
 import { allowEverything, type CommandPolicy } from './command-policy.ts';
-import type { BridgeAction, CommandRequest } from './command-request.ts';
+import {
+  type BridgeAction,
+  type CommandRequest,
+  isVmReadAction,
+  type RunnableBridgeWideAction,
+  type VmReadAction,
+} from './command-request.ts';
 import { DEFAULT_TIMEOUTS, timeoutFor } from './timeouts.ts';
+
+/** What the bridge-wide actions do; given by the server, which owns what they read. */
+export type BridgeWideRunners = Readonly<
+  Record<RunnableBridgeWideAction, (request: CommandRequest) => unknown>
+>;
+/** What the bridge's reads of one VM do (`hardware.read`); given by the server, which owns what they read. */
+export type VmReadRunners = Readonly<
+  Record<VmReadAction, (vm: VmSupervisor, request: CommandRequest) => Promise<unknown>>
+>;
 
 export interface CommandPipelineOptions {
   registry: VmRegistry;
   audit: CommandAudit;
   policy?: CommandPolicy | undefined;
   timeouts?: TimeoutsConfig | undefined;
+  bridgeWide?: BridgeWideRunners | undefined;
+  vmReads?: VmReadRunners | undefined;
 }
+
+const NO_BRIDGE_WIDE_RUNNERS: BridgeWideRunners = {
+  'audit.read': () => {
+    throw new BridgeError(BridgeErrorClass.NotFound, 'this bridge keeps no audit log', 404);
+  },
+};
+
+const NO_VM_READ_RUNNERS: VmReadRunners = {
+  'hardware.read': () => {
+    throw new BridgeError(BridgeErrorClass.NotFound, 'this bridge reads no hardware', 404);
+  },
+};
 
 export class CommandPipeline {
   readonly #registry: VmRegistry;
   readonly #audit: CommandAudit;
   readonly #policy: CommandPolicy;
   readonly #timeouts: TimeoutsConfig | undefined;
+  readonly #bridgeWide: BridgeWideRunners;
+  readonly #vmReads: VmReadRunners;
   #accepting = true;
 
   constructor(options: CommandPipelineOptions) {
@@ -43,6 +79,8 @@ export class CommandPipeline {
     this.#audit = options.audit;
     this.#policy = options.policy ?? allowEverything;
     this.#timeouts = options.timeouts;
+    this.#bridgeWide = options.bridgeWide ?? NO_BRIDGE_WIDE_RUNNERS;
+    this.#vmReads = options.vmReads ?? NO_VM_READ_RUNNERS;
   }
 
   /** The policy this pipeline authorizes with. */
@@ -55,8 +93,9 @@ export class CommandPipeline {
     const started = performance.now();
     let outcome: CommandRecord['outcome'] = 'ok';
     let failure: unknown = null;
+    let shownArguments: Record<string, unknown> | null | undefined;
     try {
-      const vm = resolveVm(this.#registry, request);
+      const vm = request.vm === null ? null : resolveVm(this.#registry, request, request.vm);
       refuseWhileStopping(this.#accepting);
       checkRequest(request);
       const refusal = await authorize(this.#policy, request);
@@ -64,17 +103,19 @@ export class CommandPipeline {
         outcome = 'refused';
         throw refusal;
       }
+      if (vm === null) return await runBridgeWide(this.#bridgeWide, request);
       const timeoutMs = timeoutOf(request, vm, this.#timeouts);
+      shownArguments = redactArguments(request.command, request.arguments);
       const entry = vm.inflight.begin({
         execute: request.command,
-        arguments: request.arguments,
+        arguments: shownArguments ?? undefined,
         actor: request.actor,
         target: request.target,
         id: request.clientCommandId,
         timeoutMs,
       });
       try {
-        return await route(vm, request, timeoutMs);
+        return await route(vm, request, timeoutMs, this.#vmReads);
       } finally {
         vm.inflight.complete(entry);
       }
@@ -85,10 +126,44 @@ export class CommandPipeline {
     } finally {
       this.#audit.record({
         request,
+        arguments:
+          shownArguments === undefined ? redactArguments(request.command, request.arguments) : shownArguments,
         outcome,
         error: failure === null ? null : toErrorBody(failure).body,
         durationMs: performance.now() - started,
       });
+    }
+  }
+
+  /**
+   * The pipeline's first steps only (resolve with scope, check, authorize), for an answer that does not reach the
+   * VM (a cached schema); a refusal is audited like any other.
+   */
+  async admit(request: CommandRequest): Promise<void> {
+    const started = performance.now();
+    let failure: unknown = null;
+    let refused = false;
+    try {
+      if (request.vm !== null) resolveVm(this.#registry, request, request.vm);
+      checkRequest(request);
+      const refusal = await authorize(this.#policy, request);
+      if (refusal) {
+        refused = true;
+        throw refusal;
+      }
+    } catch (err) {
+      failure = err;
+      throw err;
+    } finally {
+      if (failure !== null) {
+        this.#audit.record({
+          request,
+          arguments: redactArguments(request.command, request.arguments),
+          outcome: refused ? 'refused' : 'error',
+          error: toErrorBody(failure).body,
+          durationMs: performance.now() - started,
+        });
+      }
     }
   }
 
@@ -108,10 +183,19 @@ export class CommandPipeline {
   }
 }
 
-function resolveVm(registry: VmRegistry, request: CommandRequest): VmSupervisor {
-  const vm = registry.get(request.vm);
-  if (!vm) throw vmNotFound(request.vm);
+/** The VM, if it exists and the caller may see it; the same 404 either way, so scope reveals nothing. */
+function resolveVm(registry: VmRegistry, request: CommandRequest, id: string): VmSupervisor {
+  const vm = registry.get(id);
+  if (!vm || !principalSees(request.principal, id)) throw vmNotFound(id);
   return vm;
+}
+
+function runBridgeWide(runners: BridgeWideRunners, request: CommandRequest): unknown {
+  const runner = runners[request.command as RunnableBridgeWideAction] as
+    | BridgeWideRunners[RunnableBridgeWideAction]
+    | undefined;
+  if (runner === undefined) throw badRequest(`"${request.command}" is answered by its own route only`);
+  return runner(request);
 }
 
 function refuseWhileStopping(accepting: boolean): void {
@@ -141,13 +225,22 @@ function timeoutOf(request: CommandRequest, vm: VmSupervisor, config: TimeoutsCo
   }
 }
 
-function route(vm: VmSupervisor, request: CommandRequest, timeoutMs: number): Promise<unknown> {
+function route(
+  vm: VmSupervisor,
+  request: CommandRequest,
+  timeoutMs: number,
+  vmReads: VmReadRunners,
+): Promise<unknown> {
   switch (request.target) {
     case 'qmp':
       return vm.executeQmp(request.command, request.arguments, timeoutMs);
     case 'guest':
       return vm.executeGuest(request.command, request.arguments, timeoutMs);
     case 'bridge':
-      return BRIDGE_ACTION_RUNNERS[request.command as BridgeAction](vm, request.arguments);
+      if (isVmReadAction(request.command)) return vmReads[request.command](vm, request);
+      return BRIDGE_ACTION_RUNNERS[request.command as Exclude<BridgeAction, VmReadAction>](
+        vm,
+        request.arguments,
+      );
   }
 }

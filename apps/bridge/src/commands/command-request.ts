@@ -3,6 +3,7 @@
  * console, a job or the QMP proxy): the one input of the command pipeline.
  */
 import type { Actor, InflightCommand, BridgeAction as ProtocolBridgeAction } from '@qmpdeck/protocol';
+import type { Principal } from '../auth/principal.ts';
 
 /** Where a command goes: QEMU's monitor, the guest agent, or the bridge itself. */
 export type CommandTarget = NonNullable<InflightCommand['target']>;
@@ -18,22 +19,58 @@ export const BRIDGE_ACTIONS = [
   'device.nic-add',
   'device.nic-remove',
   'device.disk-remove',
+  'hardware.read',
 ] as const satisfies readonly ProtocolBridgeAction[];
 export type BridgeAction = (typeof BRIDGE_ACTIONS)[number];
+
+/**
+ * The bridge's reads of one VM whose runner the server gives, since they read what it owns beside QEMU:
+ * `hardware.read` (the Hardware tab's fixed queries as one command, with the NICs' remembered links).
+ */
+export const VM_READ_ACTIONS = ['hardware.read'] as const satisfies readonly BridgeAction[];
+export type VmReadAction = (typeof VM_READ_ACTIONS)[number];
+
+export function isVmReadAction(name: string): name is VmReadAction {
+  return (VM_READ_ACTIONS as readonly string[]).includes(name);
+}
 
 export function isBridgeAction(name: string): name is BridgeAction {
   return (BRIDGE_ACTIONS as readonly string[]).includes(name);
 }
 
+/**
+ * The bridge's actions on no VM in particular (target `bridge`, `vm: null`): reading the audit log, scraping the
+ * metrics. They pass the same pipeline (policy, audit) as everything else; only HTTP routes send them.
+ */
+export const BRIDGE_WIDE_ACTIONS = [
+  'audit.read',
+  'metrics.read',
+] as const satisfies readonly ProtocolBridgeAction[];
+export type BridgeWideAction = (typeof BRIDGE_WIDE_ACTIONS)[number];
+
+/**
+ * Bridge-wide actions the pipeline only admits (`pipeline.admit`: policy, and a refusal audited) while their route
+ * answers itself: `metrics.read`, since a Prometheus scrape every 15 s run as a command would fill the audit log
+ * (and the log) with reads of counters.
+ */
+export type AdmittedOnlyAction = 'metrics.read';
+export type RunnableBridgeWideAction = Exclude<BridgeWideAction, AdmittedOnlyAction>;
+
+export function isBridgeWideAction(name: string): name is BridgeWideAction {
+  return (BRIDGE_WIDE_ACTIONS as readonly string[]).includes(name);
+}
+
 export interface CommandRequest {
-  /** The VM's id. */
-  vm: string;
+  /** The VM's id; null only for a bridge-wide action (`audit.read`). */
+  vm: string | null;
   target: CommandTarget;
   /** A QMP command, a guest agent command (`guest-*`) or a bridge action (`vm.start`). */
   command: string;
   arguments?: Record<string, unknown> | undefined;
   /** Who asks: the client, the user, the control they used, their address. */
   actor: Actor;
+  /** Who asks, as their credential said: role (for the policy) and VM scope (for the VM's resolution). */
+  principal: Principal;
   /** The client's own id for the command, named in `cause` and the in-flight list. */
   clientCommandId?: string | undefined;
   /** Overrides the timeout of the command's class. */

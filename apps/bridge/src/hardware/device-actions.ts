@@ -1,6 +1,6 @@
 /**
  * The bridge's multi-step device actions, each one command of the pipeline (one authorization, one in-flight
- * entry, one audit line; admin only in the default policy, like `device_add`), its steps sent on the VM's live
+ * entry, one audit line; operator and up in the default policy), its steps sent on the VM's live
  * QMP connection:
  *
  * - `device.nic-add` { model?, mac? }: `netdev_add` (user networking) + `device_add` on a free PCIe root port
@@ -152,7 +152,7 @@ export function withProperties(
   return { ...args, ...properties } as ArgsOf<'device_add'>;
 }
 
-function liveClient(vm: VmSupervisor): QmpClient {
+export function liveClient(vm: VmSupervisor): QmpClient {
   const client = vm.qmp.client;
   if (client === null) {
     throw new BridgeError(

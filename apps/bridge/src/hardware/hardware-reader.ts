@@ -1,9 +1,8 @@
 /**
  * What a VM is made of (`GET /api/vms/:id/hardware`), put together from QEMU's answers. Each query is run by the
- * given runner, which the route makes from the command pipeline as the person asking, one after another (the
- * in-flight list shows one at a time): a query the caller's role may not run, or one QEMU refuses, leaves its
- * section out with the error said (`errors`), and the rest is shown. No balloon is no error.
- */
+ * given runner (hardware/hardware-read.ts: on the VM's live connection, held to the caller's role), one after
+ * another: a query the caller's role may not run, or one QEMU refuses, leaves its section out with the error said
+ * (`errors`), and the rest is shown. No balloon is no error. */
 import type {
   ErrorBody,
   Hardware,

@@ -1,5 +1,6 @@
 import type { EventRecord } from '@qmpdeck/protocol';
 import { describe, expect, it } from 'vitest';
+import { NOBODY } from '../auth/principal.ts';
 import type { CommandRecord } from '../commands/command-audit.ts';
 import { LinkMemory } from './link-memory.ts';
 
@@ -15,7 +16,9 @@ const setLink = (
     command: 'set_link',
     arguments: { name, up },
     actor: { client: 'c1', user: null, origin: null },
+    principal: NOBODY,
   },
+  arguments: { name, up },
   outcome,
   error: null,
   durationMs: 1,

@@ -22,7 +22,8 @@ export class LinkMemory implements CommandAudit {
   #order = 0;
 
   record({ request, outcome }: CommandRecord): void {
-    if (request.command !== 'set_link' || request.target !== 'qmp' || outcome !== 'ok') return;
+    if (request.command !== 'set_link' || request.target !== 'qmp' || outcome !== 'ok' || request.vm === null)
+      return;
     const { name, up } = request.arguments ?? {};
     if (typeof name !== 'string' || typeof up !== 'boolean') return;
     let links = this.#byVm.get(request.vm);

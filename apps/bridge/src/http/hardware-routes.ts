@@ -1,19 +1,17 @@
 /**
  * The Hardware tab's routes:
- * - `GET /api/vms/:id/hardware`: what the VM is made of (hardware/hardware-reader.ts), each query run through the
- *   command pipeline as the caller;
+ * - `GET /api/vms/:id/hardware`: what the VM is made of, the bridge action `hardware.read` (one pipeline command
+ *   as the caller, hardware/hardware-read.ts);
  * - `POST /api/vms/:id/nics` `{ model?, mac?, origin? }`, `DELETE /api/vms/:id/nics/:device`,
  *   `DELETE /api/vms/:id/disks/:device`: the bridge actions `device.nic-add`, `device.nic-remove` and
  *   `device.disk-remove`, one pipeline command each.
  */
 import { DeviceChange, Hardware, NicAddRequest } from '@qmpdeck/protocol';
-import type { ArgsOf, ReturnOf } from '@qmpdeck/qmp';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { BridgeAction } from '../commands/command-request.ts';
-import { readHardware } from '../hardware/hardware-reader.ts';
 import type { HttpContext } from './context.ts';
-import { httpActor, nextHttpCommandId } from './http-actor.ts';
+import { httpActor, nextHttpCommandId, principalOf } from './http-actor.ts';
 import { integerParam, vmIdOf } from './route-schemas.ts';
 import type { ZodTypeProvider } from './zod-type-provider.ts';
 
@@ -25,24 +23,10 @@ export function hardwareRoutes(ctx: HttpContext): FastifyPluginAsync {
   return async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
 
-    app.get('/api/vms/:id/hardware', { schema: { response: { 200: Hardware } } }, (request) => {
-      const vm = ctx.registry.require(vmIdOf(request)).id;
-      const query = <K extends string>(command: K, args?: ArgsOf<K>) =>
-        ctx.pipeline.run({
-          vm,
-          target: 'qmp',
-          command,
-          arguments: args as Record<string, unknown> | undefined,
-          actor: httpActor(request, HARDWARE_ORIGIN),
-          clientCommandId: nextHttpCommandId(),
-        }) as Promise<ReturnOf<K>>;
-      return readHardware(query, (names) => ctx.links.linkOf(vm, names));
-    });
-
     const action = (
       request: FastifyRequest,
       command: BridgeAction,
-      args: Record<string, unknown>,
+      args: Record<string, unknown> | undefined,
       origin?: string,
     ) =>
       ctx.pipeline.run({
@@ -51,15 +35,22 @@ export function hardwareRoutes(ctx: HttpContext): FastifyPluginAsync {
         command,
         arguments: args,
         actor: httpActor(request, origin ?? HARDWARE_ORIGIN),
+        principal: principalOf(request),
         clientCommandId: nextHttpCommandId(),
-      }) as Promise<DeviceChange>;
+      }) as Promise<unknown>;
+
+    app.get(
+      '/api/vms/:id/hardware',
+      { schema: { response: { 200: Hardware } } },
+      (request) => action(request, 'hardware.read', undefined) as Promise<Hardware>,
+    );
 
     app.post(
       '/api/vms/:id/nics',
       { schema: { body: NicAddRequest.describe('NIC request'), response: { 200: DeviceChange } } },
       (request) => {
         const { origin, ...args } = request.body;
-        return action(request, 'device.nic-add', args, origin);
+        return action(request, 'device.nic-add', args, origin) as Promise<DeviceChange>;
       },
     );
     const unplug = (path: string, command: BridgeAction) =>
@@ -71,7 +62,7 @@ export function hardwareRoutes(ctx: HttpContext): FastifyPluginAsync {
           return action(request, command, {
             device: deviceOf(request),
             ...(wait === undefined ? {} : { waitSeconds: wait }),
-          });
+          }) as Promise<DeviceChange>;
         },
       );
     unplug('/api/vms/:id/nics/:device', 'device.nic-remove');

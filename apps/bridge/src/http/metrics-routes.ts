@@ -2,17 +2,18 @@
  * Usage and Prometheus:
  * - `GET /api/vms/:id/metrics?range=hour|day|week|month|year[&series=cpu,disk.*]`: the VM's usage history
  *   (`MetricsResponse`; range defaults to hour, anything else is 400 `BadRequest`);
- * - `GET /metrics`: the Prometheus exposition, for callers the command policy allows `metrics.read`, holding only
- *   the VMs in their scope.
+ * - `GET /metrics`: the Prometheus exposition. With users it needs a credential like `/api` (a bearer token for
+ *   a scrape) and the bridge action `metrics.read` (viewer and up), admitted by the pipeline (a refusal is audited;
+ *   an allowed scrape is not, or a scrape every 15 s would fill the audit log), and holds only the VMs in the
+ *   caller's scope. Without users it stays open, on loopback, as the rest.
  */
-import { BridgeAction, BridgeErrorClass, MetricsRange, MetricsResponse } from '@qmpdeck/protocol';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { BridgeAction, MetricsRange, MetricsResponse } from '@qmpdeck/protocol';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { BridgeError } from '../bridge-error.ts';
-import type { CommandRequest } from '../commands/command-request.ts';
+import { type Principal, principalSees } from '../auth/principal.ts';
 import type { HttpContext } from './context.ts';
-import { httpActor } from './http-actor.ts';
-import { vmIdOf } from './route-schemas.ts';
+import { httpActor, nextHttpCommandId, principalOf } from './http-actor.ts';
+import { visibleVm } from './visible-vm.ts';
 import type { ZodTypeProvider } from './zod-type-provider.ts';
 
 export const PROMETHEUS_PATH = '/metrics';
@@ -32,7 +33,7 @@ export function metricsRoutes(ctx: HttpContext): FastifyPluginAsync {
       '/api/vms/:id/metrics',
       { schema: { querystring: MetricsQuery, response: { 200: MetricsResponse } } },
       (request) => {
-        const vm = ctx.registry.require(vmIdOf(request));
+        const vm = visibleVm(ctx, request);
         const { range = 'hour', series } = request.query;
         const wanted = series?.split(',').filter((name) => name !== '');
         return ctx.metrics.history.read(vm.id, range, Math.floor(Date.now() / 1000), wanted);
@@ -40,29 +41,22 @@ export function metricsRoutes(ctx: HttpContext): FastifyPluginAsync {
     );
 
     app.get(PROMETHEUS_PATH, async (request, reply) => {
-      await authorizeScrape(ctx, request);
-      const text = await ctx.metrics.exporter.scrape(scopeOf(request));
+      const principal = principalOf(request);
+      await ctx.pipeline.admit({
+        vm: null,
+        target: 'bridge',
+        command: BridgeAction.MetricsRead,
+        actor: httpActor(request, 'Prometheus scrape'),
+        principal,
+        clientCommandId: nextHttpCommandId(),
+      });
+      const text = await ctx.metrics.exporter.scrape(scopeOf(principal));
       return reply.header('cache-control', 'no-store').type(ctx.metrics.exporter.contentType).send(text);
     });
   };
 }
 
-/**
- * `metrics.read` through the command policy, as the caller. A bridge-wide action names no VM; until the pipeline
- * takes such actions (issue 12: `vm: null`, `pipeline.admit`), the request carries an empty VM id.
- */
-async function authorizeScrape(ctx: HttpContext, request: FastifyRequest): Promise<void> {
-  const scrape: CommandRequest = {
-    vm: '',
-    target: 'bridge',
-    command: BridgeAction.MetricsRead,
-    actor: httpActor(request, 'Prometheus scrape'),
-  };
-  const decision = await ctx.pipeline.policy.decide(scrape);
-  if (!decision.allowed) throw new BridgeError(BridgeErrorClass.Forbidden, decision.desc, 403);
-}
-
-/** The VMs the caller may see; null for all (a bridge without users: issue 12 brings the caller's scope). */
-function scopeOf(_request: FastifyRequest): ((vm: string) => boolean) | null {
-  return null;
+/** The VMs the caller may see; null for all. */
+function scopeOf(principal: Principal): ((vm: string) => boolean) | null {
+  return principal.vms === null ? null : (vm) => principalSees(principal, vm);
 }

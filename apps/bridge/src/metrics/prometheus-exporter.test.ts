@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { NOBODY } from '../auth/principal.ts';
 import type { CommandRecord } from '../commands/command-audit.ts';
 import { silentLogger } from '../log.ts';
 import { VmRegistry } from '../vms/vm-registry.ts';
@@ -19,8 +20,15 @@ function exporter(): PrometheusExporter {
   return new PrometheusExporter({ registry, sampler, websocketClients: () => 2 });
 }
 
-const command = (name: string, errorClass?: string): CommandRecord => ({
-  request: { vm: 'a', target: 'qmp', command: name, actor: { client: 'c1', user: null, origin: null } },
+const command = (name: string, errorClass?: string, vm: string | null = 'a'): CommandRecord => ({
+  request: {
+    vm,
+    target: vm === null ? 'bridge' : 'qmp',
+    command: name,
+    actor: { client: 'c1', user: null, origin: null },
+    principal: NOBODY,
+  },
+  arguments: null,
   outcome: errorClass ? 'error' : 'ok',
   error: errorClass ? { class: errorClass, desc: '' } : null,
   durationMs: 2,
@@ -59,6 +67,17 @@ describe('PrometheusExporter', () => {
       'qmpdeck_command_duration_seconds_bucket{le="0.005",vm="a",command="query-status"} 1',
     );
     expect(text).toContain('qmpdeck_websocket_clients 2');
+  });
+
+  it('counts a bridge-wide command (no VM) under an empty vm label, which a scoped scrape leaves out', async () => {
+    const metrics = exporter();
+    metrics.commandAudit.record(command('audit.read', undefined, null));
+    metrics.commandAudit.record(command('query-status'));
+    const all = await metrics.scrape();
+    expect(all).toContain('qmpdeck_commands_total{vm="",command="audit.read",outcome="ok"} 1');
+    const scoped = await metrics.scrape((vm) => vm === 'a');
+    expect(scoped).not.toContain('audit.read');
+    expect(scoped).toContain('qmpdeck_commands_total{vm="a",command="query-status",outcome="ok"} 1');
   });
 
   it('counts QEMU events but not the bridge’s own', async () => {

@@ -89,8 +89,11 @@ export class PrometheusExporter {
     record: (entry: CommandRecord) => {
       const { request, outcome, error, durationMs } = entry;
       const command = this.#commandLabel(request.command, error?.class);
-      this.#commands.inc({ vm: request.vm, command, outcome });
-      this.#durations.observe({ vm: request.vm, command }, durationMs / 1000);
+      // A bridge-wide action (audit.read, a refused scrape) is about no VM: an empty label, which Prometheus
+      // reads as none, and which a scoped scrape leaves out.
+      const vm = request.vm ?? '';
+      this.#commands.inc({ vm, command, outcome });
+      this.#durations.observe({ vm, command }, durationMs / 1000);
     },
   };
 
