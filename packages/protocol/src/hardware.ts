@@ -1,8 +1,9 @@
 /**
  * What a VM is made of, as the Hardware tab shows it (`GET /api/vms/:id/hardware`), and the bodies of the routes
- * that change it: media (`POST /api/vms/:id/media`), disk and NIC hot-plug (`POST /api/vms/:id/disks`, `.../nics`).
+ * that change it: NIC hot-plug (`POST /api/vms/:id/nics`), and, once issue 13's storage locations are there,
+ * media from a storage location (`POST /api/vms/:id/media`) and disk hot-plug (`POST /api/vms/:id/disks`).
  * The bridge assembles it from QEMU's own answers (query-block, query-named-block-nodes, QOM, query-rx-filter,
- * query-pci, memory and CPU queries), each run through the command pipeline as the person asking.
+ * query-pci, memory and CPU queries), read as one bridge action (`hardware.read`) as the person asking.
  */
 import { z } from 'zod';
 import { ErrorBody } from './errors.ts';

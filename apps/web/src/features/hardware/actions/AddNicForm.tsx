@@ -3,6 +3,7 @@ import { type Hotplug, NIC_MODELS, type NicAddRequest } from '@qmpdeck/protocol'
 import { useState } from 'react';
 import { addNic } from '../../../api/hardware.ts';
 import { Button } from '../../../ui/Button.tsx';
+import { usePermission } from '../../session/usePermission.ts';
 import { ActionOutcome } from './ActionOutcome.tsx';
 import { useHardwareAction } from './useHardwareAction.ts';
 
@@ -16,6 +17,7 @@ export function AddNicForm({
   disabled: boolean;
 }) {
   const [model, setModel] = useState<NonNullable<NicAddRequest['model']>>('virtio-net-pci');
+  const permission = usePermission()('device.nic-add');
   const add = useHardwareAction(vmId, (request: NicAddRequest) => addNic(vmId, request));
   return (
     <form
@@ -37,7 +39,12 @@ export function AddNicForm({
           ))}
         </select>
       </label>
-      <Button type="submit" size="small" disabled={disabled || !hotplug.possible || add.isPending}>
+      <Button
+        type="submit"
+        size="small"
+        deniedReason={permission.reason}
+        disabled={disabled || !hotplug.possible || add.isPending}
+      >
         Add NIC
       </Button>
       {!hotplug.possible && <span className="text-xs text-zinc-500">{hotplug.note}</span>}

@@ -2,6 +2,7 @@
 import type { HardwareDisk } from '@qmpdeck/protocol';
 import { useExecute } from '../../../live/useExecute.ts';
 import { Button } from '../../../ui/Button.tsx';
+import { usePermission } from '../../session/usePermission.ts';
 import { ActionOutcome } from './ActionOutcome.tsx';
 import { useHardwareAction } from './useHardwareAction.ts';
 
@@ -15,6 +16,7 @@ export function EjectButton({
   disabled: boolean;
 }) {
   const execute = useExecute();
+  const permission = usePermission()('eject');
   const eject = useHardwareAction(vmId, () =>
     execute({
       vm: vmId,
@@ -28,6 +30,7 @@ export function EjectButton({
     <>
       <Button
         size="small"
+        deniedReason={permission.reason}
         disabled={disabled || disk.medium === null || eject.isPending}
         onClick={() => eject.mutate(undefined)}
         aria-label={`Eject ${disk.drive}`}

@@ -4,6 +4,7 @@
  */
 import { removeDevice } from '../../../api/hardware.ts';
 import { Button } from '../../../ui/Button.tsx';
+import { usePermission } from '../../session/usePermission.ts';
 import { ActionOutcome } from './ActionOutcome.tsx';
 import { useHardwareAction } from './useHardwareAction.ts';
 
@@ -18,12 +19,14 @@ export function UnplugButton({
   device: string;
   disabled: boolean;
 }) {
+  const permission = usePermission()(kind === 'disks' ? 'device.disk-remove' : 'device.nic-remove');
   const unplug = useHardwareAction(vmId, () => removeDevice(vmId, kind, device));
   return (
     <>
       <Button
         size="small"
         intent="danger"
+        deniedReason={permission.reason}
         disabled={disabled || unplug.isPending}
         onClick={() => unplug.mutate(undefined)}
         aria-label={`Unplug ${device}`}
