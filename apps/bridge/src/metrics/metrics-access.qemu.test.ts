@@ -5,7 +5,7 @@
  * held to the role. Against two real (paused) QEMUs, checked by promtool where it is fetched.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hardware } from '@qmpdeck/protocol';
@@ -96,6 +96,41 @@ describe('usage and hardware with users', () => {
     expect(all.text).toContain('qmpdeck_vm_up{vm="beta"} 1');
     expect(all.text).toContain('qmpdeck_vm_memory_rss_bytes{vm="beta"}');
   });
+
+  it.skipIf(promtool === null)(
+    "scrapes as operations.md's scrape config says, a config promtool accepts",
+    async () => {
+      const doc = readFileSync(new URL('../../../../docs/operations.md', import.meta.url), 'utf8');
+      const yaml = /```yaml\n(# prometheus\.yml\n[\s\S]*?)```/.exec(doc)?.[1];
+      expect(yaml).toContain('credentials_file:');
+      // This bridge serves plain HTTP on loopback; the token file is the test's. Nothing else is changed.
+      const tokenFile = join(dir, 'qmpdeck.token');
+      writeFileSync(tokenFile, `${viewer.token}\n`, { mode: 0o600 });
+      const config = (yaml as string)
+        .replace(/credentials_file: \S+/, `credentials_file: ${tokenFile}`)
+        .replace(/scheme: https/, 'scheme: http')
+        .replace(/targets: \[[^\]]*\]/, `targets: ["${new URL(bridge.url).host}"]`);
+      const configFile = join(dir, 'prometheus.yml');
+      writeFileSync(configFile, config);
+      const check = spawnSync(promtool as string, ['check', 'config', configFile], { encoding: 'utf8' });
+      expect(check.stdout + check.stderr).toContain('SUCCESS');
+      expect(check.status).toBe(0);
+
+      // What Prometheus then sends: GET metrics_path with "Authorization: <type> <the file, trimmed>".
+      const field = (name: string) => new RegExp(`${name}: (\\S+)`).exec(config)?.[1] as string;
+      const url = `${field('scheme')}://${new URL(bridge.url).host}${field('metrics_path')}`;
+      const response = await fetch(url, {
+        headers: {
+          authorization: `${field('type')} ${readFileSync(tokenFile, 'utf8').trim()}`,
+          accept: 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1',
+        },
+      });
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).toContain('qmpdeck_vm_up{vm="alpha"} 1');
+      expect(text).not.toContain('beta');
+    },
+  );
 
   it('refuses a scrape to a role without metrics.read, and audits the refusal', async () => {
     await bridge.stop();
