@@ -1,9 +1,14 @@
 /**
- * `hardware.read`: the Hardware tab's fixed queries (hardware/hardware-reader.ts) as ONE command of the pipeline,
- * so a look at the tab is one authorization, one in-flight entry and one audit row, not twenty. Its queries go on
- * the VM's live QMP connection, each still held to the caller's role: a query the role may not run on its own
- * (a viewer's `query-named-block-nodes`, which shows host paths) leaves its section out with the refusal said,
- * exactly as when each query passed the pipeline by itself.
+ * `hardware.read`: the Hardware tab's fixed reads (hardware/hardware-reader.ts) as ONE command of the pipeline, so
+ * a look at the tab is one authorization, one in-flight entry and one audit row, not twenty. They go on the VM's
+ * live QMP connection.
+ *
+ * Its `query-*` commands are still held to the caller's role, as if each were sent alone: the role's query rules
+ * are where a deployment hides host paths (a viewer's `query-named-block-nodes` by default, `query-block` where the
+ * config denies it), and `hardware.read` must not be a way around them; such a section is left out with the
+ * refusal said. Its QOM reads are part of `hardware.read` itself: the bridge names every path and property (the
+ * devices under /machine/peripheral, their type, MAC and netdev, the machine's type), none of which is a host path,
+ * while `qom-get` at large (any property of any object) stays a command of its own that viewers may not run.
  */
 import { BridgeErrorClass, type Hardware } from '@qmpdeck/protocol';
 import { BridgeError } from '../bridge-error.ts';
@@ -25,6 +30,8 @@ export class HardwareRead {
   readonly runner = (vm: VmSupervisor, request: CommandRequest): Promise<Hardware> => {
     const client = liveClient(vm);
     const query: QueryRunner = async (command, args) => {
+      if (!command.startsWith('query-'))
+        return client.execute(command, args, { timeoutMs: QUERY_TIMEOUT_MS });
       const decided = this.policy.decide({
         ...request,
         target: 'qmp',

@@ -211,6 +211,10 @@ describe('usage and hardware with users', () => {
       desc: 'role viewer may not run query-named-block-nodes',
     });
     expect(seen.cpus?.present.length).toBeGreaterThan(0);
+    // The QOM reads are hardware.read's own (a viewer may not run qom-get or qom-list by themselves).
+    expect(seen.errors.devices).toBeUndefined();
+    expect(seen.errors.machine).toBeUndefined();
+    expect(seen.hotplug.machine).toMatch(/^pc/);
     expect(auditSince(viewer.name, since)).toMatchObject([
       { command: 'hardware.read', target: 'bridge', vm: 'alpha', outcome: 'ok', origin: 'Hardware tab' },
     ]);
