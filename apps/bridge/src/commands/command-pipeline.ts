@@ -9,7 +9,9 @@
  *   the cause of its events; arguments with secrets redacted) -> route to QMP / the guest agent / a bridge action
  *   -> AUDIT (CommandAudit), whatever the outcome
  *
- * A bridge-wide action (`audit.read`, `vm: null`) skips the VM's steps and runs the same checks, policy and audit.
+ * A bridge-wide action (`audit.read`, `vm: null`) skips the VM's steps and runs the same checks, policy and audit;
+ * `metrics.read` is only admitted (`admit`: a refusal audited, a scrape not) and its route answers it. The VM
+ * reads the server owns (`hardware.read`) run like the bridge's other actions, with the runner the server gives.
  *
  * The bridge's own housekeeping does not pass here: the run-state query after events, the guest link's heartbeat
  * and reads, autostart and shutdown of managed VMs. They are not anybody's command, cause no events and need no
