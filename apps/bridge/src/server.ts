@@ -1,7 +1,7 @@
 /**
  * Composes the bridge: the database (events, audit log, sessions), who may do what (users, roles, sessions,
- * failure limits), VM supervisors, the command pipeline, WebSocket hub and HTTP routes on one HTTP or HTTPS
- * server. `startBridge` is what main runs and what tests run in-process (port 0); `stop` is the graceful shutdown
+ * failure limits), VM supervisors, the command pipeline, usage sampling and its history with the Prometheus
+ * exporter, WebSocket hub and HTTP routes on one HTTP or HTTPS server. `startBridge` is what main runs and what tests run in-process (port 0); `stop` is the graceful shutdown
  * (in-flight commands answered, clients told, managed QEMUs stopped, audit written, database closed).
  */
 import { once } from 'node:events';
