@@ -89,6 +89,27 @@ export const RetentionConfig = z
   })
   .describe('How much event history is kept');
 
+export const MetricsConfig = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .optional()
+      .describe("Sample every VM's CPU, memory, disk and network use; default true"),
+    intervalSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(300)
+      .optional()
+      .describe('Seconds between samples; default 5'),
+    database: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('SQLite file of the usage history; default metrics.db beside the event database'),
+  })
+  .describe('Usage sampling and its history (GET /api/vms/:id/metrics, GET /metrics)');
+
 /** An IPv4 or IPv6 address or CIDR range (`10.0.0.0/8`, `::1/128`). */
 const AddressRange = z.string().superRefine((text, ctx) => {
   const cidr = parseCidr(text);
@@ -197,6 +218,7 @@ export const BridgeConfig = z.strictObject({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   timeouts: TimeoutsConfig.optional(),
   retention: RetentionConfig.optional(),
+  metrics: MetricsConfig.optional(),
   allowedOrigins: z
     .array(z.string())
     .optional()
@@ -225,6 +247,7 @@ export type BridgeConfig = z.infer<typeof BridgeConfig>;
 export type VmConfig = z.infer<typeof VmConfig>;
 export type TimeoutsConfig = z.infer<typeof TimeoutsConfig>;
 export type RetentionConfig = z.infer<typeof RetentionConfig>;
+export type MetricsConfig = z.infer<typeof MetricsConfig>;
 export type DiscoverConfig = z.infer<typeof DiscoverConfig>;
 export type LaunchConfig = z.infer<typeof LaunchConfig>;
 export type UserConfig = z.infer<typeof UserConfig>;

@@ -4,7 +4,15 @@
  * The supervisor wires them together and says what the VM is (`snapshot()`); each part holds one concept.
  */
 import { join } from 'node:path';
-import type { Connection, EventRecord, InflightCommand, QemuVersion, RunState, Vm } from '@qmpdeck/protocol';
+import type {
+  Connection,
+  EventRecord,
+  InflightCommand,
+  QemuVersion,
+  RunState,
+  Vm,
+  VmUsage,
+} from '@qmpdeck/protocol';
 import { BridgeErrorClass } from '@qmpdeck/protocol';
 import { isQmpEvent, type QmpAddress, type QmpClientError, type QmpEvent } from '@qmpdeck/qmp';
 import { BridgeError } from '../bridge-error.ts';
@@ -60,6 +68,8 @@ export class VmSupervisor {
   readonly #latestPush: LatestEventPush;
   #gone = false;
   #lastPushed = '';
+  /** The latest usage sample (metrics/usage-sampler.ts); null while not sampled. */
+  #usage: VmUsage | null = null;
 
   constructor(readonly options: VmSupervisorOptions) {
     this.id = options.id;
@@ -144,7 +154,15 @@ export class VmSupervisor {
       origin: this.options.origin,
       guest: this.guest ? this.guest.info : null,
       latestEvent: latest ? { seq: latest.seq, event: latest.event, timestamp: latest.timestamp } : null,
+      usage: this.#usage,
     };
+  }
+
+  /** A new usage sample (or none): pushed throttled, as a change of `latestEvent` is, not at once. */
+  setUsage(usage: VmUsage | null): void {
+    if (usage === null && this.#usage === null) return;
+    this.#usage = usage;
+    this.#latestPush.changed();
   }
 
   /** At bridge start (or when discovered): a managed VM launches QEMU unless told not to, others connect. */
@@ -215,16 +233,16 @@ export class VmSupervisor {
     this.qmp.connect(this.options.address);
   }
 
-  /** Pushes the VM object when anything but `latestEvent` changed (that one is throttled: LatestEventPush). */
+  /** Pushes the VM object when anything but `latestEvent` and `usage` changed (those are throttled: LatestEventPush). */
   pushIfChanged(): void {
-    const { latestEvent: _, ...identity } = this.snapshot();
+    const { latestEvent: _, usage: __, ...identity } = this.snapshot();
     if (JSON.stringify(identity) === this.#lastPushed) return;
     this.#push();
   }
 
   #push(): void {
     const vm = this.snapshot();
-    const { latestEvent: _, ...identity } = vm;
+    const { latestEvent: _, usage: __, ...identity } = vm;
     this.#lastPushed = JSON.stringify(identity);
     this.#latestPush.pushed();
     this.options.onVm(vm);
