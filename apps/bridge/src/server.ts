@@ -6,16 +6,20 @@
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CommandAudit, LogAudit } from './commands/command-audit.ts';
 import { CommandPipeline } from './commands/command-pipeline.ts';
 import type { CommandPolicy } from './commands/command-policy.ts';
 import type { BridgeConfig } from './config/schema.ts';
+import { Screenshots } from './consoles/screenshots.ts';
+import { serialLogDir } from './consoles/vm-consoles.ts';
 import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
 import { defaultDatabasePath, EventStore } from './events/event-store.ts';
 import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
+import { createRuntimeDir, removeRuntimeDir, runtimeBase } from './launch/runtime-dir.ts';
 import { createLogger, type Logger } from './log.ts';
 import { VmRegistry } from './vms/vm-registry.ts';
 import { VmSupervisor, type VmSupervisorOptions } from './vms/vm-supervisor.ts';
@@ -52,6 +56,8 @@ export interface StartOptions {
   policy?: CommandPolicy | undefined;
   /** Where every command's outcome goes (the pipeline's audit step); default: the log. */
   audit?: CommandAudit | undefined;
+  /** At most one screendump per VM this often (ms); default 2000. */
+  screenshotIntervalMs?: number | undefined;
 }
 
 export interface RunningBridge {
@@ -62,6 +68,7 @@ export interface RunningBridge {
   store: EventStore;
   hub: Hub;
   pipeline: CommandPipeline;
+  screenshots: Screenshots;
   stop(): Promise<void>;
 }
 
@@ -95,6 +102,9 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   } catch (err) {
     throw new StartupError(`cannot open the event database ${databasePath}: ${(err as Error).message}`);
   }
+  // Serial logs live beside the event database, so they outlive a restart as the events do.
+  const dataDir =
+    databasePath === ':memory:' ? (options.runtimeBase ?? runtimeBase()) : dirname(databasePath);
   const registry = new VmRegistry();
   const pipeline = new CommandPipeline({
     registry,
@@ -110,7 +120,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     maxBufferedBytes: options.maxBufferedBytes,
     heartbeatMs: options.heartbeatMs,
   });
-  const supervisorBase = (): Omit<VmSupervisorOptions, 'id' | 'origin'> => ({
+  const supervisorBase = (id: string): Omit<VmSupervisorOptions, 'id' | 'origin'> => ({
+    serialLogDir: serialLogDir(dataDir, id),
     store,
     log,
     runtimeBase: options.runtimeBase,
@@ -130,22 +141,31 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
         : undefined;
     registry.add(
       new VmSupervisor({
-        ...supervisorBase(),
+        ...supervisorBase(vm.id),
         id: vm.id,
         name: vm.name,
         origin: 'config',
         address,
         launch: vm.launch,
         qga: vm.qga,
+        vnc: vm.vnc,
+        serial: vm.serial,
       }),
     );
   }
   const discovery = new DiscoveryWatcher(config.discover ?? [], registry, log, {
     create: (id, path) =>
-      new VmSupervisor({ ...supervisorBase(), id, origin: 'discovered', address: { path } }),
+      new VmSupervisor({ ...supervisorBase(id), id, origin: 'discovered', address: { path } }),
     added: (vm) => hub.publishVm(vm.snapshot()),
   });
 
+  // QEMU writes screendumps here (0700, the bridge's own); removed when the bridge stops.
+  const screenDir = createRuntimeDir('screens', options.runtimeBase);
+  const screenshots = new Screenshots({
+    pipeline,
+    dir: screenDir,
+    minIntervalMs: options.screenshotIntervalMs,
+  });
   const ctx: HttpContext = {
     registry,
     pipeline,
@@ -156,6 +176,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
     allowedOrigins: config.allowedOrigins ?? [],
     allowedHosts: config.allowedHosts ?? [],
+    screenshots,
   };
   const app = await createHttpApp(ctx);
   const { server } = app;
@@ -166,6 +187,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     await once(server, 'listening');
   } catch (err) {
     store.close();
+    removeRuntimeDir(screenDir);
     const code = (err as NodeJS.ErrnoException).code;
     throw new StartupError(`cannot listen on ${host}:${port}: ${code ?? (err as Error).message}`);
   }
@@ -190,11 +212,22 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       server.closeAllConnections();
       await closed;
       store.close();
+      removeRuntimeDir(screenDir);
     })();
     return stopping;
   };
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${bound}`, host, port: bound, registry, store, hub, pipeline, stop };
+  return {
+    url: `http://${urlHost}:${bound}`,
+    host,
+    port: bound,
+    registry,
+    store,
+    hub,
+    pipeline,
+    screenshots,
+    stop,
+  };
 }
 
 /** An event outlives maxAge by a tenth of it at most: a short age limit is pruned often, a long one every minute. */

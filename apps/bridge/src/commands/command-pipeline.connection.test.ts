@@ -45,6 +45,7 @@ describe('CommandPipeline.authorizeConnection', () => {
           id,
           origin: 'config',
           address: { path: join(dir, `${id}.sock`) },
+          serialLogDir: join(dir, 'serial-logs', id),
           store,
           log: silentLogger(),
           onVm: () => {},

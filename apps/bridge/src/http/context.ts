@@ -1,5 +1,6 @@
 /** What the HTTP plugins use: the VMs, the one command pipeline, the event store, the WebSocket hub. */
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
+import type { Screenshots } from '../consoles/screenshots.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { Hub } from '../hub/hub.ts';
 import type { Logger } from '../log.ts';
@@ -16,4 +17,6 @@ export interface HttpContext {
   webRoot: string;
   allowedOrigins: readonly string[];
   allowedHosts: readonly string[];
+  /** The VMs' screen thumbnails (one screendump per VM at a time, shared). */
+  screenshots: Screenshots;
 }

@@ -3,6 +3,7 @@
  * resource. Every route that reaches a VM does so through the command pipeline (ctx.pipeline).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { consoleHttpRoutes } from '../consoles/console-routes.ts';
 import { ApiPaths } from './api-paths.ts';
 import type { HttpContext } from './context.ts';
 import { answerErrors, answerFrameworkErrors } from './error-handler.ts';
@@ -49,6 +50,7 @@ export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> 
   await app.register(eventRoutes(ctx));
   await app.register(inflightRoutes(ctx));
   await app.register(schemaRoutes(ctx));
+  await app.register(consoleHttpRoutes(ctx));
   await registerStatic(app, ctx);
   answerNotFound(app, ctx, apiPaths);
   await app.ready();
