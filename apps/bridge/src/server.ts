@@ -19,7 +19,7 @@ import { defaultDatabasePath, EventStore } from './events/event-store.ts';
 import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
-import { createRuntimeDir, removeRuntimeDir, runtimeBase } from './launch/runtime-dir.ts';
+import { runtimeBase } from './launch/runtime-dir.ts';
 import { createLogger, type Logger } from './log.ts';
 import { VmRegistry } from './vms/vm-registry.ts';
 import { VmSupervisor, type VmSupervisorOptions } from './vms/vm-supervisor.ts';
@@ -159,11 +159,9 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     added: (vm) => hub.publishVm(vm.snapshot()),
   });
 
-  // QEMU writes screendumps here (0700, the bridge's own); removed when the bridge stops.
-  const screenDir = createRuntimeDir('screens', options.runtimeBase);
   const screenshots = new Screenshots({
     pipeline,
-    dir: screenDir,
+    runtimeBase: options.runtimeBase,
     minIntervalMs: options.screenshotIntervalMs,
   });
   const ctx: HttpContext = {
@@ -187,7 +185,6 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     await once(server, 'listening');
   } catch (err) {
     store.close();
-    removeRuntimeDir(screenDir);
     const code = (err as NodeJS.ErrnoException).code;
     throw new StartupError(`cannot listen on ${host}:${port}: ${code ?? (err as Error).message}`);
   }
@@ -212,7 +209,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       server.closeAllConnections();
       await closed;
       store.close();
-      removeRuntimeDir(screenDir);
+      screenshots.dispose();
     })();
     return stopping;
   };

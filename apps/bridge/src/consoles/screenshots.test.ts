@@ -51,7 +51,12 @@ describe('Screenshots', () => {
       requests: [] as CommandRequest[],
       gate: new Promise<void>((r) => (open = r)),
     };
-    const shots = new Screenshots({ pipeline: fakePipeline(state), dir, minIntervalMs: 2000, now });
+    const shots = new Screenshots({
+      pipeline: fakePipeline(state),
+      runtimeBase: dir,
+      minIntervalMs: 2000,
+      now,
+    });
     const asked = [shots.take('vm'), shots.take('vm'), shots.take('vm')];
     open();
     const [a, b, c] = await Promise.all(asked);
@@ -63,16 +68,26 @@ describe('Screenshots', () => {
       arguments: { format: 'png' },
       actor: { client: 'bridge', user: null, origin: 'screenshot' },
     });
-    expect(String(state.requests[0]?.arguments?.filename).startsWith(`${dir}/`)).toBe(true);
+    const filename = String(state.requests[0]?.arguments?.filename);
+    expect(filename.startsWith(`${dir}/qmpdeck-screens-`)).toBe(true);
     expect(a?.png.toString()).toBe('png-1');
     expect(b).toBe(a);
     expect(c).toBe(a);
+    // The file is gone once read; the directory with it when the bridge stops.
+    const [own] = readdirSync(dir);
+    expect(readdirSync(join(dir, own as string))).toEqual([]);
+    shots.dispose();
     expect(readdirSync(dir)).toEqual([]);
   });
 
   it('takes a new one only after the interval, with a new ETag when the screen changed', async () => {
     const state = { screen: 'png-1', display: true, requests: [] as CommandRequest[] };
-    const shots = new Screenshots({ pipeline: fakePipeline(state), dir, minIntervalMs: 2000, now });
+    const shots = new Screenshots({
+      pipeline: fakePipeline(state),
+      runtimeBase: dir,
+      minIntervalMs: 2000,
+      now,
+    });
     const first = await shots.take('vm');
     clock += 1999;
     state.screen = 'png-2';
@@ -90,7 +105,12 @@ describe('Screenshots', () => {
 
   it('answers NoDisplay for a VM without a graphics device, at most one screendump per interval', async () => {
     const state = { screen: '', display: false, requests: [] as CommandRequest[] };
-    const shots = new Screenshots({ pipeline: fakePipeline(state), dir, minIntervalMs: 2000, now });
+    const shots = new Screenshots({
+      pipeline: fakePipeline(state),
+      runtimeBase: dir,
+      minIntervalMs: 2000,
+      now,
+    });
     await expect(shots.take('vm')).rejects.toMatchObject({ class: 'NoDisplay', status: 404 });
     await expect(shots.take('vm')).rejects.toMatchObject({ class: 'NoDisplay' });
     expect(state.requests).toHaveLength(1);
@@ -98,7 +118,7 @@ describe('Screenshots', () => {
 
   it('keeps each VM apart', async () => {
     const state = { screen: 'x', display: true, requests: [] as CommandRequest[] };
-    const shots = new Screenshots({ pipeline: fakePipeline(state), dir, now });
+    const shots = new Screenshots({ pipeline: fakePipeline(state), runtimeBase: dir, now });
     await Promise.all([shots.take('a'), shots.take('b')]);
     expect(state.requests.map((r) => r.vm).sort()).toEqual(['a', 'b']);
   });

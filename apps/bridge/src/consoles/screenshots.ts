@@ -15,6 +15,7 @@ import { BridgeErrorClass } from '@qmpdeck/protocol';
 import { BridgeError } from '../bridge-error.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import { BRIDGE_CLIENT } from '../commands/command-request.ts';
+import { createRuntimeDir, removeRuntimeDir } from '../launch/runtime-dir.ts';
 
 export const DEFAULT_SCREENSHOT_INTERVAL_MS = 2000;
 const SCREENDUMP_TIMEOUT_MS = 10_000;
@@ -42,8 +43,8 @@ interface VmShots {
 
 export interface ScreenshotsOptions {
   pipeline: CommandPipeline;
-  /** The bridge's own directory for the files QEMU writes. */
-  dir: string;
+  /** Where the bridge makes its own directory (0700) for the files QEMU writes, at the first screenshot. */
+  runtimeBase?: string | undefined;
   minIntervalMs?: number | undefined;
   now?: () => number;
 }
@@ -53,6 +54,7 @@ export class Screenshots {
   readonly #interval: number;
   readonly #now: () => number;
   readonly #vms = new Map<string, VmShots>();
+  #dir: string | null = null;
   #files = 0;
   /** Screendumps sent to QEMU so far (for tests and the bench). */
   taken = 0;
@@ -82,8 +84,15 @@ export class Screenshots {
     return outcome;
   }
 
+  /** Removes the directory, when one was made. */
+  dispose(): void {
+    if (this.#dir !== null) removeRuntimeDir(this.#dir);
+    this.#dir = null;
+  }
+
   async #dump(vmId: string): Promise<Screenshot> {
-    const filename = join(this.#options.dir, `screen-${++this.#files}.png`);
+    this.#dir ??= createRuntimeDir('screens', this.#options.runtimeBase);
+    const filename = join(this.#dir, `screen-${++this.#files}.png`);
     this.taken++;
     try {
       await this.#options.pipeline
