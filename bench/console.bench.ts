@@ -26,7 +26,7 @@ type Report = (section: string, rows: Record<string, unknown>[]) => void;
 
 const BRIDGE_DIR = fileURLToPath(new URL('../apps/bridge/', import.meta.url));
 const FULL_ROUNDS = 40;
-const SMALL_ROUNDS = 400;
+const SMALL_ROUNDS = 200;
 const WARMUP = 5;
 const VIEWERS = 50;
 const LINES = 300;
