@@ -17,6 +17,7 @@ import type { Actor } from '@qmpdeck/protocol';
 import { BridgeErrorClass } from '@qmpdeck/protocol';
 import type { QmpAddress } from '@qmpdeck/qmp';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
 import { BridgeError } from '../bridge-error.ts';
 import type { ConnectionAction } from '../commands/command-request.ts';
 import type { HttpContext } from '../http/context.ts';
@@ -30,6 +31,8 @@ import { proxyVnc } from './vnc-proxy.ts';
 export const CONSOLE_WS_PATHS = [/^\/api\/vms\/[^/]+\/vnc$/, /^\/api\/vms\/[^/]+\/serial\/[^/]+$/];
 
 let nextConsole = 1;
+/** How long a console told the bridge is stopping may take to close before its socket is cut. */
+const GOODBYE_GRACE_MS = 1000;
 
 /** Who opens a console: a connection of its own (`console-N`), no user until accounts exist, the peer address. */
 function consoleActor(request: FastifyRequest, origin: string): Actor {
@@ -60,6 +63,16 @@ export function consoleWebSocketRoutes(ctx: HttpContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
     const vncPasses = new WeakMap<FastifyRequest, VncPass>();
     const serialPasses = new WeakMap<FastifyRequest, SerialPass>();
+    // VNC connections end with their QEMU socket, which an unmanaged VM keeps open: say goodbye when the bridge
+    // stops, so it is not held open by them. (Serial viewers are closed by their ports as the VMs stop.)
+    const vncSockets = new Set<WebSocket>();
+    app.addHook('preClose', (done) => {
+      for (const ws of vncSockets) {
+        ws.close(1001, 'the bridge is shutting down');
+        setTimeout(() => ws.terminate(), GOODBYE_GRACE_MS).unref();
+      }
+      done();
+    });
 
     app.get(
       '/api/vms/:id/vnc',
@@ -76,6 +89,8 @@ export function consoleWebSocketRoutes(ctx: HttpContext): FastifyPluginAsync {
       },
       (ws, request) => {
         const pass = vncPasses.get(request) as VncPass;
+        vncSockets.add(ws);
+        ws.on('close', () => vncSockets.delete(ws));
         proxyVnc(ws, {
           vmId: vmIdOf(request),
           client: pass.actor.client,

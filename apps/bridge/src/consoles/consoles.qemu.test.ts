@@ -258,4 +258,14 @@ describe('consoles through the bridge (QEMU without a guest)', () => {
       body: { error: { class: 'NoSuchConsole' } },
     });
   });
+
+  it('says goodbye (1001) to open consoles when the bridge stops, and stops', async () => {
+    const vnc = await RfbTestClient.overWebSocket(bridge.url, '/api/vms/screen/vnc');
+    await vnc.handshake({ shared: true });
+    const serial = await SerialTestClient.open(bridge.url, 'screen', 'serial0');
+    await bridge.stop();
+    expect(await vnc.whenClosed()).toEqual({ code: 1001, reason: 'the bridge is shutting down' });
+    await waitFor(() => serial.closed, 'the serial console closed');
+    expect(serial.closed).toEqual({ code: 1001, reason: 'the bridge is shutting down' });
+  });
 });
