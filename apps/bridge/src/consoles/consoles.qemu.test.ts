@@ -16,7 +16,7 @@ import type { CommandPolicy } from '../commands/command-policy.ts';
 import type { RunningBridge } from '../server.ts';
 import { getJson, startTestBridge } from '../testing/bridge.ts';
 import { refusedUpgrade, SerialTestClient } from '../testing/console-ws.ts';
-import { QEMU_BASE_ARGS } from '../testing/qemu.ts';
+import { QEMU_BASE_ARGS, startQemu, type TestQemu } from '../testing/qemu.ts';
 import { RfbTestClient } from '../testing/rfb-test-client.ts';
 import { waitFor } from '../testing/wait-for.ts';
 
@@ -36,6 +36,8 @@ const WITH_CONSOLES = [
 describe('consoles through the bridge (QEMU without a guest)', () => {
   let dir: string;
   let bridge: RunningBridge;
+  /** A QEMU the bridge does not launch, its consoles named in the config instead of asked for. */
+  let external: TestQemu;
   const policy = {
     role: 'operator' as 'operator' | 'viewer' | 'nobody' | 'elsewhere',
     decide(request) {
@@ -54,6 +56,16 @@ describe('consoles through the bridge (QEMU without a guest)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bridge-consoles-'));
+    const own = (name: string) => join(dir, name);
+    external = await startQemu(dir, 'external', [
+      ...['-vga', 'std', '-vnc', `unix:${own('ext-vnc.sock')}`],
+      ...[
+        '-chardev',
+        `socket,id=hvc,path=${own('ext-con.sock')},server=on,wait=off`,
+        '-serial',
+        'chardev:hvc',
+      ],
+    ]);
     bridge = await startTestBridge(
       dir,
       {
@@ -61,6 +73,13 @@ describe('consoles through the bridge (QEMU without a guest)', () => {
           { id: 'screen', launch: { args: WITH_CONSOLES } },
           { id: 'blind', launch: { args: [...QEMU_BASE_ARGS] } },
           { id: 'off', launch: { args: WITH_CONSOLES, autostart: false } },
+          {
+            id: 'configured',
+            qmp: { socket: external.qmpPath },
+            vnc: { socket: own('ext-vnc.sock') },
+            serial: [{ name: 'console', socket: own('ext-con.sock') }],
+          },
+          { id: 'no-serial', qmp: { socket: join(dir, 'unused.sock') }, serial: [] },
         ],
       },
       {
@@ -78,6 +97,7 @@ describe('consoles through the bridge (QEMU without a guest)', () => {
 
   afterAll(async () => {
     await bridge?.stop();
+    await external?.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -95,6 +115,26 @@ describe('consoles through the bridge (QEMU without a guest)', () => {
     expect(screen.consoles).toEqual({ vnc: true, serial: ['serial0'] });
     const blind = (await getJson(bridge, '/api/vms/blind')).body as Vm;
     expect(blind.consoles).toEqual({ vnc: false, serial: [] });
+  });
+
+  it('uses the display and serial ports the config names instead of asking QEMU', async () => {
+    await waitFor(() => bridge.registry.get('configured')?.connection === 'connected', 'the external QEMU');
+    expect(((await getJson(bridge, '/api/vms/configured')).body as Vm).consoles).toEqual({
+      vnc: true,
+      serial: ['console'],
+    });
+    expect(((await getJson(bridge, '/api/vms/no-serial')).body as Vm).consoles).toEqual({
+      vnc: false,
+      serial: [],
+    });
+    const client = await RfbTestClient.overWebSocket(bridge.url, '/api/vms/configured/vnc');
+    await client.handshake({ shared: true });
+    expect((await client.requestUpdate(false)).bytes).toBe(client.width * client.height * 4);
+    client.close();
+    await waitFor(
+      () => bridge.registry.get('configured')?.consoles.port('console')?.connected,
+      'console held',
+    );
   });
 
   it("passes QEMU's RFB 003.008 greeting first", async () => {
