@@ -68,16 +68,15 @@ export class VmConsoles {
   async discover(client: QmpClient): Promise<void> {
     const lookup = ++this.#lookups;
     const { vnc, serial } = this.#options;
-    const display = vnc ? null : await lookUpDisplay(client);
-    let ports: SerialPortAddress[] | null = null;
-    if (!serial) {
-      try {
-        ports = await lookUpSerialPorts(client, this.#options.ownSockets());
-      } catch (err) {
-        // The last known ports stay: the connection probably ended mid-lookup and the next one asks again.
-        this.#options.log.debug({ vm: this.#options.vmId, err }, 'serial port lookup failed');
-      }
-    }
+    // A lookup that fails (the connection ended mid-way, most likely) keeps the last answer; the next connect asks.
+    const display = vnc
+      ? null
+      : await lookUpDisplay(client).catch((err: unknown) => this.#lookupFailed('display', err));
+    const ports = serial
+      ? null
+      : await lookUpSerialPorts(client, this.#options.ownSockets()).catch((err: unknown) =>
+          this.#lookupFailed('serial port', err),
+        );
     if (lookup !== this.#lookups || this.#stopped) return;
     if (display) this.#display = display;
     if (ports) this.#setPorts(ports);
@@ -88,6 +87,11 @@ export class VmConsoles {
     this.#stopped = true;
     await Promise.all([...this.#ports.values()].map((port) => port.stop('the bridge is shutting down')));
     this.#ports.clear();
+  }
+
+  #lookupFailed(what: string, err: unknown): null {
+    this.#options.log.debug({ vm: this.#options.vmId, err }, `${what} lookup failed`);
+    return null;
   }
 
   /** Holds exactly these ports: new ones are connected, moved ones reconnect there, vanished ones close. */

@@ -40,11 +40,15 @@ function connectableHost(host: string): string {
   return host;
 }
 
-/** Asks QEMU; a failure (an old QEMU, a monitor gone mid-query) reads as no display, with QEMU's words. */
+/**
+ * Asks QEMU. A QEMU built without VNC answers CommandNotFound: no display. Any other failure (the connection ended
+ * mid-query, a timeout) rejects, and the caller keeps what it knew.
+ */
 export async function lookUpDisplay(client: QmpClient): Promise<Display> {
   try {
     return displayFromVncInfo(await client.execute('query-vnc', undefined, { timeoutMs: QUERY_TIMEOUT_MS }));
   } catch (err) {
-    return { none: `query-vnc failed: ${(err as { desc?: string }).desc ?? String(err)}` };
+    if ((err as { class?: string }).class !== 'CommandNotFound') throw err;
+    return { none: 'this QEMU has no VNC support (query-vnc is not a command)' };
   }
 }
