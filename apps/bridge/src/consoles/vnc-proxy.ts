@@ -45,7 +45,12 @@ export function proxyVnc(ws: WebSocket, options: VncProxyOptions): void {
   const where =
     'path' in options.address ? options.address.path : `${options.address.host}:${options.address.port}`;
   const context = { vm: options.vmId, client: options.client };
+  /** Why the connection to QEMU could not be made; a reset once it was up is QEMU going away, not a failure. */
   let failure: string | null = null;
+  let connected = false;
+  qemu.once('connect', () => {
+    connected = true;
+  });
 
   const resumeQemuWhenDrained = () => {
     if (qemu.isPaused() && ws.bufferedAmount <= low) qemu.resume();
@@ -56,7 +61,7 @@ export function proxyVnc(ws: WebSocket, options: VncProxyOptions): void {
   });
   qemu.on('drain', () => ws.resume());
   qemu.on('error', (err: NodeJS.ErrnoException) => {
-    failure = `cannot reach the VM's VNC server at ${where}: ${err.code ?? err.message}`;
+    if (!connected) failure = `cannot reach the VM's VNC server at ${where}: ${err.code ?? err.message}`;
   });
   qemu.on('close', () => {
     options.log.debug({ ...context, droppedInput: parser.droppedInput, failure }, 'VNC connection ended');
