@@ -8,18 +8,28 @@ import { matchesEtag, Screenshots } from './screenshots.ts';
 
 /**
  * The pipeline's QMP route stands in for QEMU here (what QEMU writes is covered in consoles.qemu.test.ts): it
- * writes `screen` into the file it is asked to, or fails as QEMU does without a graphics device.
+ * writes `screen` into the file it is asked to, or fails as QEMU does without a graphics device or without the
+ * right to write the file.
  */
 function fakePipeline(state: {
   screen: string;
   display: boolean;
   requests: CommandRequest[];
   gate?: Promise<void>;
+  /** QEMU cannot write the file (it runs as another user). */
+  denied?: boolean;
 }) {
   return {
     run: async (request: CommandRequest) => {
       state.requests.push(request);
       await state.gate;
+      if (state.denied) {
+        const file = String(request.arguments?.filename);
+        throw Object.assign(new Error('denied'), {
+          class: 'GenericError',
+          desc: `failed to open file '${file}': Permission denied`,
+        });
+      }
       if (!state.display) {
         throw Object.assign(new Error('no console'), {
           class: 'GenericError',
@@ -114,6 +124,15 @@ describe('Screenshots', () => {
     await expect(shots.take('vm')).rejects.toMatchObject({ class: 'NoDisplay', status: 404 });
     await expect(shots.take('vm')).rejects.toMatchObject({ class: 'NoDisplay' });
     expect(state.requests).toHaveLength(1);
+  });
+
+  it("passes QEMU's other failures on without the bridge's file path", async () => {
+    const state = { screen: '', display: true, denied: true, requests: [] as CommandRequest[] };
+    const shots = new Screenshots({ pipeline: fakePipeline(state), runtimeBase: dir, now });
+    await expect(shots.take('vm')).rejects.toMatchObject({
+      class: 'GenericError',
+      desc: "failed to open file 'the screenshot file': Permission denied",
+    });
   });
 
   it('keeps each VM apart', async () => {

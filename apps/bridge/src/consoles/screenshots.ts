@@ -105,7 +105,7 @@ export class Screenshots {
           timeoutMs: SCREENDUMP_TIMEOUT_MS,
         })
         .catch((err: unknown) => {
-          throw asNoDisplay(err);
+          throw asNoDisplay(withoutPath(err, filename));
         });
       const png = await readFile(filename);
       return { png, etag: `"${createHash('sha256').update(png).digest('base64url')}"`, takenAt: this.#now() };
@@ -113,6 +113,26 @@ export class Screenshots {
       await rm(filename, { force: true });
     }
   }
+}
+
+/** QEMU's error naming the file it could not write, told without the bridge's paths (the class stays QEMU's). */
+export class ScreendumpError extends Error {
+  override readonly name = 'ScreendumpError';
+  readonly class: string;
+
+  constructor(
+    errorClass: string,
+    readonly desc: string,
+  ) {
+    super(desc);
+    this.class = errorClass;
+  }
+}
+
+function withoutPath(err: unknown, filename: string): unknown {
+  const { class: errorClass, desc } = err as { class?: unknown; desc?: unknown };
+  if (typeof errorClass !== 'string' || typeof desc !== 'string' || !desc.includes(filename)) return err;
+  return new ScreendumpError(errorClass, desc.replaceAll(filename, 'the screenshot file'));
 }
 
 function asNoDisplay(err: unknown): unknown {

@@ -61,7 +61,10 @@ export function proxyVnc(ws: WebSocket, options: VncProxyOptions): void {
   });
   qemu.on('drain', () => ws.resume());
   qemu.on('error', (err: NodeJS.ErrnoException) => {
-    if (!connected) failure = `cannot reach the VM's VNC server at ${where}: ${err.code ?? err.message}`;
+    if (connected) return;
+    // The browser is told why, not where: a socket path is the host's business (the log has it).
+    failure = `cannot reach the VM's VNC server (${err.code ?? err.message})`;
+    options.log.warn({ ...context, to: where, code: err.code }, "cannot reach the VM's VNC server");
   });
   qemu.on('close', () => {
     options.log.debug({ ...context, droppedInput: parser.droppedInput, failure }, 'VNC connection ended');
