@@ -9,14 +9,30 @@ import { ConfigError, loadConfigFile } from './config/load.ts';
 import type { BridgeConfig } from './config/schema.ts';
 import { createLogger, defaultLogFormat } from './log.ts';
 import { StartupError, startBridge } from './server.ts';
+import { isSubcommand, runSubcommand, SubcommandError } from './subcommands/subcommands.ts';
 
 const REPEAT_IS_SAME_REQUEST_MS = 2000;
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const words = argv[0] === '--' ? argv.slice(1) : argv;
+  if (isSubcommand(words[0])) {
+    try {
+      await runSubcommand(words[0], words.slice(1), {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        prompts: process.stderr,
+      });
+    } catch (err) {
+      if (err instanceof SubcommandError) exitWith(2, err.message);
+      throw err;
+    }
+    return;
+  }
   let config: BridgeConfig = { vms: [] };
   let cli: ReturnType<typeof parseCli>;
   try {
-    cli = parseCli(process.argv.slice(2));
+    cli = parseCli(argv);
     if (cli.help) {
       process.stdout.write(`${USAGE}\n`);
       return;
@@ -34,7 +50,6 @@ async function main(): Promise<void> {
     if (err instanceof StartupError) exitWith(2, err.message);
     throw err;
   }
-  process.stdout.write(`listening on ${bridge.url}\n`);
   let stopping: { signal: NodeJS.Signals; at: number } | null = null;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -60,6 +75,8 @@ async function main(): Promise<void> {
     );
   };
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
+  // Only once a stop signal has somewhere to go: whoever waits for this line may signal right after reading it.
+  process.stdout.write(`listening on ${bridge.url}\n`);
 }
 
 function exitWith(code: number, message: string): never {

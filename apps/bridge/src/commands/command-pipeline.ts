@@ -4,19 +4,24 @@
  * kill of managed VMs, the schema route's fetch, and later consoles, jobs, bulk actions and the QMP proxy. Each
  * step is a small named function:
  *
- *   resolve the VM -> refuse while stopping -> check the request -> AUTHORIZE (CommandPolicy) -> apply the timeout
- *   -> record in flight (and so the cause of its events) -> route to QMP / the guest agent / a bridge action
+ *   resolve the VM (and the caller's VM SCOPE: a VM out of scope is not found) -> refuse while stopping -> check
+ *   the request -> AUTHORIZE (CommandPolicy: the caller's role) -> apply the timeout -> record in flight (and so
+ *   the cause of its events; arguments with secrets redacted) -> route to QMP / the guest agent / a bridge action
  *   -> AUDIT (CommandAudit), whatever the outcome
  *
+ * A bridge-wide action (`audit.read`, `vm: null`) skips the VM's steps and runs the same checks, policy and audit.
+ *
  * Connection-level actions (opening a console: `console.view`; may that connection type: `console.input`,
- * `serial.input`) pass `authorizeConnection()`: the same resolve, refusal while stopping, policy and audit, and
- * nothing sent to QEMU. A console is audited once per connection, never per key.
+ * `serial.input`) pass `authorizeConnection()`: the same resolve (with scope), refusal while stopping, policy and
+ * audit, and nothing sent to QEMU. A console is audited once per connection, never per key.
  *
  * The bridge's own housekeeping does not pass here: the run-state query after events, the guest link's heartbeat
  * and reads, autostart and shutdown of managed VMs. They are not anybody's command, cause no events and need no
  * permission (see docs/architecture.md).
  */
 import { BridgeErrorClass } from '@qmpdeck/protocol';
+import { redactArguments } from '../audit/redact-arguments.ts';
+import { principalSees } from '../auth/principal.ts';
 import { BridgeError, toErrorBody, vmNotFound } from '../bridge-error.ts';
 import type { TimeoutsConfig } from '../config/schema.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
@@ -25,14 +30,18 @@ import { BRIDGE_ACTION_RUNNERS } from './bridge-actions.ts';
 import { checkRequest } from './check-request.ts';
 import type { CommandAudit, CommandRecord } from './command-audit.ts';
 import { allowEverything, type CommandPolicy, type PolicyDecision } from './command-policy.ts';
-import type { BridgeAction, CommandRequest, ConnectionAction } from './command-request.ts';
+import type { BridgeAction, BridgeWideAction, CommandRequest, ConnectionAction } from './command-request.ts';
 import { DEFAULT_TIMEOUTS, timeoutFor } from './timeouts.ts';
+
+/** What the bridge-wide actions do; given by the server, which owns what they read. */
+export type BridgeWideRunners = Readonly<Record<BridgeWideAction, (request: CommandRequest) => unknown>>;
 
 export interface CommandPipelineOptions {
   registry: VmRegistry;
   audit: CommandAudit;
   policy?: CommandPolicy | undefined;
   timeouts?: TimeoutsConfig | undefined;
+  bridgeWide?: BridgeWideRunners | undefined;
 }
 
 /** A connection-level action to decide: who asks, on which VM, and what the audit should keep with it. */
@@ -40,6 +49,7 @@ export interface ConnectionRequest {
   vm: string;
   action: ConnectionAction;
   actor: CommandRequest['actor'];
+  principal: CommandRequest['principal'];
   /** Kept by the audit with the decision (e.g. `{ console: "vnc" }`). */
   arguments?: Record<string, unknown> | undefined;
   /**
@@ -52,11 +62,18 @@ export interface ConnectionRequest {
 
 export type ConnectionDecision = PolicyDecision & { also: Partial<Record<ConnectionAction, boolean>> };
 
+const NO_BRIDGE_WIDE_RUNNERS: BridgeWideRunners = {
+  'audit.read': () => {
+    throw new BridgeError(BridgeErrorClass.NotFound, 'this bridge keeps no audit log', 404);
+  },
+};
+
 export class CommandPipeline {
   readonly #registry: VmRegistry;
   readonly #audit: CommandAudit;
   readonly #policy: CommandPolicy;
   readonly #timeouts: TimeoutsConfig | undefined;
+  readonly #bridgeWide: BridgeWideRunners;
   #accepting = true;
 
   constructor(options: CommandPipelineOptions) {
@@ -64,6 +81,12 @@ export class CommandPipeline {
     this.#audit = options.audit;
     this.#policy = options.policy ?? allowEverything;
     this.#timeouts = options.timeouts;
+    this.#bridgeWide = options.bridgeWide ?? NO_BRIDGE_WIDE_RUNNERS;
+  }
+
+  /** The policy this pipeline authorizes with. */
+  get policy(): CommandPolicy {
+    return this.#policy;
   }
 
   /** Runs one command; resolves with its answer, rejects with a `{ class, desc }` error (BridgeError or QEMU's). */
@@ -71,8 +94,9 @@ export class CommandPipeline {
     const started = performance.now();
     let outcome: CommandRecord['outcome'] = 'ok';
     let failure: unknown = null;
+    let shownArguments: Record<string, unknown> | null | undefined;
     try {
-      const vm = resolveVm(this.#registry, request);
+      const vm = request.vm === null ? null : resolveVm(this.#registry, request, request.vm);
       refuseWhileStopping(this.#accepting);
       checkRequest(request);
       const refusal = await authorize(this.#policy, request);
@@ -80,10 +104,12 @@ export class CommandPipeline {
         outcome = 'refused';
         throw refusal;
       }
+      if (vm === null) return await this.#bridgeWide[request.command as BridgeWideAction](request);
       const timeoutMs = timeoutOf(request, vm, this.#timeouts);
+      shownArguments = redactArguments(request.command, request.arguments);
       const entry = vm.inflight.begin({
         execute: request.command,
-        arguments: request.arguments,
+        arguments: shownArguments ?? undefined,
         actor: request.actor,
         target: request.target,
         id: request.clientCommandId,
@@ -101,6 +127,8 @@ export class CommandPipeline {
     } finally {
       this.#audit.record({
         request,
+        arguments:
+          shownArguments === undefined ? redactArguments(request.command, request.arguments) : shownArguments,
         outcome,
         error: failure === null ? null : toErrorBody(failure).body,
         durationMs: performance.now() - started,
@@ -109,10 +137,43 @@ export class CommandPipeline {
   }
 
   /**
-   * Decides a connection-level action without sending anything to QEMU: resolves the VM (404 `VmNotFound`, also
-   * for a VM the policy hides), refuses while stopping (`ShuttingDown`), asks the policy. Resolves with the
-   * decision, so a caller can take a refusal as "view only" rather than an error; rejects only for the errors
-   * above. With `audit`, the decision (or the error) is recorded once, as a command of target `bridge` would be.
+   * The pipeline's first steps only (resolve with scope, check, authorize), for an answer that does not reach the
+   * VM (a cached schema); a refusal is audited like any other.
+   */
+  async admit(request: CommandRequest): Promise<void> {
+    const started = performance.now();
+    let failure: unknown = null;
+    let refused = false;
+    try {
+      if (request.vm !== null) resolveVm(this.#registry, request, request.vm);
+      checkRequest(request);
+      const refusal = await authorize(this.#policy, request);
+      if (refusal) {
+        refused = true;
+        throw refusal;
+      }
+    } catch (err) {
+      failure = err;
+      throw err;
+    } finally {
+      if (failure !== null) {
+        this.#audit.record({
+          request,
+          arguments: redactArguments(request.command, request.arguments),
+          outcome: refused ? 'refused' : 'error',
+          error: toErrorBody(failure).body,
+          durationMs: performance.now() - started,
+        });
+      }
+    }
+  }
+
+  /**
+   * Decides a connection-level action without sending anything to QEMU: resolves the VM with the caller's scope
+   * (404 `VmNotFound`, the same for a VM out of scope), refuses while stopping (`ShuttingDown`), asks the policy.
+   * Resolves with the decision, so a caller can take a refusal as "view only" rather than an error; rejects only
+   * for the errors above. With `audit`, the decision (or the error) is recorded once, as a command of target
+   * `bridge` would be.
    */
   async authorizeConnection(
     request: ConnectionRequest,
@@ -125,15 +186,15 @@ export class CommandPipeline {
       command: request.action,
       arguments: request.arguments,
       actor: request.actor,
+      principal: request.principal,
     };
     let decision: PolicyDecision | null = null;
     const also: ConnectionDecision['also'] = {};
     let failure: unknown = null;
     try {
-      resolveVm(this.#registry, command);
+      resolveVm(this.#registry, command, request.vm);
       refuseWhileStopping(this.#accepting);
       decision = await decide(this.#policy, command);
-      if (!decision.allowed && decision.hidden === true) throw vmNotFound(request.vm);
       if (decision.allowed) {
         for (const action of request.alsoDecide ?? []) {
           also[action] = (await decide(this.#policy, { ...command, command: action })).allowed;
@@ -145,10 +206,12 @@ export class CommandPipeline {
       throw err;
     } finally {
       if (options.audit) {
+        const recorded = request.alsoDecide
+          ? { ...command, arguments: { ...request.arguments, ...also } }
+          : command;
         this.#audit.record({
-          request: request.alsoDecide
-            ? { ...command, arguments: { ...request.arguments, ...also } }
-            : command,
+          request: recorded,
+          arguments: redactArguments(recorded.command, recorded.arguments),
           ...connectionOutcome(decision, failure),
           durationMs: performance.now() - started,
         });
@@ -172,9 +235,10 @@ export class CommandPipeline {
   }
 }
 
-function resolveVm(registry: VmRegistry, request: CommandRequest): VmSupervisor {
-  const vm = registry.get(request.vm);
-  if (!vm) throw vmNotFound(request.vm);
+/** The VM, if it exists and the caller may see it; the same 404 either way, so scope reveals nothing. */
+function resolveVm(registry: VmRegistry, request: CommandRequest, id: string): VmSupervisor {
+  const vm = registry.get(id);
+  if (!vm || !principalSees(request.principal, id)) throw vmNotFound(id);
   return vm;
 }
 
@@ -182,15 +246,12 @@ function refuseWhileStopping(accepting: boolean): void {
   if (!accepting) throw new BridgeError(BridgeErrorClass.ShuttingDown, 'the bridge is shutting down', 503);
 }
 
-/** A connection decision as the audit keeps it: refused (Forbidden, or VmNotFound when hidden), failed, or ok. */
+/** A connection decision as the audit keeps it: refused (Forbidden), failed, or ok. */
 function connectionOutcome(
   decision: PolicyDecision | null,
   failure: unknown,
 ): Pick<CommandRecord, 'outcome' | 'error'> {
-  if (failure !== null) {
-    const refused = decision !== null && !decision.allowed;
-    return { outcome: refused ? 'refused' : 'error', error: toErrorBody(failure).body };
-  }
+  if (failure !== null) return { outcome: 'error', error: toErrorBody(failure).body };
   if (decision !== null && !decision.allowed) {
     return { outcome: 'refused', error: { class: BridgeErrorClass.Forbidden, desc: decision.desc } };
   }
@@ -202,16 +263,12 @@ function decide(policy: CommandPolicy, request: CommandRequest): PolicyDecision 
   return policy.decide(request);
 }
 
-/**
- * The policy's refusal as an error to answer, or null when the command may run: `Forbidden`, or `VmNotFound` for
- * a VM outside the actor's scope (the policy says `hidden`).
- */
+/** The policy's refusal as an error to answer, or null when the command may run. */
 async function authorize(policy: CommandPolicy, request: CommandRequest): Promise<BridgeError | null> {
   const decided = decide(policy, request);
+  // Most decisions are immediate: no extra turn of the event loop for them.
   const decision = decided instanceof Promise ? await decided : decided;
-  if (decision.allowed) return null;
-  if (decision.hidden === true) return vmNotFound(request.vm);
-  return new BridgeError(BridgeErrorClass.Forbidden, decision.desc, 403);
+  return decision.allowed ? null : new BridgeError(BridgeErrorClass.Forbidden, decision.desc, 403);
 }
 
 /**

@@ -3,17 +3,10 @@
  * plugs its role policy and per-VM scope in here (a `CommandPolicy` given to `startBridge`), and every path to a
  * VM (WebSocket, HTTP, start/kill, later consoles, jobs and the QMP proxy) is then governed by it, because they all
  * run through the one pipeline. Until then nothing is refused: the bridge listens on loopback only.
- *
- * Besides commands it sees connection-level actions (`console.view`, `console.input`, `serial.input`, target
- * `bridge`): opening a console and whether that connection may type, decided once per connection.
  */
 import type { CommandRequest } from './command-request.ts';
 
-/**
- * `hidden`: the VM is outside the actor's scope, so the refusal says `VmNotFound` (404) rather than `Forbidden`
- * (403): a person never learns that a VM they may not see exists.
- */
-export type PolicyDecision = { allowed: true } | { allowed: false; desc: string; hidden?: boolean };
+export type PolicyDecision = { allowed: true } | { allowed: false; desc: string };
 
 export interface CommandPolicy {
   decide(request: CommandRequest): PolicyDecision | Promise<PolicyDecision>;

@@ -1,8 +1,9 @@
 /**
  * The console routes. Each one decides before anything reaches QEMU, in this order: the request guards (Host,
- * Origin; later credentials) as for every request, then the command pipeline's `authorizeConnection` for
- * `console.view` (404 `VmNotFound` for a VM the caller may not see, 403 `Forbidden`), then what the VM has. A
- * refused WebSocket gets the error as the HTTP answer to its upgrade.
+ * Origin, then the credential: 401 without one) as for every `/api` request, then the command pipeline's
+ * `authorizeConnection` for `console.view` as the request's principal (404 `VmNotFound` for a VM out of the
+ * caller's scope, the same as for one that does not exist; 403 `Forbidden`), then what the VM has. A refused
+ * WebSocket gets the error as the HTTP answer to its upgrade.
  *
  * - `GET /api/vms/:id/vnc` (WebSocket): 503 `VmNotConnected`, 404 `NoDisplay`; then one RFB connection, input only
  *   when the pipeline allows `console.input`. Audited once per connection.
@@ -21,6 +22,7 @@ import type { WebSocket } from 'ws';
 import { BridgeError } from '../bridge-error.ts';
 import type { ConnectionAction } from '../commands/command-request.ts';
 import type { HttpContext } from '../http/context.ts';
+import { clientAddress, principalOf } from '../http/http-actor.ts';
 import { vmIdOf } from '../http/route-schemas.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import { matchesEtag } from './screenshots.ts';
@@ -34,13 +36,13 @@ let nextConsole = 1;
 /** How long a console told the bridge is stopping may take to close before its socket is cut. */
 const GOODBYE_GRACE_MS = 1000;
 
-/** Who opens a console: a connection of its own (`console-N`), no user until accounts exist, the peer address. */
+/** Who opens a console: a connection of its own (`console-N`), the signed-in user, the client's address. */
 function consoleActor(request: FastifyRequest, origin: string): Actor {
   return {
     client: `console-${nextConsole++}`,
-    user: null,
+    user: principalOf(request).user?.name ?? null,
     origin,
-    remote: request.raw.socket.remoteAddress ?? null,
+    remote: clientAddress(request),
   };
 }
 
@@ -141,7 +143,13 @@ export function consoleHttpRoutes(ctx: HttpContext): FastifyPluginAsync {
       const id = vmIdOf(request);
       const actor = consoleActor(request, 'screenshot');
       const decision = await ctx.pipeline.authorizeConnection(
-        { vm: id, action: 'console.view', actor, arguments: { console: 'screenshot' } },
+        {
+          vm: id,
+          action: 'console.view',
+          actor,
+          principal: principalOf(request),
+          arguments: { console: 'screenshot' },
+        },
         { audit: false },
       );
       if (!decision.allowed) throw new BridgeError(BridgeErrorClass.Forbidden, decision.desc, 403);
@@ -172,6 +180,7 @@ async function openConsole(
       vm: id,
       action: 'console.view',
       actor,
+      principal: principalOf(request),
       arguments: details,
       alsoDecide: inputAction ? [inputAction] : undefined,
     },

@@ -2,19 +2,20 @@
  * The consoles against the real demo guest (a managed VM with a VGA screen, VNC on a unix socket and its serial
  * shell on serial0), checked in the guest itself: what is typed on the VGA console (a shell on tty1) writes to the
  * serial port, where the bridge's serial console sees it, so a viewer's keys that reached QEMU would show there.
- * One guest boot, then one reset and one QEMU restart, for the whole file.
+ * One guest boot, then one reset and one QEMU restart, for the whole file. The bridge has users with the default
+ * role policy: the operator types, the viewer only watches, each with their own bearer token.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandPolicy } from '../commands/command-policy.ts';
 import { demoGuest, demoGuestBaseArgs, NO_GUEST_REASON, serialArgs } from '../guest/testing/demo-guest.ts';
 import type { RunningBridge } from '../server.ts';
-import { postJson, startTestBridge } from '../testing/bridge.ts';
+import { bearer, postJson, startTestBridge } from '../testing/bridge.ts';
 import { SerialTestClient } from '../testing/console-ws.ts';
 import { RfbTestClient } from '../testing/rfb-test-client.ts';
+import { roleUsers, type TestUser, userConfig } from '../testing/users.ts';
 import { waitFor } from '../testing/wait-for.ts';
 
 if (!demoGuest) console.warn(NO_GUEST_REASON);
@@ -31,36 +32,19 @@ describe.skipIf(!demoGuest)('consoles of the demo guest through the bridge', () 
   let bridge: RunningBridge;
   /** Watches serial0 as an operator the whole time. */
   let serial: SerialTestClient;
-  const policy = {
-    role: 'operator' as 'operator' | 'viewer',
-    decide(request) {
-      if (
-        this.role === 'viewer' &&
-        (request.command === 'console.input' || request.command === 'serial.input')
-      ) {
-        return { allowed: false, desc: 'viewers may not type into consoles' };
-      }
-      return { allowed: true };
-    },
-  } satisfies CommandPolicy & { role: string };
+  const operator = roleUsers.operator;
+  const viewer = roleUsers.viewer;
+  const as = (user: TestUser) => bearer(user.token);
+  const openSerial = (user: TestUser) => SerialTestClient.open(bridge.url, 'linux', 'serial0', as(user));
 
-  const asViewer = async <T>(open: () => Promise<T>): Promise<T> => {
-    policy.role = 'viewer';
-    try {
-      return await open();
-    } finally {
-      policy.role = 'operator';
-    }
-  };
-
-  const openVnc = async (): Promise<RfbTestClient> => {
-    const client = await RfbTestClient.overWebSocket(bridge.url, '/api/vms/linux/vnc');
+  const openVnc = async (user: TestUser = operator): Promise<RfbTestClient> => {
+    const client = await RfbTestClient.overWebSocket(bridge.url, '/api/vms/linux/vnc', as(user));
     await client.handshake({ shared: true });
     return client;
   };
 
   const screenshotEtag = async (): Promise<string> => {
-    const answer = await fetch(`${bridge.url}/api/vms/linux/screenshot`);
+    const answer = await fetch(`${bridge.url}/api/vms/linux/screenshot`, { headers: as(viewer) });
     expect(answer.status).toBe(200);
     return answer.headers.get('etag') as string;
   };
@@ -83,15 +67,16 @@ describe.skipIf(!demoGuest)('consoles of the demo guest through the bridge', () 
             },
           },
         ],
+        users: [operator, viewer].map(userConfig),
       },
-      { policy, screenshotIntervalMs: 200 },
+      { screenshotIntervalMs: 200 },
     );
     await waitFor(
       () => bridge.registry.get('linux')?.consoles.info.serial.length,
       'serial0 found',
       BOOT_WAIT_MS,
     );
-    serial = await SerialTestClient.open(bridge.url, 'linux', 'serial0');
+    serial = await openSerial(operator);
     await serial.waitForText(BANNER, BOOT_WAIT_MS);
   }, GUEST_STEP_MS);
 
@@ -106,7 +91,7 @@ describe.skipIf(!demoGuest)('consoles of the demo guest through the bridge', () 
     async () => {
       serial.typeLine('echo serial-$((6*7))');
       await serial.waitForText('serial-42');
-      const newcomer = await asViewer(() => SerialTestClient.open(bridge.url, 'linux', 'serial0'));
+      const newcomer = await openSerial(viewer);
       const replay = await newcomer.waitForText('serial-42');
       expect(replay).toContain('echo serial-$((6*7))');
       newcomer.close();
@@ -117,17 +102,17 @@ describe.skipIf(!demoGuest)('consoles of the demo guest through the bridge', () 
   it(
     "drops a serial viewer's typing: the guest never sees it",
     async () => {
-      const viewer = await asViewer(() => SerialTestClient.open(bridge.url, 'linux', 'serial0'));
+      const viewers = await openSerial(viewer);
       const ignored = marker('viewer-');
-      viewer.typeLine(`echo ${ignored}`);
+      viewers.typeLine(`echo ${ignored}`);
       const seen = marker('operator-');
       serial.typeLine(`echo ${seen}`);
       // Typed after the viewer's line: had the viewer's reached the guest, its echo would be here first.
       await serial.waitForText(seen);
-      await viewer.waitForText(seen);
+      await viewers.waitForText(seen);
       expect(serial.text).not.toContain(ignored);
-      expect(viewer.text).not.toContain(ignored);
-      viewer.close();
+      expect(viewers.text).not.toContain(ignored);
+      viewers.close();
     },
     GUEST_STEP_MS,
   );
@@ -136,20 +121,20 @@ describe.skipIf(!demoGuest)('consoles of the demo guest through the bridge', () 
     "never lets a viewer's VNC keys reach the guest; an operator's reach the VGA shell, and the screenshot changes",
     async () => {
       const before = await screenshotEtag();
-      const viewer = await asViewer(openVnc);
-      const operator = await openVnc();
+      const viewers = await openVnc(viewer);
+      const operators = await openVnc(operator);
       const ignored = marker('typedv');
       const typed = marker('typedo');
-      viewer.type(`echo ${ignored} > /dev/ttyS0`);
-      await viewer.requestUpdate(false);
-      operator.type(`echo ${typed} > /dev/ttyS0`);
+      viewers.type(`echo ${ignored} > /dev/ttyS0`);
+      await viewers.requestUpdate(false);
+      operators.type(`echo ${typed} > /dev/ttyS0`);
       await serial.waitForText(typed, BOOT_WAIT_MS);
       expect(serial.text).not.toContain(ignored);
       // Both kept watching: the viewer's connection was never closed for typing.
-      expect((await viewer.requestUpdate(false)).bytes).toBeGreaterThan(0);
+      expect((await viewers.requestUpdate(false)).bytes).toBeGreaterThan(0);
       await waitFor(async () => (await screenshotEtag()) !== before, 'a screenshot of the changed screen');
-      viewer.close();
-      operator.close();
+      viewers.close();
+      operators.close();
     },
     GUEST_STEP_MS,
   );
@@ -158,7 +143,12 @@ describe.skipIf(!demoGuest)('consoles of the demo guest through the bridge', () 
     'keeps the VNC and serial connections across system_reset',
     async () => {
       const vnc = await openVnc();
-      const reset = await postJson(bridge, '/api/vms/linux/execute', { execute: 'system_reset' });
+      const reset = await postJson(
+        bridge,
+        '/api/vms/linux/execute',
+        { execute: 'system_reset' },
+        as(operator),
+      );
       expect(reset.status).toBe(200);
       const boots = serial.text.split(BANNER).length;
       await waitFor(() => serial.text.split(BANNER).length > boots, 'the guest to boot again', BOOT_WAIT_MS);
@@ -176,20 +166,20 @@ describe.skipIf(!demoGuest)('consoles of the demo guest through the bridge', () 
     'holds the serial port again by itself after QEMU restarts; VNC closes and a new connection works',
     async () => {
       const vnc = await openVnc();
-      expect((await postJson(bridge, '/api/vms/linux/kill', {})).status).toBe(200);
+      expect((await postJson(bridge, '/api/vms/linux/kill', {}, as(operator))).status).toBe(200);
       expect(await vnc.whenClosed()).toEqual({
         code: 1000,
         reason: "the VM's VNC server closed the connection",
       });
       const boots = serial.text.split(BANNER).length;
-      expect((await postJson(bridge, '/api/vms/linux/start', {})).status).toBe(200);
+      expect((await postJson(bridge, '/api/vms/linux/start', {}, as(operator))).status).toBe(200);
       // The same serial WebSocket: the bridge reconnected underneath it.
       await waitFor(() => serial.text.split(BANNER).length > boots, 'the guest to boot again', BOOT_WAIT_MS);
       serial.typeLine('echo restarted-$((5*5))');
       await serial.waitForText('restarted-25');
       expect(serial.closed).toBeNull();
       await waitFor(() => bridge.registry.get('linux')?.connection === 'connected', 'QMP back');
-      const again = await RfbTestClient.overWebSocket(bridge.url, '/api/vms/linux/vnc');
+      const again = await RfbTestClient.overWebSocket(bridge.url, '/api/vms/linux/vnc', as(viewer));
       expect(await again.readGreeting()).toBe('RFB 003.008\n');
       again.close();
     },
@@ -199,7 +189,9 @@ describe.skipIf(!demoGuest)('consoles of the demo guest through the bridge', () 
   it(
     "keeps the guest's output in the log download, across the restart",
     async () => {
-      const log = await (await fetch(`${bridge.url}/api/vms/linux/serial/serial0/log`)).text();
+      const log = await (
+        await fetch(`${bridge.url}/api/vms/linux/serial/serial0/log`, { headers: as(viewer) })
+      ).text();
       expect(log).toContain('serial-42');
       expect(log).toContain('restarted-25');
       expect(log.split(BANNER).length).toBeGreaterThanOrEqual(4);

@@ -12,6 +12,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Actor } from '@qmpdeck/protocol';
 import { BridgeErrorClass } from '@qmpdeck/protocol';
+import type { Principal } from '../auth/principal.ts';
 import { BridgeError } from '../bridge-error.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import { BRIDGE_CLIENT } from '../commands/command-request.ts';
@@ -28,6 +29,17 @@ export const SCREENSHOT_ACTOR: Actor = {
   origin: 'screenshot',
   remote: null,
 };
+
+/**
+ * The bridge as the principal of its shared screendump: no user, every VM. The policy allows it as it allows a
+ * bridge without users; the people it serves were each authorized as themselves before (`console.view`, scope).
+ */
+export const SCREENSHOT_PRINCIPAL: Principal = Object.freeze({
+  user: null,
+  vms: null,
+  via: 'none',
+  sessionKey: null,
+});
 
 export interface Screenshot {
   png: Buffer;
@@ -102,6 +114,7 @@ export class Screenshots {
           command: 'screendump',
           arguments: { filename, format: 'png' },
           actor: SCREENSHOT_ACTOR,
+          principal: SCREENSHOT_PRINCIPAL,
           timeoutMs: SCREENDUMP_TIMEOUT_MS,
         })
         .catch((err: unknown) => {

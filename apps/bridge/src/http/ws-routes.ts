@@ -1,15 +1,17 @@
 /**
  * `GET /api/ws`: the one WebSocket of the API, through @fastify/websocket on `ws`. The request guards (Host,
- * Origin) ran as for any request, before the handshake; frames over the hard limit close the connection (1009)
- * before they are read. Everything after the handshake is the hub's (hub/). The consoles' binary WebSockets
- * (`/api/vms/:id/vnc`, `/api/vms/:id/serial/:name`) live in the same context: @fastify/websocket must be
- * registered once, since each registration answers every upgrade of the server.
+ * Origin) and the credential check ran as for any request, before the handshake (a refused upgrade gets its 401 or
+ * 403 as a plain HTTP answer); frames over the hard limit close the connection (1009) before they are read.
+ * Everything after the handshake is the hub's (hub/), for the principal the credential named.
+ * The consoles' binary WebSockets (`/api/vms/:id/vnc`, `/api/vms/:id/serial/:name`) live in the same context, behind
+ * the same checks: @fastify/websocket must be registered once, since each registration answers every upgrade.
  */
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { CONSOLE_WS_PATHS, consoleWebSocketRoutes } from '../consoles/console-routes.ts';
 import { HARD_FRAME_LIMIT } from '../hub/limits.ts';
 import type { HttpContext } from './context.ts';
+import { clientAddress, principalOf } from './http-actor.ts';
 
 export const WS_PATH = '/api/ws';
 
@@ -36,7 +38,7 @@ export function wsRoutes(ctx: HttpContext) {
       preClose: (done) => done(),
     });
     app.get(WS_PATH, { websocket: true }, (socket, request) => {
-      ctx.hub.accept(socket, request.raw);
+      ctx.hub.accept(socket, principalOf(request), clientAddress(request));
     });
     await app.register(consoleWebSocketRoutes(ctx));
   };

@@ -18,8 +18,14 @@ export class SerialTestClient {
     });
   }
 
-  static async open(url: string, vm: string, port: string): Promise<SerialTestClient> {
-    const ws = new WebSocket(wsUrl(url, `/api/vms/${vm}/serial/${port}`));
+  /** `headers`: the credential (`Authorization: Bearer ...`) on a bridge with users. */
+  static async open(
+    url: string,
+    vm: string,
+    port: string,
+    headers: Record<string, string> = {},
+  ): Promise<SerialTestClient> {
+    const ws = new WebSocket(wsUrl(url, `/api/vms/${vm}/serial/${port}`), { headers });
     const client = new SerialTestClient(ws);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     return client;
@@ -58,8 +64,9 @@ export async function typeOnBridgeSerial(
   port: string,
   line: string,
   until = line,
+  headers: Record<string, string> = {},
 ): Promise<string> {
-  const client = await SerialTestClient.open(url, vm, port);
+  const client = await SerialTestClient.open(url, vm, port, headers);
   try {
     // A bare return first wakes a shell whose prompt was printed before anyone listened.
     client.typeLine('');
