@@ -42,7 +42,7 @@ describe('VmTabs', () => {
     fireEvent.keyDown(timeline, { key: 'ArrowRight' });
     expect(document.activeElement).toBe(screen.getByRole('tab', { name: 'Info' }));
     fireEvent.keyDown(document.activeElement as Element, { key: 'End' });
-    expect(document.activeElement).toBe(screen.getByRole('tab', { name: 'Console' }));
+    expect(document.activeElement).toBe(screen.getByRole('tab', { name: 'QMP' }));
     fireEvent.keyDown(document.activeElement as Element, { key: 'ArrowRight' });
     expect(document.activeElement).toBe(timeline);
     fireEvent.keyDown(timeline, { key: 'ArrowLeft' });

@@ -36,7 +36,7 @@ function ConsoleReturn({ entry }: { entry: HistoryEntry }) {
   );
 }
 
-export default function ConsoleTab({ vm }: { vm: Vm }) {
+export default function QmpConsoleTab({ vm }: { vm: Vm }) {
   const schema = useSchema(vm.id);
   const names = useMemo(
     () => (schema.data ? listCommands(schema.data).map((c) => c.name) : []),
