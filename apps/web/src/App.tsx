@@ -1,6 +1,7 @@
 /** The app's frame: top bar, connection banner, and the routes. */
 import { lazy, Suspense } from 'react';
-import { Link, Route, Switch, useLocation } from 'wouter';
+import { Link, Route, Switch, useLocation, useSearch } from 'wouter';
+import { isPopout, parseConsolePath } from './features/console/console-route.ts';
 import { OverviewPage } from './features/overview/OverviewPage.tsx';
 import { VM_TABS, type VmTabId } from './features/vm/VmTabs.tsx';
 import { ConnectionBanner } from './live/ConnectionBanner.tsx';
@@ -10,6 +11,8 @@ import { ThemeToggle } from './ui/ThemeToggle.tsx';
 const TAB_IDS = new Set<string>(VM_TABS.map((tab) => tab.id));
 // The VM page (timeline, virtual list) is its own chunk: the overview loads without it.
 const VmPage = lazy(() => import('./features/vm/VmPage.tsx'));
+// A console's pop-out window: the console alone, without the app's header and tabs.
+const ConsolePopout = lazy(() => import('./features/console/ConsolePopout.tsx'));
 
 function NotFound() {
   return (
@@ -24,6 +27,14 @@ function NotFound() {
 
 export function App() {
   const [location] = useLocation();
+  const popout = isPopout(useSearch()) ? parseConsolePath(location) : null;
+  if (popout) {
+    return (
+      <Suspense fallback={<p className="p-4 text-sm text-zinc-500">Loading…</p>}>
+        <ConsolePopout location={popout} />
+      </Suspense>
+    );
+  }
   return (
     <div className="flex h-dvh flex-col">
       <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:p-2">
@@ -44,6 +55,7 @@ export function App() {
                 <OverviewPage />
               </Route>
               <Route path="/vms/:id">{(params) => <VmPage vmId={params.id} tab="timeline" />}</Route>
+              <Route path="/vms/:id/console/*">{(params) => <VmPage vmId={params.id} tab="console" />}</Route>
               <Route path="/vms/:id/:tab">
                 {(params) =>
                   TAB_IDS.has(params.tab) ? (

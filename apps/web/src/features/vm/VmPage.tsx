@@ -10,6 +10,7 @@ import { TAB_PANEL_ID, type VmTabId, VmTabs } from './VmTabs.tsx';
 
 const InfoTab = lazy(() => import('../info/InfoTab.tsx'));
 const CommandsTab = lazy(() => import('../commands/CommandsTab.tsx'));
+const ConsoleTab = lazy(() => import('../console/ConsoleTab.tsx'));
 const QmpConsoleTab = lazy(() => import('../qmp-console/QmpConsoleTab.tsx'));
 
 /** Keeps the VM's events (and so its in-flight list and info refreshes) live on every tab. */
@@ -45,6 +46,7 @@ export default function VmPage({ vmId, tab }: { vmId: string; tab: VmTabId }) {
           {tab === 'timeline' && <Timeline vmId={vm.id} />}
           {tab === 'info' && <InfoTab vm={vm} />}
           {tab === 'commands' && <CommandsTab vm={vm} />}
+          {tab === 'console' && <ConsoleTab vm={vm} />}
           {tab === 'qmp' && <QmpConsoleTab vm={vm} />}
         </Suspense>
       </div>

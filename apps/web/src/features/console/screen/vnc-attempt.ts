@@ -32,6 +32,8 @@ export interface VncAttemptOptions {
   handlers: AttemptHandlers;
   /** The live RFB of this attempt once it connected, and null when it is gone. */
   onRfb(rfb: RFB | null): void;
+  /** The canvas of a connection that broke (noVNC has just taken it out of `target`), to keep showing it. */
+  onLastFrame?(canvas: HTMLCanvasElement): void;
 }
 
 export function openVncAttempt({
@@ -41,6 +43,7 @@ export function openVncAttempt({
   settings,
   handlers,
   onRfb,
+  onLastFrame,
 }: VncAttemptOptions): LinkAttempt {
   let rfb: RFB | null;
   try {
@@ -54,11 +57,14 @@ export function openVncAttempt({
   rfb.showDotCursor = true;
   rfb.background = 'rgb(24, 24, 27)';
   applySettings(rfb, settings);
+  let canvas: HTMLCanvasElement | null = null;
   const connected = () => {
+    canvas = target.querySelector('canvas');
     onRfb(rfb);
     handlers.opened();
   };
   const disconnected = () => {
+    if (canvas && canvas.width > 0) onLastFrame?.(canvas);
     onRfb(null);
     rfb = null;
     handlers.closed();
