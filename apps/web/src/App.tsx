@@ -12,7 +12,9 @@ const TAB_IDS = new Set<string>(VM_TABS.map((tab) => tab.id));
 // The VM page (timeline, virtual list) is its own chunk: the overview loads without it.
 const VmPage = lazy(() => import('./features/vm/VmPage.tsx'));
 // A console's pop-out window: the console alone, without the app's header and tabs.
-const ConsolePopout = lazy(() => import('./features/console/ConsolePopout.tsx'));
+const ConsolePopout = lazy(() =>
+  import('./features/console/console-chunk.ts').then((m) => ({ default: m.ConsolePopout })),
+);
 
 function NotFound() {
   return (
