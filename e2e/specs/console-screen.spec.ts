@@ -2,7 +2,8 @@
  * The Console tab's screen against the demo guest under real QEMU, through the bridge's VNC proxy: noVNC shows
  * the guest (not a blank canvas, not the picture from before boot) with keys as scancodes, "Type text" on the VGA
  * console reaches the guest (its `echo … > /dev/ttyS0` shows in the serial console), Ctrl+Alt+Del from the menu
- * reboots it (RESET in the timeline), and the screen keeps going across `system_reset`.
+ * reboots it (RESET in the timeline), and the screen keeps going across `system_reset`; 1:1, full screen and the
+ * pop-out window work; both consoles come back by themselves when QEMU is killed and started again.
  * Needs the guest image (`node --import tsx demo/guest/build.ts`); without it the test is skipped and says why.
  */
 import { pausedVm } from '../../demo/demo-config.ts';
@@ -15,6 +16,7 @@ import {
   openConsole,
   recordPhases,
   screenPixels,
+  screenView,
   sendKeys,
   serialText,
   typeIntoSerial,
@@ -31,7 +33,7 @@ test.setTimeout(240_000);
 const BOOT = { timeout: 90_000 };
 const PROMPT = 'qmpdeck-paused:/#';
 
-test('the screen shows the guest, types text, sends Ctrl+Alt+Del, and keeps going across system_reset', async ({
+test('the screen shows the guest, takes typed text and Ctrl+Alt+Del, and comes back across system_reset and a QEMU restart', async ({
   page,
   bridge,
 }) => {
@@ -40,6 +42,38 @@ test('the screen shows the guest, types text, sends Ctrl+Alt+Del, and keeps goin
   // QEMU offers extended key events, so noVNC sends scancodes and the guest's own layout decides.
   await expect(page.getByTestId('keyboard-mode')).toContainText('scancodes');
   const beforeBoot = await screenPixels(page);
+
+  // Keystrokes need a running VM: Type text says so instead of failing.
+  await page.getByRole('button', { name: 'Type text' }).click();
+  await page.getByLabel('Text to type into the guest').fill('echo too-early\n');
+  await expect(page.getByRole('button', { name: 'Type', exact: true })).toBeDisabled();
+  await expect(page.getByText('Typing needs a running VM')).toBeVisible();
+
+  // 1:1 shows the framebuffer pixel for pixel; Fit scales it; full screen takes the whole display.
+  await page.getByText('1:1', { exact: true }).click();
+  await expect
+    .poll(() =>
+      screenView(page)
+        .locator('canvas')
+        .evaluate((c: HTMLCanvasElement) => c.clientWidth - c.width),
+    )
+    .toBe(0);
+  await page.getByText('Fit', { exact: true }).click();
+  await page.getByRole('button', { name: 'Full screen' }).click();
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement !== null)).toBe(true);
+  await page.getByRole('button', { name: 'Exit full screen' }).click();
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement !== null)).toBe(false);
+
+  // The pop-out window has its own URL and none of the app's chrome.
+  const [popout] = await Promise.all([
+    page.waitForEvent('popup'),
+    page.getByRole('button', { name: 'Pop out' }).click(),
+  ]);
+  await expect(popout).toHaveURL(/\/vms\/demo\/console\/screen\?popout=1$/);
+  await expectConnected(popout);
+  await expect(popout.getByRole('tablist')).toHaveCount(0);
+  await expect(popout.getByRole('link', { name: 'QMP Deck' })).toHaveCount(0);
+  await popout.close();
 
   const serial = await page.context().newPage();
   await openConsole(serial, 'demo', 'serial/serial0');
@@ -68,7 +102,10 @@ test('the screen shows the guest, types text, sends Ctrl+Alt+Del, and keeps goin
   await openTab(page, 'Console');
   await expectConnected(page);
   // The prompt of the new boot, not the one still on screen from before.
-  await expect(serialText(serial)).toHaveText(new RegExp(`Restarting system[\\s\\S]*BusyBox[\\s\\S]*${PROMPT}`), BOOT);
+  await expect(serialText(serial)).toHaveText(
+    new RegExp(`Restarting system[\\s\\S]*BusyBox[\\s\\S]*${PROMPT}`),
+    BOOT,
+  );
   const marker = `before-reset-${Math.random().toString(36).slice(2, 8)}`;
   await typeIntoSerial(serial, `echo ${marker}`);
   await expect(serialText(serial)).toContainText(marker);
@@ -85,4 +122,24 @@ test('the screen shows the guest, types text, sends Ctrl+Alt+Del, and keeps goin
   const word2 = `again-${Math.random().toString(36).slice(2, 10)}`;
   await typeText(page, `echo ${word2} > /dev/ttyS0\n`);
   await expect(serialText(serial)).toContainText(word2);
+
+  // QEMU killed and started again (the same bridge): both consoles come back by themselves. The serial
+  // WebSocket stays open (the bridge keeps the port's screen and reconnects to QEMU itself); the screen's breaks.
+  const killMarker = `before-kill-${Math.random().toString(36).slice(2, 8)}`;
+  await typeIntoSerial(serial, `echo ${killMarker}`);
+  await expect(serialText(serial)).toContainText(killMarker);
+  await page.getByRole('button', { name: 'Kill', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Kill QEMU?' }).getByRole('button', { name: 'Kill QEMU' }).click();
+  await expect(consoleStatus(page)).toHaveAttribute('data-phase', /connecting|reconnecting/);
+  await expect(consoleStatus(page)).toContainText('QEMU is not running');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await expectConnected(page, 'screen', 60_000);
+  await expect(consoleStatus(page)).toContainText('the VM has not started yet');
+  expect(await phases()).toContain('reconnecting');
+  await page.getByRole('button', { name: 'Resume', exact: true }).click();
+  await expect(serialText(serial)).toHaveText(
+    new RegExp(`${killMarker}[\\s\\S]*BusyBox[\\s\\S]*${PROMPT}`),
+    BOOT,
+  );
+  await expectConnected(serial, 'serial/serial0');
 });

@@ -1,7 +1,7 @@
 /**
  * One console, several people, and a bridge that goes away: two browser contexts watch the same screen and both
- * keep updating (neither drops the other); a command typed into the serial terminal runs in the guest and its
- * output shows; a newcomer sees the serial port's last screen; the log downloads; and after the bridge restarts
+ * keep updating (neither drops the other); a command typed (or pasted) into the serial terminal runs in the guest
+ * and its output shows; a newcomer sees the serial port's last screen; the log downloads; and after the bridge restarts
  * (which restarts its managed QEMU too) the screen and the serial console come back by themselves.
  */
 import { readFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import {
   openConsole,
   recordPhases,
   screenPixels,
+  serialTerminal,
   serialText,
   typeIntoSerial,
   typeText,
@@ -22,7 +23,8 @@ import {
 
 const guest = findDemoGuest();
 test.skip(!guest, 'the demo guest image is not built (node --import tsx demo/guest/build.ts)');
-test.use({ vms: guest ? [guestVm(guest)] : [] });
+// Paste (Ctrl+Shift+V) reads the clipboard: the page asks, so the test's browser allows it.
+test.use({ vms: guest ? [guestVm(guest)] : [], permissions: ['clipboard-read', 'clipboard-write'] });
 test.setTimeout(240_000);
 const BOOT = { timeout: 90_000 };
 const PROMPT = 'qmpdeck-demo:/#';
@@ -41,6 +43,13 @@ test('two viewers both keep updating; serial input runs; both consoles come back
   await typeIntoSerial(serial, 'echo serial-$((6*7)); uname -s');
   await expect(serialText(serial)).toContainText('serial-42');
   await expect(serialText(serial)).toContainText('Linux');
+
+  // Paste: Ctrl+Shift+V types the clipboard into the port.
+  await serial.evaluate(() => navigator.clipboard.writeText('echo pasted-$((3*3))'));
+  await serialTerminal(serial).click();
+  await serial.keyboard.press('Control+Shift+V');
+  await serial.keyboard.press('Enter');
+  await expect(serialText(serial)).toContainText('pasted-9');
 
   // A newcomer (another person) gets the port's last screen from the bridge.
   const other = await browser.newContext();

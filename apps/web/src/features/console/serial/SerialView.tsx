@@ -83,8 +83,9 @@ export default function SerialView({ vm, port, input, popout = false }: SerialVi
     term.attachCustomKeyEventHandler((event) => {
       const shortcut = terminalShortcut(event);
       if (shortcut === null) return true;
-      event.preventDefault();
       if (shortcut === 'copy') {
+        // Ctrl+Shift+C would open the browser's inspector: the page copies the selection itself.
+        event.preventDefault();
         const selection = term.getSelection();
         if (selection) {
           navigator.clipboard.writeText(selection).then(
@@ -93,18 +94,9 @@ export default function SerialView({ vm, port, input, popout = false }: SerialVi
               setClipboardNote('The browser did not let the page copy: use its menu (right-click → Copy).'),
           );
         }
-      } else if (allowed.current) {
-        navigator.clipboard.readText().then(
-          (text) => {
-            setClipboardNote(null);
-            term.paste(text);
-          },
-          () =>
-            setClipboardNote(
-              'The browser did not let the page read the clipboard: use its menu (right-click → Paste).',
-            ),
-        );
       }
+      // Paste: xterm.js leaves the key alone and the browser pastes into the terminal (its paste event, which
+      // xterm.js turns into input), with no clipboard permission to ask for.
       return false;
     });
     const refit = () => {

@@ -2,6 +2,7 @@
  * What the terminal does with a key before xterm.js sees it, and how typed text becomes the port's bytes.
  * Ctrl+C and Ctrl+V belong to the guest (interrupt, literal next) as in any terminal, so copy and paste are
  * Ctrl+Shift+C and Ctrl+Shift+V (and the browser's context menu); Cmd+C and Cmd+V on a Mac are the browser's own.
+ * Copy is the page's (the browser's Ctrl+Shift+C opens its inspector); paste is the browser's own paste.
  */
 
 export type TerminalShortcut = 'copy' | 'paste' | null;
