@@ -27,9 +27,7 @@ test("a running VM's thumbnail follows its screen; none without a display; a cli
   bridge,
 }) => {
   await page.goto('/');
-  const thumbnail = row(page, 'Demo guest (Linux)').getByRole('img', {
-    name: 'Screen of Demo guest (Linux)',
-  });
+  const thumbnail = row(page, 'Demo guest (Linux)').getByRole('link', { name: 'Screen' }).locator('img');
   await expect(thumbnail).toBeVisible({ timeout: 30_000 });
   await expect(row(page, 'Plain (no display)').getByTestId('vm-thumbnail')).toHaveCount(0);
 
