@@ -89,7 +89,7 @@ export function fieldsNeedingStop(current: VmDefinition, next: VmDefinition): st
     if ((LIVE_FIELDS as readonly string[]).includes(key)) continue;
     const a = key === 'cdroms' ? current.cdroms.map(({ image: _, ...drive }) => drive) : current[key];
     const b = key === 'cdroms' ? next.cdroms.map(({ image: _, ...drive }) => drive) : next[key];
-    if (key === 'disks' ? !sameDisks(current.disks, next.disks) : JSON.stringify(a) !== JSON.stringify(b))
+    if (key === 'disks' ? !sameDisks(current.disks, next.disks) : canonical(a) !== canonical(b))
       fields.push(key);
   }
   return fields;
@@ -108,13 +108,21 @@ function sameDisks(current: VmDefinition['disks'], next: VmDefinition['disks']):
   );
 }
 
-/** JSON with keys sorted and undefined left out: equal values, equal text. */
-function canonical(value: object): string {
-  return JSON.stringify(
-    Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => a.localeCompare(b)),
-    ),
+/**
+ * JSON with keys sorted at every depth and undefined left out: equal values, equal text (a stored definition and
+ * the same one sent back may list an object's keys in another order, e.g. a NIC's generated `mac`).
+ */
+function canonical(value: unknown): string {
+  return JSON.stringify(sorted(value));
+}
+
+function sorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => [k, sorted(v)]),
   );
 }

@@ -4,6 +4,7 @@
  * limit, a client that goes away; FileExists unless overwrite; downloads from a local HTTP server as a job with
  * progress; deletes. No QEMU: a bridge without VMs.
  */
+
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import {
@@ -20,11 +21,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Job } from '@qmpdeck/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBridge } from '../server.ts';
 import { getJson, postJson, requestJson, startTestBridge } from '../testing/bridge.ts';
 import { upload, uploadChunk } from '../testing/upload.ts';
 import { waitFor } from '../testing/wait-for.ts';
+import { TestWsClient } from '../testing/ws-client.ts';
 
 const LIMIT = 1024 * 1024;
 
@@ -72,7 +75,7 @@ describe('storage routes', () => {
         if (offset >= served.length) return response.end();
         response.write(served.subarray(offset, offset + 64 * 1024));
         offset += 64 * 1024;
-        setTimeout(next, 5);
+        setTimeout(next, 40);
       };
       next();
     });
@@ -191,6 +194,7 @@ describe('storage routes', () => {
 
   it('downloads a URL as a job with progress, and refuses a redirect to file: and a file over the limit', async () => {
     const { port } = server.address() as AddressInfo;
+    const ws = await TestWsClient.connect(bridge.url);
     const started = await postJson(bridge, '/api/storage/local/download', {
       url: `http://127.0.0.1:${port}/guest.iso`,
       name: 'guest.iso',
@@ -207,6 +211,17 @@ describe('storage routes', () => {
       progress: { current: served.length, total: served.length },
     });
     expect(sha256(readFileSync(join(images, 'guest.iso')))).toBe(sha256(served));
+    // Its progress was pushed over the WebSocket on the way, and its end.
+    const pushed = (m: { type: string; job?: Job }) => m.type === 'job' && m.job?.id === started.body.id;
+    await ws.seen(
+      (m) => pushed(m) && (m as { job: Job }).job.status === 'done',
+      'the job done on the WebSocket',
+    );
+    const states = ws.messages.filter(pushed).map((m) => (m as { job: Job }).job);
+    expect(states.some((job) => job.status === 'running' && (job.progress?.current ?? 0) > 0)).toBe(true);
+    expect(states.at(-1)).toMatchObject({ status: 'done', progress: { current: served.length } });
+    expect(ws.invalid).toEqual([]);
+    ws.close();
 
     const again = await postJson(bridge, '/api/storage/local/download', {
       url: `http://127.0.0.1:${port}/guest.iso`,

@@ -5,7 +5,7 @@
  * `/tmp/qmpdeck-<uid>` (config `runtimeDir`). Every directory is 0700 and must be a real directory of this user:
  * no other local user can reach a QMP socket inside, nor swap a directory for a symlink to elsewhere.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,6 +25,12 @@ export function vmRuntimeDir(root: string, vmId: string): string {
   const dir = join(vms, vmId);
   for (const path of [root, vms, dir]) privateDir(path);
   return dir;
+}
+
+/** A private temporary directory under the root, for files QEMU writes for the bridge (screenshots). */
+export function createRuntimeDir(name: string, root: string = defaultRuntimeRoot()): string {
+  privateDir(root);
+  return mkdtempSync(join(root, `qmpdeck-${name.slice(0, 32)}-`));
 }
 
 export function removeRuntimeDir(dir: string): void {

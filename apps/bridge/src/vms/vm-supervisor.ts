@@ -1,15 +1,25 @@
 /**
  * One VM, composed of its parts: the QMP link (connection and busy detection), the run state, the event recorder
- * (cause, store, publish), the commands in flight, the guest agent link and, for a managed VM, its QEMU process.
+ * (cause, store, publish), the commands in flight, the guest agent link, its consoles (display and serial ports)
+ * and, for a managed VM, its QEMU process.
  * The supervisor wires them together and says what the VM is (`snapshot()`); each part holds one concept.
  */
 import { join } from 'node:path';
-import type { Connection, EventRecord, InflightCommand, QemuVersion, RunState, Vm } from '@qmpdeck/protocol';
+import type {
+  Connection,
+  EventRecord,
+  InflightCommand,
+  QemuVersion,
+  RunState,
+  Vm,
+  VmUsage,
+} from '@qmpdeck/protocol';
 import { BridgeErrorClass, BridgeEventName } from '@qmpdeck/protocol';
 import { isQmpEvent, type QmpAddress, type QmpClientError, type QmpEvent } from '@qmpdeck/qmp';
 import { BridgeError } from '../bridge-error.ts';
 import { InflightCommands } from '../commands/inflight-commands.ts';
-import type { LaunchConfig } from '../config/schema.ts';
+import type { LaunchConfig, SerialConfig, VncConfig } from '../config/schema.ts';
+import { VmConsoles } from '../consoles/vm-consoles.ts';
 import { type EventStore, isNews } from '../events/event-store.ts';
 import { AGENT_SOCKET_NAME, withAgentChannel } from '../guest/agent-channel.ts';
 import { GuestLink } from '../guest/guest-link.ts';
@@ -45,6 +55,11 @@ export interface VmSupervisorOptions {
   qga?: { socket: string } | false | undefined;
   /** The root of managed VMs' runtime directories (`<root>/vms/<id>`); default per user (runtime-dir.ts). */
   runtimeBase?: string | undefined;
+  /** The VM's VNC display and serial ports when the config names them (else QEMU is asked). */
+  vnc?: VncConfig | undefined;
+  serial?: SerialConfig | undefined;
+  /** Where its serial ports' logs go. */
+  serialLogDir: string;
   store: EventStore;
   log: Logger;
   /** Reconnect backoff cap; short in tests. */
@@ -69,6 +84,7 @@ export class VmSupervisor {
   readonly runState: RunStateTracker;
   readonly process: ManagedProcess | null;
   readonly guest: GuestLink | null;
+  readonly consoles: VmConsoles;
   readonly #latestPush: LatestEventPush;
   #gone = false;
   #lastPushed = '';
@@ -78,6 +94,8 @@ export class VmSupervisor {
   #held: string | null = null;
   /** Called after every change of the link or the process (see #settled). */
   readonly #changeWaiters = new Set<() => void>();
+  /** The latest usage sample (metrics/usage-sampler.ts); null while not sampled. */
+  #usage: VmUsage | null = null;
 
   constructor(readonly options: VmSupervisorOptions) {
     this.id = options.id;
@@ -115,7 +133,11 @@ export class VmSupervisor {
       log,
       record: this.recorder.recordBridgeEvent,
       onChange: () => this.#linkChanged(),
-      onConnected: () => this.runState.refresh(),
+      onConnected: () => {
+        this.runState.refresh();
+        const client = this.qmp.client;
+        if (client) void this.consoles.discover(client);
+      },
       onEvent: (event) => this.#qmpEvent(event),
       maxRetryDelayMs: options.maxRetryDelayMs,
       greetingTimeoutMs: options.greetingTimeoutMs,
@@ -129,6 +151,16 @@ export class VmSupervisor {
       onChange: () => this.pushIfChanged(),
     });
     this.guest = this.#guestLink();
+    this.consoles = new VmConsoles({
+      vmId: this.id,
+      log,
+      vnc: options.vnc,
+      serial: options.serial,
+      ownSockets: () => this.#ownSockets(),
+      logDir: options.serialLogDir,
+      onChange: () => this.pushIfChanged(),
+      maxRetryMs: options.maxRetryDelayMs,
+    });
   }
 
   get name(): string {
@@ -190,8 +222,17 @@ export class VmSupervisor {
       origin: this.options.origin,
       guest: this.guest ? this.guest.info : null,
       latestEvent: latest ? { seq: latest.seq, event: latest.event, timestamp: latest.timestamp } : null,
+      usage: this.#usage,
+      consoles: this.consoles.info,
       ...(this.options.origin === 'defined' ? { autostart: this.#autostart } : {}),
     };
+  }
+
+  /** A new usage sample (or none): pushed throttled, as a change of `latestEvent` is, not at once. */
+  setUsage(usage: VmUsage | null): void {
+    if (usage === null && this.#usage === null) return;
+    this.#usage = usage;
+    this.#latestPush.changed();
   }
 
   /**
@@ -200,6 +241,7 @@ export class VmSupervisor {
    */
   async start(): Promise<void> {
     this.guest?.start();
+    this.consoles.start();
     if (this.process) {
       if (this.process.reattach()) this.qmp.connect({ path: this.process.socketPath });
       else if (this.#autostart) await this.startProcess();
@@ -285,6 +327,7 @@ export class VmSupervisor {
   async stop(): Promise<void> {
     this.#latestPush.cancel();
     if (this.guest) await this.guest.stop();
+    await this.consoles.stop();
     await this.qmp.disconnect('bridge');
     if (!this.process) return;
     if (this.options.stopProcessOnExit === true) await this.process.stop();
@@ -305,16 +348,16 @@ export class VmSupervisor {
     this.qmp.connect(this.options.address);
   }
 
-  /** Pushes the VM object when anything but `latestEvent` changed (that one is throttled: LatestEventPush). */
+  /** Pushes the VM object when anything but `latestEvent` and `usage` changed (those are throttled: LatestEventPush). */
   pushIfChanged(): void {
-    const { latestEvent: _, ...identity } = this.snapshot();
+    const { latestEvent: _, usage: __, ...identity } = this.snapshot();
     if (JSON.stringify(identity) === this.#lastPushed) return;
     this.#push();
   }
 
   #push(): void {
     const vm = this.snapshot();
-    const { latestEvent: _, ...identity } = vm;
+    const { latestEvent: _, usage: __, ...identity } = vm;
     this.#lastPushed = JSON.stringify(identity);
     this.#latestPush.pushed();
     this.options.onVm(vm);
@@ -368,6 +411,16 @@ export class VmSupervisor {
         Date.now() - process.startedAt < SOCKET_APPEARS_WITHIN_MS &&
         ['ENOENT', 'ECONNREFUSED'].includes((error as { code?: string }).code ?? ''),
     };
+  }
+
+  /** The sockets the bridge itself uses for this VM (QMP, guest agent): never offered as a console. */
+  #ownSockets(): string[] {
+    const { address, qga } = this.options;
+    const sockets: string[] = [];
+    if (address && 'path' in address) sockets.push(address.path);
+    if (this.process) sockets.push(this.process.socketPath, join(this.process.dir, AGENT_SOCKET_NAME));
+    if (qga) sockets.push(qga.socket);
+    return sockets;
   }
 
   #guestLink(): GuestLink | null {
