@@ -102,8 +102,16 @@ test('a download cancelled from its line ends cancelled and leaves no partial fi
     await location.getByRole('button', { name: 'Download', exact: true }).click();
     const job = location.getByTestId('job-progress');
     await expect(job).toHaveAttribute('data-job-status', 'running');
+    // The header's jobs indicator follows it too, and opens to the same line.
+    const indicator = page.getByTestId('jobs-indicator');
+    await expect(indicator).toHaveText(/1 job running/);
+    await indicator.click();
+    await expect(
+      page.getByRole('region', { name: 'Running jobs' }).getByTestId('job-progress'),
+    ).toBeVisible();
     await job.getByRole('button', { name: /^Cancel/ }).click();
     await expect(job).toHaveAttribute('data-job-status', 'cancelled', { timeout: 30_000 });
+    await expect(indicator).toHaveCount(0);
     await expect(job).toContainText('cancelled');
     await expect.poll(() => storedNames(localStorage(workDir.path))).toEqual([]);
   } finally {
