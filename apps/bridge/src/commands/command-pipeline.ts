@@ -139,7 +139,7 @@ function timeoutOf(request: CommandRequest, vm: VmSupervisor, config: TimeoutsCo
 function route(vm: VmSupervisor, request: CommandRequest, timeoutMs: number): Promise<unknown> {
   switch (request.target) {
     case 'qmp':
-      return vm.executeQmp(request.command, request.arguments, timeoutMs);
+      return vm.executeQmp(request.command, request.arguments, timeoutMs, request.oob === true);
     case 'guest':
       return vm.executeGuest(request.command, request.arguments, timeoutMs);
     case 'bridge':

@@ -4,7 +4,15 @@
  * The supervisor wires them together and says what the VM is (`snapshot()`); each part holds one concept.
  */
 import { join } from 'node:path';
-import type { Connection, EventRecord, InflightCommand, QemuVersion, RunState, Vm } from '@qmpdeck/protocol';
+import type {
+  Connection,
+  EventRecord,
+  InflightCommand,
+  QemuVersion,
+  QmpProxyEndpoint,
+  RunState,
+  Vm,
+} from '@qmpdeck/protocol';
 import { BridgeErrorClass } from '@qmpdeck/protocol';
 import { isQmpEvent, type QmpAddress, type QmpClientError, type QmpEvent } from '@qmpdeck/qmp';
 import { BridgeError } from '../bridge-error.ts';
@@ -18,6 +26,7 @@ import type { Logger } from '../log.ts';
 import { EventRecorder } from './event-recorder.ts';
 import { LatestEventPush } from './latest-event-push.ts';
 import { QmpLink } from './qmp-link.ts';
+import { QmpTap } from './qmp-tap.ts';
 import { annotateStatusBefore, RunStateTracker } from './run-state.ts';
 
 /** How long after a managed QEMU's QMP connection ends its process may take to be seen exiting. */
@@ -57,7 +66,10 @@ export class VmSupervisor {
   readonly runState: RunStateTracker;
   readonly process: ManagedProcess | null;
   readonly guest: GuestLink | null;
+  /** New QMP connections and QEMU's own events, for the QMP proxy. */
+  readonly qmpTap = new QmpTap();
   readonly #latestPush: LatestEventPush;
+  #qmpProxy: QmpProxyEndpoint | null = null;
   #gone = false;
   #lastPushed = '';
 
@@ -91,7 +103,11 @@ export class VmSupervisor {
       log,
       record: this.recorder.recordBridgeEvent,
       onChange: () => this.#linkChanged(),
-      onConnected: () => this.runState.refresh(),
+      onConnected: () => {
+        this.runState.refresh();
+        const client = this.qmp.client;
+        if (client) this.qmpTap.connected(client);
+      },
       onEvent: (event) => this.#qmpEvent(event),
       maxRetryDelayMs: options.maxRetryDelayMs,
       greetingTimeoutMs: options.greetingTimeoutMs,
@@ -144,7 +160,14 @@ export class VmSupervisor {
       origin: this.options.origin,
       guest: this.guest ? this.guest.info : null,
       latestEvent: latest ? { seq: latest.seq, event: latest.event, timestamp: latest.timestamp } : null,
+      qmpProxy: this.#qmpProxy,
     };
+  }
+
+  /** Where the bridge serves QMP for this VM (the QMP proxy sets it once listening; null when off). */
+  setQmpProxy(endpoint: QmpProxyEndpoint | null): void {
+    this.#qmpProxy = endpoint;
+    this.pushIfChanged();
   }
 
   /** At bridge start (or when discovered): a managed VM launches QEMU unless told not to, others connect. */
@@ -171,13 +194,14 @@ export class VmSupervisor {
     await this.#requireManaged().kill('SIGKILL');
   }
 
-  /** The pipeline's QMP route. */
+  /** The pipeline's QMP route; `oob` sends it out-of-band (`exec-oob`). */
   executeQmp(
     command: string,
     args: Record<string, unknown> | undefined,
     timeoutMs: number,
+    oob = false,
   ): Promise<unknown> {
-    return this.qmp.execute(command, args, timeoutMs);
+    return this.qmp.execute(command, args, timeoutMs, oob);
   }
 
   /** The pipeline's guest route: the agent's errors keep their class, silence is GuestAgentUnavailable. */
@@ -287,6 +311,7 @@ export class VmSupervisor {
   }
 
   #qmpEvent(event: QmpEvent): void {
+    this.qmpTap.event(event);
     this.recorder.record({
       event: event.event,
       data: annotateStatusBefore(event.event, event.data, this.runState.status),
