@@ -69,6 +69,7 @@ describe('config validation', () => {
         ],
         database: 'data/events.db',
         discover: [{ dir: 'run', pattern: '*.qmp' }],
+        qmpProxy: { dir: 'qmp' },
       }),
     );
     const config = loadConfigFile(file);
@@ -79,6 +80,19 @@ describe('config validation', () => {
     ]);
     expect(config.database).toBe(join(dir, 'data/events.db'));
     expect(config.discover).toEqual([{ dir: join(dir, 'run'), pattern: '*.qmp' }]);
+    expect(config.qmpProxy).toEqual({ dir: join(dir, 'qmp') });
+  });
+
+  it('takes the QMP proxy section, or false', () => {
+    expect(parseConfig({ qmpProxy: false }).qmpProxy).toBe(false);
+    expect(
+      parseConfig({ qmpProxy: { dir: '/run/q', tcp: { basePort: 4500 }, group: 'kvm', user: 'ops' } })
+        .qmpProxy,
+    ).toEqual({ dir: '/run/q', tcp: { basePort: 4500 }, group: 'kvm', user: 'ops' });
+    expect(messageOf({ qmpProxy: true })).toContain(
+      'qmpProxy: expected { "dir"?, "tcp"?, "group"?, "user"? } or false',
+    );
+    expect(messageOf({ qmpProxy: { tcp: { basePort: 0 } } })).toContain('qmpProxy');
   });
 
   it('reports an unreadable file and invalid JSON without a stack', () => {

@@ -46,6 +46,9 @@ export function resolvePaths(config: BridgeConfig, base: string): BridgeConfig {
     ...(config.discover === undefined
       ? {}
       : { discover: config.discover.map((d) => ({ ...d, dir: at(d.dir) })) }),
+    ...(config.qmpProxy === undefined || config.qmpProxy === false || config.qmpProxy.dir === undefined
+      ? {}
+      : { qmpProxy: { ...config.qmpProxy, dir: at(config.qmpProxy.dir) } }),
   };
 }
 
