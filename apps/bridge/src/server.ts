@@ -17,6 +17,9 @@ import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
 import { createLogger, type Logger } from './log.ts';
+import type { ProxyLimits } from './qmp-proxy/limits.ts';
+import { ProxyDirError } from './qmp-proxy/proxy-dir.ts';
+import { QmpProxy } from './qmp-proxy/qmp-proxy.ts';
 import { VmRegistry } from './vms/vm-registry.ts';
 import { VmSupervisor, type VmSupervisorOptions } from './vms/vm-supervisor.ts';
 
@@ -52,6 +55,8 @@ export interface StartOptions {
   policy?: CommandPolicy | undefined;
   /** Where every command's outcome goes (the pipeline's audit step); default: the log. */
   audit?: CommandAudit | undefined;
+  /** What one QMP proxy client may hold; tests lower it. */
+  qmpProxyLimits?: ProxyLimits | undefined;
 }
 
 export interface RunningBridge {
@@ -62,6 +67,8 @@ export interface RunningBridge {
   store: EventStore;
   hub: Hub;
   pipeline: CommandPipeline;
+  /** The QMP endpoints per VM; null when the config turns them off. */
+  qmpProxy: QmpProxy | null;
   stop(): Promise<void>;
 }
 
@@ -157,6 +164,23 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     allowedOrigins: config.allowedOrigins ?? [],
     allowedHosts: config.allowedHosts ?? [],
   };
+  let qmpProxy: QmpProxy | null = null;
+  if (config.qmpProxy !== false) {
+    try {
+      qmpProxy = await QmpProxy.start({
+        config: config.qmpProxy,
+        registry,
+        pipeline,
+        log,
+        runtimeBase: options.runtimeBase,
+        limits: options.qmpProxyLimits,
+      });
+    } catch (err) {
+      store.close();
+      if (err instanceof ProxyDirError) throw new StartupError(err.message);
+      throw err;
+    }
+  }
   const app = await createHttpApp(ctx);
   const { server } = app;
   try {
@@ -165,6 +189,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     server.listen(port, host);
     await once(server, 'listening');
   } catch (err) {
+    await qmpProxy?.stop();
     store.close();
     const code = (err as NodeJS.ErrnoException).code;
     throw new StartupError(`cannot listen on ${host}:${port}: ${code ?? (err as Error).message}`);
@@ -186,6 +211,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       pipeline.stopAccepting();
       await pipeline.drain(DRAIN_LIMIT_MS);
       await hub.close();
+      await qmpProxy?.stop();
       await Promise.all(registry.all().map((vm) => vm.stop()));
       server.closeAllConnections();
       await closed;
@@ -194,7 +220,17 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     return stopping;
   };
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${bound}`, host, port: bound, registry, store, hub, pipeline, stop };
+  return {
+    url: `http://${urlHost}:${bound}`,
+    host,
+    port: bound,
+    registry,
+    store,
+    hub,
+    pipeline,
+    qmpProxy,
+    stop,
+  };
 }
 
 /** An event outlives maxAge by a tenth of it at most: a short age limit is pruned often, a long one every minute. */

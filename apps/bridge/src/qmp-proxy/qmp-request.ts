@@ -16,6 +16,8 @@ export type QmpRequest =
       arguments: QemuJsonObject;
       hasArguments: boolean;
       id: RawJson | null;
+      /** The id as the bridge names the command (in-flight list, causes): a string id as it is, else its JSON. */
+      idText: string | null;
       oob: boolean;
     };
 
@@ -63,6 +65,7 @@ export function readRequest(message: JsonMessage, oobEnabled: boolean): QmpReque
     arguments: isQemuJsonObject(args) ? args : Object.create(null),
     hasArguments: isQemuJsonObject(args),
     id,
+    idText: typeof dict.id === 'string' ? dict.id : (id?.text ?? null),
     oob: execKey === 'exec-oob',
   };
 }

@@ -133,9 +133,17 @@ export class QemuJsonLexer {
     readonly maxTokenBytes: number,
   ) {}
 
-  /** Feeds bytes `start` to `end` of `chunk`. */
-  feed(chunk: Uint8Array, start = 0, end = chunk.length): void {
-    for (let i = start; i < end; i++) this.#feedByte(chunk[i] as number);
+  /**
+   * Feeds bytes `start` to `end` of `chunk`; stops early once `stop()` says so after a byte (QEMU stops reading
+   * the same way: it reads one byte at a time and suspends after a message it must answer first). Returns the
+   * index of the first byte not fed.
+   */
+  feed(chunk: Uint8Array, start = 0, end = chunk.length, stop?: () => boolean): number {
+    for (let i = start; i < end; i++) {
+      this.#feedByte(chunk[i] as number);
+      if (stop?.()) return i + 1;
+    }
+    return end;
   }
 
   #feedByte(byte: number): void {

@@ -45,8 +45,9 @@ export class QemuJsonStreamer {
     this.#lexer = new QemuJsonLexer((type, text) => this.#token(type, text), limits.maxMessageBytes);
   }
 
-  feed(chunk: Uint8Array, start = 0, end = chunk.length): void {
-    this.#lexer.feed(chunk, start, end);
+  /** Feeds bytes; with `stop`, stops after the byte at which it turns true (see QemuJsonLexer.feed). */
+  feed(chunk: Uint8Array, start = 0, end = chunk.length, stop?: () => boolean): number {
+    return this.#lexer.feed(chunk, start, end, stop);
   }
 
   /** True while part of a message is collected. */
