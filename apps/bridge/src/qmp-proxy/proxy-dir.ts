@@ -23,8 +23,8 @@ export interface ProxyDir {
   path: string;
   /** The group allowed to connect, or null for the bridge's user alone. */
   gid: number | null;
-  /** Made by the bridge at start: removed at stop when empty. */
-  created: boolean;
+  /** Removed at stop when empty: the default directory, or one the bridge made. */
+  removeAtStop: boolean;
 }
 
 /** `$XDG_RUNTIME_DIR/qmpdeck` (or `<base>/qmpdeck` for a given base); in the shared temp dir, `qmpdeck-<uid>`. */
@@ -85,12 +85,12 @@ export function prepareProxyDir(path: string, gid: number | null, isDefault: boo
       );
     }
   }
-  return { path, gid, created };
+  return { path, gid, removeAtStop: created || isDefault };
 }
 
-/** Removes the directory at stop if the bridge made it and nothing else is left in it. */
+/** Removes the directory at stop if it is the bridge's and nothing else is left in it. */
 export function releaseProxyDir(dir: ProxyDir): void {
-  if (!dir.created) return;
+  if (!dir.removeAtStop) return;
   try {
     rmdirSync(dir.path);
   } catch {
