@@ -12,6 +12,8 @@ export interface ProxyLimits {
    * it stops reading, and so does the proxy: a client that floods is slowed by its own socket, nothing piles up.
    */
   inBandAheadWithOob: number;
+  /** Bytes received and not yet read that make the proxy stop reading the socket (it reads ahead up to here). */
+  maxUnreadBytes: number;
   /** Bytes written to a client and not yet taken by it; a client that falls further behind is disconnected. */
   maxBufferedBytes: number;
   /** Clients of one VM at once (waiting for the greeting or connected); more are disconnected at once. */
@@ -23,6 +25,7 @@ export const DEFAULT_PROXY_LIMITS: ProxyLimits = {
   maxTokens: 65_536,
   maxNesting: 1024,
   inBandAheadWithOob: 8,
+  maxUnreadBytes: 1024 * 1024,
   maxBufferedBytes: 8 * 1024 * 1024,
   maxClientsPerVm: 64,
 };

@@ -6,9 +6,11 @@
  *   commands     QEMU's events flow; commands go to the pipeline as this client (policy, audit, in flight, cause)
  *
  * Reading follows QEMU: messages that look out-of-band are answered as soon as they are read; the others in
- * order, and the proxy stops reading after one of them (eight with `oob`) until it is answered, so a client that
- * floods only fills its own socket. Replies that come back after the client left are dropped; the command still
- * ran, and the pipeline audited it.
+ * order, one at a time (eight queued with `oob`), the bytes behind them waiting unread. The socket is read ahead
+ * only up to a bound, so a client that floods only fills its own socket. A client that half-closes (`echo ... |
+ * socat`) still gets its answers, then the connection ends, as with QEMU; one that went away entirely loses what
+ * it had queued (QEMU drops a closed monitor's queue too), and the reply to what was running is dropped: the
+ * command still ran, and the pipeline audited it.
  */
 import type { Socket } from 'node:net';
 import type { Actor } from '@qmpdeck/protocol';
@@ -58,6 +60,10 @@ export class ProxySession {
   /** Bytes received and not yet read (reading stops while in-band messages wait for their answers). */
   #unread: Buffer | null = null;
   #unreadAt = 0;
+  /** The client sent its last byte (it half-closed, or left): answer what was read, then end. */
+  #inputEnded = false;
+  /** Once the input ended: the last write's fate, which tells a client that went away from one still reading. */
+  #lastWrite: Promise<boolean> = Promise.resolve(true);
   /** In-band messages read and waiting, each with the out-of-band answers it must not overtake. */
   readonly #inBand: { message: JsonMessage; after: Promise<void> }[] = [];
   /**
@@ -86,6 +92,10 @@ export class ProxySession {
     socket.on('error', (err) =>
       deps.log.debug({ vm: deps.vmId, client: deps.clientId, err }, 'QMP proxy client socket error'),
     );
+    socket.on('end', () => {
+      this.#inputEnded = true;
+      this.#finishIfDone();
+    });
     socket.on('close', () => this.#closed());
   }
 
@@ -132,7 +142,10 @@ export class ProxySession {
     this.#pump();
   }
 
-  /** Reads what was received, up to the in-band limit; the socket pauses while bytes wait unread. */
+  /**
+   * Reads what was received, up to the in-band limit. The socket itself is read ahead only while fewer than
+   * `maxUnreadBytes` wait unread: beyond, it pauses, and a flood stays in the client's own socket.
+   */
   #pump(): void {
     const full = () => this.#ahead >= this.#aheadLimit() || this.#state === 'closed';
     while (this.#unread !== null && !full()) {
@@ -141,8 +154,18 @@ export class ProxySession {
       else this.#unreadAt = end;
     }
     if (this.#state === 'closed' || this.#state === 'waiting') return;
-    if (this.#unread === null) this.socket.resume();
-    else this.socket.pause();
+    const unread = this.#unread === null ? 0 : this.#unread.length - this.#unreadAt;
+    if (unread > this.deps.limits.maxUnreadBytes) this.socket.pause();
+    else this.socket.resume();
+    this.#finishIfDone();
+  }
+
+  /** After the client's last byte, once everything read is answered: end, as QEMU does on reading end of file. */
+  #finishIfDone(): void {
+    if (!this.#inputEnded || this.#state === 'closed' || this.#unread !== null || this.#ahead > 0) return;
+    void this.#outOfBand.then(() => {
+      if (this.#unread === null && this.#ahead === 0) this.end();
+    });
   }
 
   /** QEMU answers one in-band message at a time without `oob`, and queues eight with it. */
@@ -165,7 +188,11 @@ export class ProxySession {
     while (this.#inBand.length > 0 && this.#state !== 'closed') {
       const { message, after } = this.#inBand.shift() as { message: JsonMessage; after: Promise<void> };
       await after;
+      // A client whose input ended may have gone entirely: the last answer's write says so before the next runs.
+      if (this.#inputEnded && !(await this.#lastWrite)) break;
       await this.#answerSafely(message);
+      // Let the event loop breathe between answers: a burst of garbage is thousands of answers made at once.
+      await new Promise((resolve) => setImmediate(resolve));
       this.#ahead--;
       this.#pump();
     }
@@ -304,7 +331,11 @@ export class ProxySession {
 
   #write(line: string): void {
     if (this.#state === 'closed' || this.socket.destroyed) return;
-    this.socket.write(line);
+    if (this.#inputEnded) {
+      this.#lastWrite = new Promise((resolve) => this.socket.write(line, (err) => resolve(!err)));
+    } else {
+      this.socket.write(line);
+    }
     if (this.socket.writableLength > this.deps.limits.maxBufferedBytes) {
       this.deps.log.warn(
         { vm: this.deps.vmId, client: this.deps.clientId, bytes: this.socket.writableLength },

@@ -14,7 +14,7 @@ import { startQemu, type TestQemu } from '../testing/qemu.ts';
 import { waitFor } from '../testing/wait-for.ts';
 import type { LineAddress } from './testing/line-client.ts';
 import { NOT_FETCHED_REASON, qemuPython, runPython, SESSION_SCRIPT } from './testing/qemu-python.ts';
-import { socatSession, withoutTimestamps } from './testing/socat-session.ts';
+import { socatOneShot, socatSession, withoutTimestamps } from './testing/socat-session.ts';
 
 /** A person's session: errors of every kind, an id of every JSON type, a command before negotiation, events. */
 const SCRIPT = [
@@ -101,6 +101,16 @@ describe('the QMP proxy next to QEMU itself', () => {
     // One answer per line, plus the greeting, two events, a second error for "not json", one for "@@@", and the
     // empty rest after the last CRLF.
     expect(fromProxy.split('\r\n')).toHaveLength(SCRIPT.split('\n').length + 6);
+  });
+
+  it('a client that ends its input at once (echo ... | socat) still reads every answer, then the end', async () => {
+    const script = Buffer.from(
+      '{"execute":"qmp_capabilities"}\n{"execute":"query-status","id":1}\n{"execute":"query-version","id":2}\n',
+    );
+    const fromProxy = await socatOneShot(viaProxy, script);
+    const fromQemu = await socatOneShot(viaQemu, script);
+    expect(fromProxy).toBe(fromQemu);
+    expect(fromProxy).toContain('"id": 2}\r\n');
   });
 
   it('out-of-band commands, once negotiated, go out-of-band and are answered as QEMU answers them', async () => {

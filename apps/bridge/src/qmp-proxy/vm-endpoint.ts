@@ -91,7 +91,10 @@ export class VmEndpoint {
   }
 
   #server(transport: 'unix' | 'tcp'): net.Server {
-    const server = net.createServer({ pauseOnConnect: true }, (socket) => this.#accept(socket, transport));
+    // Half-open: a client that ends its input (echo ... | socat) still reads its answers, as from QEMU.
+    const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true }, (socket) =>
+      this.#accept(socket, transport),
+    );
     server.on('error', (err) =>
       this.deps.log.warn({ vm: this.vm.id, transport, err }, 'QMP proxy endpoint error'),
     );

@@ -4,7 +4,7 @@
  * (upper-case hex, surrogate pairs beyond the BMP), integers as integers and doubles as C's `%.17g`. The QMP proxy
  * writes every message with it, so a client reading the bytes sees what QEMU would have sent.
  */
-import { qdictWrittenOrder } from './qdict-order.ts';
+import { qdictBucket, qdictWrittenOrder } from './qdict-order.ts';
 import { isQemuJsonObject } from './values.ts';
 
 /** Text already written by these rules (a client's `id`, formatted once), placed as it is. */
@@ -49,7 +49,7 @@ function write(value: unknown, doubles: boolean): string {
 }
 
 function writeObject(object: Record<string, unknown>, doubles: boolean): string {
-  const keys = qdictWrittenOrder(Object.keys(object).filter((key) => object[key] !== undefined));
+  const keys = inQemuOrder(Object.keys(object).filter((key) => object[key] !== undefined));
   if (keys.length === 0) return '{}';
   let text = '{';
   for (let i = 0; i < keys.length; i++) {
@@ -57,6 +57,17 @@ function writeObject(object: Record<string, unknown>, doubles: boolean): string 
     text += `${i === 0 ? '' : ', '}${quote(key)}: ${write(object[key], doubles)}`;
   }
   return `${text}}`;
+}
+
+/** What QEMU wrote comes in its order already (the common case, checked cheaply); anything else is sorted. */
+function inQemuOrder(keys: string[]): string[] {
+  let previous = -1;
+  for (const key of keys) {
+    const bucket = qdictBucket(key);
+    if (bucket < previous) return qdictWrittenOrder(keys);
+    previous = bucket;
+  }
+  return keys;
 }
 
 /** json-writer.c's quoted_str over a JavaScript string (lone surrogates, which QEMU never holds, as U+FFFD). */

@@ -37,6 +37,23 @@ export async function socatSession(
   return out;
 }
 
+/**
+ * `echo SCRIPT | socat - ADDRESS`: the input ends at once (socat half-closes and waits half a second for the
+ * answers, its default), which is how many people use QMP from a shell.
+ */
+export async function socatOneShot(address: LineAddress, script: Buffer): Promise<string> {
+  const target = 'path' in address ? `UNIX-CONNECT:${address.path}` : `TCP:${address.host}:${address.port}`;
+  const child = spawn('socat', ['-t', '2', '-', target], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    out += text;
+  });
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  child.stdin.end(script);
+  await exited;
+  return out;
+}
+
 /** Events' timestamps differ between two QEMUs: the only part of a transcript allowed to. */
 export function withoutTimestamps(transcript: string): string {
   return transcript.replace(/"seconds": \d+, "microseconds": \d+/g, '"seconds": S, "microseconds": U');
