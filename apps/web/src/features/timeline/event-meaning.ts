@@ -133,15 +133,17 @@ export function eventCause(event: Pick<EventRecord, 'event' | 'data' | 'cause'>)
 }
 
 /** Where a command came from, as a phrase: "from the Pause button", "over HTTP". */
-function originWords(origin: string): string {
+function originWords(origin: string, client: string): string {
   if (origin.toLowerCase() === 'http') return 'over HTTP';
+  // A qmp-shell or script on the bridge's QMP endpoint: named by its client, one per connection.
+  if (origin === 'qmp-proxy') return `from QMP proxy client ${client}`;
   return `from the ${origin}`;
 }
 
 /** "after `stop` from the Pause button by alice (127.0.0.1)": who and what caused the event. */
 export function causeLine(cause: Cause | null | undefined): string | null {
   if (!cause) return null;
-  const from = cause.origin ? originWords(cause.origin) : `from client ${cause.client}`;
+  const from = cause.origin ? originWords(cause.origin, cause.client) : `from client ${cause.client}`;
   const by = cause.user ? ` by ${cause.user}` : '';
   const where = cause.remote ? ` (${cause.remote})` : '';
   return `after \`${cause.command}\` ${from}${by}${where}`;
