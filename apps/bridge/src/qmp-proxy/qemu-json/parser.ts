@@ -171,6 +171,8 @@ function hexDigit(byte: number): number {
 function parseString(bytes: Uint8Array): string {
   const quote = bytes[0];
   const end = bytes.length - 1;
+  if (isPlainAscii(bytes, 1, end))
+    return Buffer.from(bytes.buffer, bytes.byteOffset + 1, end - 1).toString('latin1');
   let text = '';
   let p = 1;
   while (p < end && bytes[p] !== quote) {
@@ -209,6 +211,15 @@ function parseString(bytes: Uint8Array): string {
     p = next;
   }
   return text;
+}
+
+/** Printable ASCII without a backslash: the usual command name, key or id, which needs no decoding. */
+function isPlainAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i] as number;
+    if (byte < 0x20 || byte > 0x7e || byte === BACKSLASH) return false;
+  }
+  return true;
 }
 
 /** mod_utf8_encode's test: U+0000 (written as C0 80) and every valid code point. */
