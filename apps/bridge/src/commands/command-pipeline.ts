@@ -1,8 +1,8 @@
 /**
  * THE ONE PLACE EVERY COMMAND PASSES. Whatever reaches a VM on behalf of a person goes through `run()`: a
  * WebSocket `execute` (QMP or `target: "guest"`), `POST /api/vms/:id/execute`, `.../guest/execute`, start and
- * kill of managed VMs, the schema route's fetch, a QMP proxy client's command, and later consoles, jobs, bulk actions. Each
- * step is a small named function:
+ * kill of managed VMs, the schema route's fetch, a QMP proxy client's command, and later consoles, jobs and bulk
+ * actions. Each step is a small named function:
  *
  *   resolve the VM -> refuse while stopping -> check the request -> AUTHORIZE (CommandPolicy) -> apply the timeout
  *   -> record in flight (and so the cause of its events) -> route to QMP / the guest agent / a bridge action
