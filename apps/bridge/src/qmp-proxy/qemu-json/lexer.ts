@@ -117,16 +117,19 @@ function buildTable(): Uint8Array[] {
 const TABLE = buildTable();
 
 /**
- * Receives each token with its bytes (a copy the receiver may keep). `ERROR` comes with the bytes of the bad token
- * so far, the offending byte included. A token over `maxTokenBytes` is handed over as it stands with type -1.
+ * Receives each token: its bytes are `bytes[0..length)`, valid only during the call (copy what you keep).
+ * `ERROR` comes with the bytes of the bad token so far, the offending byte included. A token over
+ * `maxTokenBytes` is handed over as it stands with type -1.
  */
-export type TokenSink = (type: TokenType | -1, text: Uint8Array) => void;
+export type TokenSink = (type: TokenType | -1, bytes: Uint8Array, length: number) => void;
 
 export class QemuJsonLexer {
   #state = IN_START;
   /** The current token's bytes: `#length` of them, in a buffer that grows as a token does. */
   #token = new Uint8Array(64);
   #length = 0;
+  /** A token went to the sink since the feed loop last looked: only then can a message have completed. */
+  #emitted = false;
 
   constructor(
     readonly sink: TokenSink,
@@ -141,7 +144,10 @@ export class QemuJsonLexer {
   feed(chunk: Uint8Array, start = 0, end = chunk.length, stop?: () => boolean): number {
     for (let i = start; i < end; i++) {
       this.#feedByte(chunk[i] as number);
-      if (stop?.()) return i + 1;
+      if (this.#emitted) {
+        this.#emitted = false;
+        if (stop?.()) return i + 1;
+      }
     }
     return end;
   }
@@ -154,13 +160,13 @@ export class QemuJsonLexer {
       const state = next & ~LOOKAHEAD;
       if (consumed) this.#append(byte);
       if (state >= Token.LCurly) {
-        this.sink(state as TokenType, this.#take());
+        this.#emit(state as TokenType);
         this.#state = IN_START;
       } else if (state === IN_START) {
         this.#length = 0;
         this.#state = IN_START;
       } else if (state === Token.Error) {
-        this.sink(Token.Error, this.#take());
+        this.#emit(Token.Error);
         this.#state = IN_RECOVERY;
       } else if (state === IN_RECOVERY) {
         this.#length = 0;
@@ -171,7 +177,7 @@ export class QemuJsonLexer {
     }
     // QEMU's guard against one endless token (a string that never closes).
     if (this.#length > this.maxTokenBytes) {
-      this.sink(-1, this.#take());
+      this.#emit(-1);
       this.#state = IN_START;
     }
   }
@@ -185,12 +191,12 @@ export class QemuJsonLexer {
     this.#token[this.#length++] = byte;
   }
 
-  /** The token's bytes (a copy), and a fresh start for the next one. */
-  #take(): Uint8Array {
-    const text = this.#token.slice(0, this.#length);
+  /** Hands the token over, then starts afresh for the next one. */
+  #emit(type: TokenType | -1): void {
+    this.#emitted = true;
+    this.sink(type, this.#token, this.#length);
     this.#length = 0;
     // A long string leaves a big buffer behind: let it go rather than keep it per client.
     if (this.#token.length > 4096) this.#token = new Uint8Array(64);
-    return text;
   }
 }

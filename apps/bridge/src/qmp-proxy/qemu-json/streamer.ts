@@ -42,7 +42,10 @@ export class QemuJsonStreamer {
     readonly emit: (message: JsonMessage) => void,
     readonly limits: StreamerLimits = QEMU_LIMITS,
   ) {
-    this.#lexer = new QemuJsonLexer((type, text) => this.#token(type, text), limits.maxMessageBytes);
+    this.#lexer = new QemuJsonLexer(
+      (type, bytes, length) => this.#token(type, bytes, length),
+      limits.maxMessageBytes,
+    );
   }
 
   /** Feeds bytes; with `stop`, stops after the byte at which it turns true (see QemuJsonLexer.feed). */
@@ -55,7 +58,7 @@ export class QemuJsonStreamer {
     return this.#tokens.length > 0;
   }
 
-  #token(type: TokenType | -1, text: Uint8Array): void {
+  #token(type: TokenType | -1, bytes: Uint8Array, length: number): void {
     switch (type) {
       case Token.LCurly:
         this.#braces++;
@@ -70,11 +73,14 @@ export class QemuJsonStreamer {
         this.#brackets--;
         break;
       case Token.Error:
-        this.#finish({ ok: false, desc: `JSON parse error, stray '${qemuString(text)}'` });
+        this.#finish({
+          ok: false,
+          desc: `JSON parse error, stray '${qemuString(bytes.subarray(0, length))}'`,
+        });
         return;
     }
     const { maxMessageBytes, maxTokens, maxNesting } = this.limits;
-    if (this.#bytes + text.length + 1 > maxMessageBytes) {
+    if (this.#bytes + length + 1 > maxMessageBytes) {
       this.#finish({ ok: false, desc: 'JSON token size limit exceeded' });
       return;
     }
@@ -87,11 +93,9 @@ export class QemuJsonStreamer {
       return;
     }
     // Punctuation needs no text: a message of many small tokens stays small in memory.
-    this.#tokens.push({
-      type: type as TokenType,
-      text: type >= Token.LCurly && type <= Token.Comma ? NO_TEXT : text,
-    });
-    this.#bytes += text.length;
+    const punctuation = type >= Token.LCurly && type <= Token.Comma;
+    this.#tokens.push({ type: type as TokenType, text: punctuation ? NO_TEXT : bytes.slice(0, length) });
+    this.#bytes += length;
     if ((this.#braces > 0 || this.#brackets > 0) && this.#braces >= 0 && this.#brackets >= 0) return;
     this.#finish(parseTokens(this.#tokens));
   }
