@@ -111,7 +111,7 @@ class TokenParser {
 
   #literal(token: JsonToken): QemuJsonValue {
     if (token.type === Token.String) return parseString(token.text);
-    const text = Buffer.from(token.text).toString('latin1');
+    const text = ascii(token.text);
     if (token.type === Token.Integer) {
       // int64 if it fits, else uint64 (non-negative), else a double: QEMU's QNum.
       const integer = BigInt(text);
@@ -123,7 +123,7 @@ class TokenParser {
 }
 
 function keyword(token: JsonToken): QemuJsonValue {
-  const word = Buffer.from(token.text).toString('latin1');
+  const word = ascii(token.text);
   if (word === 'true') return true;
   if (word === 'false') return false;
   if (word === 'null') return null;
@@ -133,8 +133,17 @@ function keyword(token: JsonToken): QemuJsonValue {
 /** The members in the order QEMU's QDict keeps them (its output and its checks follow that order). */
 function qdict(members: Map<string, QemuJsonValue>): QemuJsonObject {
   const object: QemuJsonObject = Object.create(null);
-  for (const key of qdictOrder([...members.keys()])) object[key] = members.get(key) as QemuJsonValue;
+  const keys = [...members.keys()];
+  for (const key of keys.length < 2 ? keys : qdictOrder(keys))
+    object[key] = members.get(key) as QemuJsonValue;
   return object;
+}
+
+/** Bytes known to be ASCII (a number, a keyword, a plain string) as a string, without copying them first. */
+function ascii(bytes: Uint8Array): string {
+  return bytes.length < 64
+    ? String.fromCharCode.apply(null, bytes as unknown as number[])
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 }
 
 const SIMPLE_ESCAPES: Record<number, string> = {
@@ -171,8 +180,7 @@ function hexDigit(byte: number): number {
 function parseString(bytes: Uint8Array): string {
   const quote = bytes[0];
   const end = bytes.length - 1;
-  if (isPlainAscii(bytes, 1, end))
-    return Buffer.from(bytes.buffer, bytes.byteOffset + 1, end - 1).toString('latin1');
+  if (isPlainAscii(bytes, 1, end)) return ascii(bytes.subarray(1, end));
   let text = '';
   let p = 1;
   while (p < end && bytes[p] !== quote) {

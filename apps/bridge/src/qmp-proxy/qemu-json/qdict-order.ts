@@ -29,16 +29,18 @@ export function qdictBucket(key: string): number {
  * value), in the order QEMU walks and writes them.
  */
 export function qdictOrder(insertionOrder: readonly string[]): string[] {
-  const seen = new Set<string>();
-  const entries: { key: string; bucket: number; inserted: number }[] = [];
+  // Few members, often met: an insertion sort of the keys by bucket, newest first within one (no objects made).
+  const keys: string[] = [];
+  const buckets: number[] = [];
   for (const key of insertionOrder) {
-    if (seen.has(key)) continue;
-    seen.add(key);
-    entries.push({ key, bucket: qdictBucket(key), inserted: entries.length });
+    if (keys.includes(key)) continue;
+    const bucket = qdictBucket(key);
+    let at = keys.length;
+    while (at > 0 && (buckets[at - 1] as number) >= bucket) at--;
+    keys.splice(at, 0, key);
+    buckets.splice(at, 0, bucket);
   }
-  // Within a bucket the newest member comes first.
-  entries.sort((a, b) => a.bucket - b.bucket || b.inserted - a.inserted);
-  return entries.map((entry) => entry.key);
+  return keys;
 }
 
 /**
