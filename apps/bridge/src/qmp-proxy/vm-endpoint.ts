@@ -35,7 +35,6 @@ export class VmEndpoint {
   readonly #servers: net.Server[] = [];
   readonly #unsubscribe: (() => void)[] = [];
   readonly #watched = new WeakSet<QmpClient>();
-  #listening = false;
 
   constructor(
     readonly vm: VmSupervisor,
@@ -63,7 +62,6 @@ export class VmEndpoint {
       const unix = this.#server('unix');
       unix.listen({ path: this.socketPath });
       await once(unix, 'listening');
-      this.#listening = true;
       secureSocket(this.socketPath, deps.dir.gid);
       let tcp: { host: string; port: number } | undefined;
       if (deps.tcp) tcp = { host: PROXY_TCP_HOST, port: await deps.tcp.listen(this.#server('tcp')) };
@@ -78,7 +76,10 @@ export class VmEndpoint {
     }
   }
 
-  /** Stops listening, ends every client, removes the socket file. */
+  /**
+   * Stops listening, ends every client, removes the socket file. The VM object is left as it is: this runs when the
+   * VM goes or the bridge stops, and a `vm` message then would bring a removed VM back to the dashboards.
+   */
   async close(): Promise<void> {
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     const closing = this.#servers
@@ -86,8 +87,6 @@ export class VmEndpoint {
       .map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
     for (const session of this.#sessions) session.end();
     await Promise.all(closing);
-    if (this.#listening) this.vm.setQmpProxy(null);
-    this.#listening = false;
   }
 
   #server(transport: 'unix' | 'tcp'): net.Server {
