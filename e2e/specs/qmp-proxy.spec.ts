@@ -4,7 +4,7 @@
  * as the cause of the STOP.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findQemuPython, NOT_FETCHED_REASON, qemuPythonEnv } from '../../demo/qemu-python/cache.ts';
@@ -27,7 +27,12 @@ function qmpShell(socket: string, input: string): Promise<string> {
     out += text;
   });
   child.stdin.end(input);
-  return new Promise((resolve) => child.on('close', () => resolve(out)));
+  return new Promise((resolve) =>
+    child.on('close', () => {
+      rmSync(home, { recursive: true, force: true });
+      resolve(out);
+    }),
+  );
 }
 
 test('the Info tab gives the qmp-shell line, and the shell it runs shows as the cause of its stop', async ({

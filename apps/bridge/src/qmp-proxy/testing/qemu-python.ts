@@ -1,6 +1,6 @@
 /** Runs QEMU's own Python QMP tools (fetched by scripts/setup.sh; see demo/README.md) in a test, argv only. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,7 @@ export function runPython(argv: string[], input = '', timeoutMs = 30_000): Promi
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      rmSync(home, { recursive: true, force: true });
       resolve({ code, stdout, stderr });
     });
     child.stdin.end(input);
