@@ -4,7 +4,8 @@
  *    and for the baseline (the bridge before issue 11's reshaping: no command pipeline, node:http instead of
  *    fastify; unpacked from git by baseline-bridge.ts), vs a raw QMP socket to the same QEMU (each on a monitor of
  *    its own) vs a bare `ws` echo server: p50/p99 of each, the time each bridge adds over the raw socket, and the
- *    ratio after/before;
+ *    ratio after/before; and the current bridge with users (issue 12), called with a bearer token, beside the
+ *    same bridge without users: what a credential check costs per call;
  *  - fan-out: 200 WebSocket clients subscribed to one VM, 100 events; every event must reach every client;
  *    delivery latency measured from QEMU's own timestamp;
  *  - the bridge's resident memory with 20 VMs connected and 200 clients.
@@ -34,6 +35,8 @@ const FANOUT_EVENTS = 100;
 const FANOUT_WARMUP = 10;
 const MEMORY_VMS = 20;
 const QEMU_ARGS = ['-M', 'pc', '-S', '-nodefaults', '-display', 'none', '-m', '64'];
+/** The bench user's API token (an admin, so nothing it runs is refused). */
+const BENCH_TOKEN = 'bench-token-0123456789abcdef';
 
 /** A WebSocket whose replies are matched by a predicate on the parsed message. */
 class WsPeer {
@@ -54,8 +57,8 @@ class WsPeer {
     });
   }
 
-  static async open(url: string): Promise<WsPeer> {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+  static async open(url: string, headers: Record<string, string> = {}): Promise<WsPeer> {
+    const ws = new WebSocket(url, { perMessageDeflate: false, headers });
     const peer = new WsPeer(ws);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     return peer;
@@ -70,14 +73,23 @@ class WsPeer {
 }
 
 /** POSTs JSON on one kept-alive connection and resolves with the parsed answer (status 200 expected). */
-function httpPost(agent: Agent, url: string, body: string): Promise<void> {
+function httpPost(
+  agent: Agent,
+  url: string,
+  body: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       url,
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...extraHeaders,
+        },
       },
       (res) => {
         let text = '';
@@ -145,9 +157,14 @@ export async function benchBridge(report: Report): Promise<void> {
   const children: ChildProcess[] = [];
   const sockets: WebSocket[] = [];
   try {
-    // One QEMU with three monitors (this bridge, the baseline bridge, a raw client), one with 19 more for the
-    // memory figure.
-    const main = [path.join(dir, 'bench.sock'), path.join(dir, 'raw.sock'), path.join(dir, 'baseline.sock')];
+    // One QEMU with four monitors (this bridge, the baseline bridge, a raw client, this bridge with users), one
+    // with 19 more for the memory figure.
+    const main = [
+      path.join(dir, 'bench.sock'),
+      path.join(dir, 'raw.sock'),
+      path.join(dir, 'baseline.sock'),
+      path.join(dir, 'users.sock'),
+    ];
     const extra = Array.from({ length: MEMORY_VMS - 1 }, (_, i) => path.join(dir, `vm${i + 1}.sock`));
     children.push(startQemu(main), startQemu(extra));
     await Promise.all([...main, ...extra].map(waitForFile));
@@ -180,6 +197,41 @@ export async function benchBridge(report: Report): Promise<void> {
       BRIDGE_DIR,
     );
     children.push(echo.child);
+
+    // The same bridge with users, on the same QEMU (its own monitor): every call carries a bearer token.
+    const usersConfig = path.join(dir, 'users-config.json');
+    writeFileSync(
+      usersConfig,
+      JSON.stringify({
+        database: path.join(dir, 'users.db'),
+        vms: [{ id: 'bench', qmp: { socket: main[3] } }],
+        users: [{ name: 'bench', role: 'admin', token: BENCH_TOKEN }],
+      }),
+    );
+    const withUsers = await startListening(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/main.ts',
+        '--',
+        '--config',
+        usersConfig,
+        '--port',
+        '0',
+        '--log-level',
+        'error',
+      ],
+      BRIDGE_DIR,
+    );
+    children.push(withUsers.child);
+    const usersUrl = withUsers.at;
+    const tokenHeader = { authorization: `Bearer ${BENCH_TOKEN}` };
+    await until(async () => {
+      const answer = await fetch(`${usersUrl}/api/vms`, { headers: tokenHeader });
+      const vms = (await answer.json()) as { status: string | null }[];
+      return vms[0]?.status !== null;
+    }, 'the bridge with users connected');
 
     // The baseline bridge, on the same QEMU (its own monitor), started the same way.
     const unpacked = unpackBaselineBridge(REPO_ROOT, path.join(dir, 'baseline'));
@@ -222,8 +274,8 @@ export async function benchBridge(report: Report): Promise<void> {
     // Round trips.
     const raw = await RawQmp.connect(main[1] as string);
     let id = 0;
-    const overWs = async (url: string): Promise<Execute> => {
-      const peer = await WsPeer.open(`${url.replace('http', 'ws')}/api/ws`);
+    const overWs = async (url: string, headers: Record<string, string> = {}): Promise<Execute> => {
+      const peer = await WsPeer.open(`${url.replace('http', 'ws')}/api/ws`, headers);
       sockets.push(peer.ws);
       return () => {
         const n = ++id;
@@ -233,14 +285,16 @@ export async function benchBridge(report: Report): Promise<void> {
         );
       };
     };
-    const overHttp = (url: string): Execute => {
+    const overHttp = (url: string, headers: Record<string, string> = {}): Execute => {
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-      return () => httpPost(agent, `${url}/api/vms/bench/execute`, '{"execute":"query-status"}');
+      return () => httpPost(agent, `${url}/api/vms/bench/execute`, '{"execute":"query-status"}', headers);
     };
     const execute: Record<string, Execute> = {
       'raw QMP socket': () => raw.execute('query-status'),
       'bridge WebSocket': await overWs(bridgeUrl),
       'bridge HTTP execute': overHttp(bridgeUrl),
+      'bridge with users WebSocket': await overWs(usersUrl, tokenHeader),
+      'bridge with users HTTP execute': overHttp(usersUrl, tokenHeader),
     };
     if (baselineUrl !== null) {
       execute['baseline WebSocket'] = await overWs(baselineUrl);
@@ -312,6 +366,18 @@ export async function benchBridge(report: Report): Promise<void> {
         }),
       );
     }
+
+    report(
+      'bridge: what users cost per call, the same bridge with users (a bearer token) and without (us)',
+      (['WebSocket', 'HTTP execute'] as const).map((via) => ({
+        via,
+        'without p50': Math.round(p50(`bridge ${via}`)),
+        'with users p50': Math.round(p50(`bridge with users ${via}`)),
+        'without p99': Math.round(p99(`bridge ${via}`)),
+        'with users p99': Math.round(p99(`bridge with users ${via}`)),
+        'with/without p50': Math.round((p50(`bridge with users ${via}`) / p50(`bridge ${via}`)) * 100) / 100,
+      })),
+    );
 
     // Fan-out: events caused through the raw monitor reach the bridge's monitor too (QMP broadcasts events).
     const wsUrl = `${bridgeUrl.replace('http', 'ws')}/api/ws`;

@@ -148,6 +148,10 @@ async function startStandInBridge(): Promise<{ url: string; server: Server }> {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    // A bridge without users, as the app asks first (GET /api/session).
+    if (path === '/api/session') {
+      return json({ auth: false, user: null, policy: { allow: ['*'], deny: [] }, vms: null, via: 'none' });
+    }
     if (path === '/api/vms') return json([vm]);
     if (path === '/api/vms/bench') return json(vm);
     if (path === '/api/vms/bench/events') return json({ events: [], lastSeq: 0 });
@@ -156,7 +160,8 @@ async function startStandInBridge(): Promise<{ url: string; server: Server }> {
       res.writeHead(200, { 'content-type': 'text/html' });
       return res.end(RAW_PAGE);
     }
-    const file = path.startsWith('/assets/') ? normalize(path).replace(/^\/+/, '') : 'index.html';
+    const asset = path.startsWith('/assets/') || path === '/theme.js';
+    const file = asset ? normalize(path).replace(/^\/+/, '') : 'index.html';
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
     res.end(readFileSync(join(dist, file)));
   });

@@ -5,6 +5,8 @@
  * arrives here as `-- --port 9000`; the bridge's parser drops it too, this file
  * only needs to know whether a `--config` was given. Without one it writes the
  * demo config (or an empty one when QEMU is missing) and hands it to the bridge.
+ * The helper commands (`hash-password`, `new-token`) go to the bridge as they are:
+ * no demo, no web build, stdin passed through for the password.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { buildDemoConfig } from '../demo/demo-config.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The bridge's helper commands (apps/bridge/src/subcommands): passed through, nothing started. */
+const SUBCOMMANDS = ['hash-password', 'new-token'];
 const QEMU = 'qemu-system-x86_64';
 
 function onPath(binary: string): boolean {
@@ -55,8 +59,9 @@ function main(): void {
     (arg) => arg === '--config' || arg.startsWith('--config=') || arg === '-c' || /^-c.+/.test(arg),
   );
   const wantsHelp = args.some((arg) => arg === '--help' || arg === '-h');
-  if (!hasConfig && !wantsHelp) args.push('--config', writeDemoConfig());
-  if (!wantsHelp) ensureWebBuilt();
+  const subcommand = SUBCOMMANDS.includes(args[0] ?? '');
+  if (!hasConfig && !wantsHelp && !subcommand) args.push('--config', writeDemoConfig());
+  if (!wantsHelp && !subcommand) ensureWebBuilt();
   const bridge = spawn(
     process.execPath,
     ['--import', 'tsx', join(root, 'apps/bridge/src/main.ts'), ...args],

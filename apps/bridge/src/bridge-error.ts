@@ -13,6 +13,8 @@ export class BridgeError extends Error {
     errorClass: BridgeErrorClass,
     readonly desc: string,
     readonly status: number,
+    /** HTTP headers the answer carries (`WWW-Authenticate` with a 401, `Retry-After` with a 429). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(desc);
     this.class = errorClass;
@@ -28,6 +30,17 @@ export const vmNotFound = (id: string): BridgeError =>
   new BridgeError(BridgeErrorClass.VmNotFound, `no VM with id "${id}"`, 404);
 export const badRequest = (desc: string): BridgeError =>
   new BridgeError(BridgeErrorClass.BadRequest, desc, 400);
+export const unauthorized = (desc: string): BridgeError =>
+  new BridgeError(BridgeErrorClass.Unauthorized, desc, 401, { 'www-authenticate': 'Bearer realm="qmpdeck"' });
+export const tooManyRequests = (retryAfterS: number): BridgeError =>
+  new BridgeError(
+    BridgeErrorClass.TooManyRequests,
+    `too many failed sign-ins or credentials from this address or for this user; try again in ${retryAfterS} s`,
+    429,
+    { 'retry-after': String(retryAfterS) },
+  );
+export const forbidden = (desc: string): BridgeError =>
+  new BridgeError(BridgeErrorClass.Forbidden, desc, 403);
 
 /** QEMU's and the library's classes pass through as they are, with a status saying who is at fault. */
 const STATUS_BY_CLASS: Record<string, number> = {

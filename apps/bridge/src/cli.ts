@@ -19,8 +19,11 @@ export class CliError extends Error {
   override readonly name = 'CliError';
 }
 
-export const USAGE =
-  'usage: qmpdeck-bridge [--config FILE] [--host H] [--port N] [--log-level LEVEL] [--log-format pretty|json]';
+export const USAGE = [
+  'usage: qmpdeck-bridge [--config FILE] [--host H] [--port N] [--log-level LEVEL] [--log-format pretty|json]',
+  '       qmpdeck-bridge hash-password [--json]   (a passwordHash for the config; the password from a prompt or stdin)',
+  '       qmpdeck-bridge new-token [--json]       (an API token and its tokenHash)',
+].join('\n');
 
 export function parseCli(argv: readonly string[]): CliOptions {
   const args = argv[0] === '--' ? argv.slice(1) : [...argv];

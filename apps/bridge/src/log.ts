@@ -22,8 +22,46 @@ export function defaultLogFormat(stderr: { isTTY?: boolean } = process.stderr): 
   return stderr.isTTY === true ? 'pretty' : 'json';
 }
 
-export function createLogger(level: LogLevel = 'info', format: LogFormat = 'json'): Logger {
-  const options = { level, base: { app: 'qmpdeck-bridge' } };
+/**
+ * Fields censored wherever they appear in a log entry, as a second line of defence: the bridge logs no headers,
+ * bodies or credentials on purpose (commands by name, failures by class), and if a future line does, these
+ * never get through.
+ */
+export const LOG_REDACT_PATHS: readonly string[] = [
+  'authorization',
+  'cookie',
+  'password',
+  'passwordHash',
+  'token',
+  'tokenHash',
+  'sessionId',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["set-cookie"]',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.authorization',
+  '*.cookie',
+  '*.password',
+  '*.passwordHash',
+  '*.token',
+  '*.tokenHash',
+  '*.sessionId',
+];
+
+/** JSON lines go to `destination` when given (a test reading the whole log), else to stderr. */
+export function createLogger(
+  level: LogLevel = 'info',
+  format: LogFormat = 'json',
+  destination?: pino.DestinationStream,
+): Logger {
+  const options = {
+    level,
+    base: { app: 'qmpdeck-bridge' },
+    redact: { paths: [...LOG_REDACT_PATHS], censor: '[redacted]' },
+  };
+  if (destination !== undefined) return pino(options, destination);
   if (format === 'pretty') {
     // Synchronous: a person reads at human speed, and nothing is lost when the bridge exits right after a line.
     return pino(

@@ -173,7 +173,14 @@ describe('the bridge CLI', () => {
   it.concurrent.each([
     [['--', '--nope'], /Unknown option '--nope'/],
     [['--', '--config', '/no/such/file.json'], /cannot read config file \/no\/such\/file\.json: ENOENT/],
-    [['--', '--host', '0.0.0.0', '--port', '0'], /refusing to listen on 0\.0\.0\.0/],
+    [
+      ['--', '--host', '0.0.0.0', '--port', '0'],
+      /refusing to listen on 0\.0\.0\.0: no users are configured.*add one: `pnpm start -- new-token` \/ `hash-password`, see docs\/operations\.md/,
+    ],
+    [
+      ['--', '--host', '192.0.2.1', '--port', '0'],
+      /refusing to listen on 192\.0\.2\.1: no users are configured/,
+    ],
     [['--', '--config', '/dev/null/x.json'], /cannot read config file/],
   ])('exits 2 with a message for %j', async (args, message) => {
     const cli = runCli(args);
@@ -181,6 +188,58 @@ describe('the bridge CLI', () => {
     expect(cli.stderr()).toMatch(message);
     expect(cli.stderr()).not.toMatch(/\n\s+at /);
     expect(cli.stdout()).toBe('');
+  });
+
+  // Not concurrent: it waits for a ready line, which the others' process starts slow down on a loaded machine.
+  it('with users, listens on every address, warning that plain HTTP there needs TLS', async () => {
+    const withUsers = join(dir, 'users.json');
+    writeFileSync(
+      withUsers,
+      JSON.stringify({
+        vms: [],
+        database: join(dir, 'users.db'),
+        users: [{ name: 'ada', role: 'admin', token: 'a-token-for-the-cli-test' }],
+      }),
+    );
+    const cli = runCli(['--', '--config', withUsers, '--host', '0.0.0.0', '--port', '0']);
+    try {
+      const url = await waitFor(
+        () => /listening on (\S+)\n/.exec(cli.stdout())?.[1],
+        'the ready line',
+        30_000,
+      );
+      expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
+      const warning = cli
+        .stderr()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { level: number; msg: string })
+        .find((line) => line.msg.startsWith('serving plain HTTP on a network address'));
+      expect(warning?.level).toBe(40);
+      expect(warning?.msg).toMatch(/set "tls" in the config or put a TLS reverse proxy in front/);
+      const port = new URL(url).port;
+      expect((await fetch(`http://127.0.0.1:${port}/api/vms`)).status).toBe(401);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await exitOf(cli.child);
+    }
+  }, 40_000);
+
+  it.concurrent('exits 2 when the TLS certificate is unusable', async () => {
+    const badTls = join(dir, 'bad-tls.json');
+    writeFileSync(
+      badTls,
+      JSON.stringify({
+        vms: [],
+        database: join(dir, 'tls.db'),
+        users: [{ name: 'ada', role: 'admin', token: 'a-token-for-the-cli-test' }],
+        tls: { cert: 'missing-cert.pem', key: 'missing-key.pem' },
+      }),
+    );
+    const cli = runCli(['--', '--config', badTls, '--port', '0']);
+    expect(await exitOf(cli.child)).toBe(2);
+    expect(cli.stderr()).toMatch(/cannot read the TLS certificate .*missing-cert\.pem: ENOENT/);
+    expect(cli.stderr()).not.toMatch(/\n\s+at /);
   });
 
   it.concurrent('exits 2 when the event database cannot be opened', async () => {

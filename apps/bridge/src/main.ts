@@ -9,14 +9,30 @@ import { ConfigError, loadConfigFile } from './config/load.ts';
 import type { BridgeConfig } from './config/schema.ts';
 import { createLogger, defaultLogFormat } from './log.ts';
 import { StartupError, startBridge } from './server.ts';
+import { isSubcommand, runSubcommand, SubcommandError } from './subcommands/subcommands.ts';
 
 const REPEAT_IS_SAME_REQUEST_MS = 2000;
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const words = argv[0] === '--' ? argv.slice(1) : argv;
+  if (isSubcommand(words[0])) {
+    try {
+      await runSubcommand(words[0], words.slice(1), {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        prompts: process.stderr,
+      });
+    } catch (err) {
+      if (err instanceof SubcommandError) exitWith(2, err.message);
+      throw err;
+    }
+    return;
+  }
   let config: BridgeConfig = { vms: [] };
   let cli: ReturnType<typeof parseCli>;
   try {
-    cli = parseCli(process.argv.slice(2));
+    cli = parseCli(argv);
     if (cli.help) {
       process.stdout.write(`${USAGE}\n`);
       return;

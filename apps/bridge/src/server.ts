@@ -1,12 +1,20 @@
 /**
- * Composes the bridge: event store, VM supervisors, WebSocket hub and HTTP
- * routes on one http server. `startBridge` is what main runs and what tests run
- * in-process (port 0); `stop` is the graceful shutdown (in-flight commands
- * answered, clients told, managed QEMUs stopped, database closed).
+ * Composes the bridge: the database (events, audit log, sessions), who may do what (users, roles, sessions,
+ * failure limits), VM supervisors, the command pipeline, WebSocket hub and HTTP routes on one HTTP or HTTPS
+ * server, and the QMP proxy's endpoint per VM. `startBridge` is what main runs and what tests run in-process (port 0); `stop` is the graceful shutdown
+ * (in-flight commands answered, clients told, managed QEMUs stopped, audit written, database closed).
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { AuditStore, DEFAULT_AUDIT_RETENTION } from './audit/audit-store.ts';
+import { Audits, StoreAudit } from './audit/store-audit.ts';
+import { Authenticator } from './auth/authenticator.ts';
+import { FailureLimiter } from './auth/failure-limiter.ts';
+import { RoleCommandPolicy } from './auth/role-command-policy.ts';
+import { effectivePolicies } from './auth/role-policy.ts';
+import { DEFAULT_SESSION_LIMITS, SessionStore } from './auth/session-store.ts';
+import { Users } from './auth/users.ts';
 import { type CommandAudit, LogAudit } from './commands/command-audit.ts';
 import { CommandPipeline } from './commands/command-pipeline.ts';
 import type { CommandPolicy } from './commands/command-policy.ts';
@@ -20,6 +28,10 @@ import { createLogger, type Logger } from './log.ts';
 import type { ProxyLimits } from './qmp-proxy/limits.ts';
 import { ProxyDirError } from './qmp-proxy/proxy-dir.ts';
 import { QmpProxy } from './qmp-proxy/qmp-proxy.ts';
+import { AddressSet } from './security/address.ts';
+import { readTls } from './security/tls-files.ts';
+import { StartupError } from './startup-error.ts';
+import { openDatabase, type SqliteDatabase } from './storage/database.ts';
 import { VmRegistry } from './vms/vm-registry.ts';
 import { VmSupervisor, type VmSupervisorOptions } from './vms/vm-supervisor.ts';
 
@@ -51,12 +63,16 @@ export interface StartOptions {
   heartbeatMs?: number | undefined;
   /** At most one `vm` message per VM per this many ms when only its latest event changed; tests shorten it. */
   latestEventPushMs?: number | undefined;
-  /** Who may run what (the command pipeline's authorize step); default: everything, on loopback. */
+  /** Who may run what (the command pipeline's authorize step); default: the roles of the config's users. */
   policy?: CommandPolicy | undefined;
-  /** Where every command's outcome goes (the pipeline's audit step); default: the log. */
+  /** Where every command's outcome goes besides the audit log (the pipeline's audit step); default: the log. */
   audit?: CommandAudit | undefined;
   /** What one QMP proxy client may hold; tests lower it. */
   qmpProxyLimits?: ProxyLimits | undefined;
+  /** The clock of sessions, failure counts and the audit log; tests move it to expire a session. */
+  now?: (() => number) | undefined;
+  /** How often open WebSockets' sessions are checked (kept alive, closed once ended); tests shorten it. */
+  sessionCheckMs?: number | undefined;
 }
 
 export interface RunningBridge {
@@ -69,13 +85,12 @@ export interface RunningBridge {
   pipeline: CommandPipeline;
   /** The QMP endpoints per VM; null when the config turns them off. */
   qmpProxy: QmpProxy | null;
+  audit: AuditStore;
+  sessions: SessionStore;
   stop(): Promise<void>;
 }
 
-/** Refused before anything starts; main prints the message and exits 2. */
-export class StartupError extends Error {
-  override readonly name = 'StartupError';
-}
+export { StartupError };
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -83,31 +98,52 @@ export function isLoopback(host: string): boolean {
 
 export async function startBridge(options: StartOptions): Promise<RunningBridge> {
   const { config } = options;
+  const now = options.now ?? Date.now;
   const host = options.host ?? config.host ?? DEFAULT_HOST;
   const port = options.port ?? config.port ?? DEFAULT_PORT;
-  if (!isLoopback(host)) {
+  const users = new Users(config.users ?? []);
+  if (!isLoopback(host) && !users.any) {
     throw new StartupError(
-      `refusing to listen on ${host}: QMP Deck has no user accounts yet, so it only binds loopback addresses ` +
-        '(127.0.0.1, ::1). Reach it from elsewhere through an SSH tunnel or an authenticating reverse proxy.',
+      `refusing to listen on ${host}: no users are configured, and without users anyone who can reach the ` +
+        'bridge controls every VM, so it only binds loopback addresses (127.0.0.1, ::1). To listen on a network, ' +
+        'add one: `pnpm start -- new-token` / `hash-password`, see docs/operations.md',
     );
   }
+  const tls = config.tls === undefined ? null : readTls(config.tls);
   const log = options.log ?? createLogger(config.logLevel ?? 'info');
-  const databasePath = config.database ?? defaultDatabasePath();
-  let store: EventStore;
-  try {
-    store = new EventStore(databasePath, {
-      maxEvents: config.retention?.maxEvents ?? 100_000,
-      maxAgeMs: config.retention?.maxAgeDays === undefined ? null : config.retention.maxAgeDays * 86_400_000,
-    });
-  } catch (err) {
-    throw new StartupError(`cannot open the event database ${databasePath}: ${(err as Error).message}`);
+  if (!isLoopback(host) && tls === null) {
+    log.warn(
+      { host },
+      'serving plain HTTP on a network address: passwords, tokens and session cookies cross the network ' +
+        'unencrypted; set "tls" in the config or put a TLS reverse proxy in front (docs/operations.md, "Behind a reverse proxy")',
+    );
   }
+  const { db, store, auditStore, sessions } = openStores(config, now);
+  const auth = new Authenticator({
+    users,
+    sessions,
+    limiter: new FailureLimiter(undefined, now),
+    proxy:
+      config.authProxy === undefined
+        ? null
+        : {
+            header: config.authProxy.userHeader.toLowerCase(),
+            trusted: new AddressSet(config.authProxy.trustedProxies),
+          },
+    log,
+  });
+  const roles = new RoleCommandPolicy(effectivePolicies(config.policy));
   const registry = new VmRegistry();
   const pipeline = new CommandPipeline({
     registry,
-    audit: options.audit ?? new LogAudit(log),
-    policy: options.policy,
+    audit: new Audits(options.audit ?? new LogAudit(log), new StoreAudit(auditStore)),
+    policy: options.policy ?? roles,
     timeouts: config.timeouts,
+    bridgeWide: {
+      'audit.read': (request) => ({
+        entries: auditStore.page({ ...(request.arguments ?? {}), scope: request.principal.vms }),
+      }),
+    },
   });
   const hub = new Hub({
     registry,
@@ -116,6 +152,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     log,
     maxBufferedBytes: options.maxBufferedBytes,
     heartbeatMs: options.heartbeatMs,
+    sessions: users.any ? sessions : undefined,
+    sessionCheckMs: options.sessionCheckMs,
   });
   const supervisorBase = (): Omit<VmSupervisorOptions, 'id' | 'origin'> => ({
     store,
@@ -163,6 +201,15 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
     allowedOrigins: config.allowedOrigins ?? [],
     allowedHosts: config.allowedHosts ?? [],
+    // With users a rebinding page has no credential to send, so the Host check only runs where it was asked for.
+    checkHost: !users.any || config.allowedHosts !== undefined,
+    auth,
+    roles,
+    sessions,
+    audit: auditStore,
+    proxyUserHeader: config.authProxy?.userHeader.toLowerCase() ?? null,
+    tls,
+    trustProxy: config.trustProxy ?? false,
   };
   let qmpProxy: QmpProxy | null = null;
   if (config.qmpProxy !== false) {
@@ -170,13 +217,14 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       qmpProxy = await QmpProxy.start({
         config: config.qmpProxy,
         registry,
+        users,
         pipeline,
         log,
         runtimeBase: options.runtimeBase,
         limits: options.qmpProxyLimits,
       });
     } catch (err) {
-      store.close();
+      db.close();
       if (err instanceof ProxyDirError) throw new StartupError(err.message);
       throw err;
     }
@@ -190,7 +238,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     await once(server, 'listening');
   } catch (err) {
     await qmpProxy?.stop();
-    store.close();
+    db.close();
     const code = (err as NodeJS.ErrnoException).code;
     throw new StartupError(`cannot listen on ${host}:${port}: ${code ?? (err as Error).message}`);
   }
@@ -198,7 +246,11 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
 
   await Promise.all(registry.all().map((vm) => vm.start()));
   discovery.start();
-  const pruneTimer = setInterval(() => store.prune(), pruneInterval(store.retention.maxAgeMs)).unref();
+  const pruneTimer = setInterval(() => {
+    store.prune();
+    auditStore.prune();
+    sessions.sweep();
+  }, pruneInterval(store.retention.maxAgeMs)).unref();
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
@@ -215,13 +267,16 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       await Promise.all(registry.all().map((vm) => vm.stop()));
       server.closeAllConnections();
       await closed;
+      auditStore.close();
       store.close();
+      db.close();
     })();
     return stopping;
   };
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  const scheme = tls === null ? 'http' : 'https';
   return {
-    url: `http://${urlHost}:${bound}`,
+    url: `${scheme}://${urlHost}:${bound}`,
     host,
     port: bound,
     registry,
@@ -229,6 +284,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     hub,
     pipeline,
     qmpProxy,
+    audit: auditStore,
+    sessions,
     stop,
   };
 }
@@ -237,4 +294,43 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
 function pruneInterval(maxAgeMs: number | null): number {
   if (maxAgeMs === null) return PRUNE_EVERY_MS;
   return Math.min(PRUNE_EVERY_MS, Math.max(PRUNE_AT_MOST_EVERY_MS, maxAgeMs / 10));
+}
+
+/** The database and what lives in it: events, the audit log, sessions. A file that cannot be opened stops the start. */
+function openStores(
+  config: BridgeConfig,
+  now: () => number,
+): { db: SqliteDatabase; store: EventStore; auditStore: AuditStore; sessions: SessionStore } {
+  const databasePath = config.database ?? defaultDatabasePath();
+  let db: SqliteDatabase | undefined;
+  try {
+    db = openDatabase(databasePath);
+    const store = new EventStore(db, {
+      maxEvents: config.retention?.maxEvents ?? 100_000,
+      maxAgeMs: config.retention?.maxAgeDays === undefined ? null : config.retention.maxAgeDays * 86_400_000,
+    });
+    const auditStore = new AuditStore(
+      db,
+      {
+        maxEntries: config.audit?.maxEntries ?? DEFAULT_AUDIT_RETENTION.maxEntries,
+        maxAgeMs:
+          config.audit?.maxAgeDays === undefined
+            ? DEFAULT_AUDIT_RETENTION.maxAgeMs
+            : config.audit.maxAgeDays * 86_400_000,
+      },
+      now,
+    );
+    const sessions = new SessionStore(
+      db,
+      {
+        idleMs: (config.session?.idleMinutes ?? DEFAULT_SESSION_LIMITS.idleMs / 60_000) * 60_000,
+        maxAgeMs: (config.session?.maxHours ?? DEFAULT_SESSION_LIMITS.maxAgeMs / 3_600_000) * 3_600_000,
+      },
+      now,
+    );
+    return { db, store, auditStore, sessions };
+  } catch (err) {
+    db?.close();
+    throw new StartupError(`cannot open the event database ${databasePath}: ${(err as Error).message}`);
+  }
 }

@@ -1,15 +1,27 @@
-/** The app's frame: top bar, connection banner, and the routes. */
+/**
+ * The app's frame: top bar, connection banner, and the routes. The sign-in page stands alone; everything else
+ * is behind the session gate, which also decides when the live socket opens (once someone is signed in).
+ */
 import { lazy, Suspense } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { OverviewPage } from './features/overview/OverviewPage.tsx';
+import { SIGN_IN_PATH } from './features/session/next-path.ts';
+import { SessionGate } from './features/session/SessionGate.tsx';
+import SignInPage from './features/session/SignInPage.tsx';
+import { UserMenu } from './features/session/UserMenu.tsx';
+import { usePermission } from './features/session/usePermission.ts';
 import { VM_TABS, type VmTabId } from './features/vm/VmTabs.tsx';
 import { ConnectionBanner } from './live/ConnectionBanner.tsx';
+import { LiveProvider } from './live/LiveProvider.tsx';
 import { ErrorBoundary } from './ui/ErrorBoundary.tsx';
 import { ThemeToggle } from './ui/ThemeToggle.tsx';
 
 const TAB_IDS = new Set<string>(VM_TABS.map((tab) => tab.id));
-// The VM page (timeline, virtual list) is its own chunk: the overview loads without it.
+// The VM page (timeline, virtual list) is its own chunk: the overview loads without it. So is the audit log,
+// which most visits never open. The sign-in page is not: it is small, shows without a second request, and
+// splitting it off made the bundler move everything it shares with the app into one more initial chunk.
 const VmPage = lazy(() => import('./features/vm/VmPage.tsx'));
+const AuditPage = lazy(() => import('./features/audit/AuditPage.tsx'));
 
 function NotFound() {
   return (
@@ -22,6 +34,63 @@ function NotFound() {
   );
 }
 
+const LOADING = <p className="p-4 text-sm text-zinc-500">Loading…</p>;
+
+function Header({ signedIn }: { signedIn: boolean }) {
+  return (
+    <header className="flex h-12 shrink-0 items-center justify-between gap-2 border-b border-zinc-200 px-3 dark:border-zinc-800">
+      <nav aria-label="Main" className="flex min-w-0 items-baseline gap-4">
+        <Link href="/" className="font-semibold tracking-tight">
+          QMP Deck
+        </Link>
+        {signedIn && <AuditLink />}
+      </nav>
+      <div className="flex min-w-0 items-center gap-3">
+        {signedIn && <UserMenu />}
+        <ThemeToggle />
+      </div>
+    </header>
+  );
+}
+
+/** Only for roles that may read the audit log (everyone on a bridge without users). */
+function AuditLink() {
+  const can = usePermission();
+  const [location] = useLocation();
+  if (!can('audit.read').allowed) return null;
+  return (
+    <Link
+      href="/audit"
+      className="text-sm text-zinc-700 hover:underline aria-[current=page]:font-medium dark:text-zinc-300"
+      aria-current={location === '/audit' ? 'page' : undefined}
+    >
+      Audit
+    </Link>
+  );
+}
+
+function SignedInRoutes() {
+  return (
+    <Switch>
+      <Route path="/">
+        <OverviewPage />
+      </Route>
+      <Route path="/audit">
+        <AuditPage />
+      </Route>
+      <Route path="/vms/:id">{(params) => <VmPage vmId={params.id} tab="timeline" />}</Route>
+      <Route path="/vms/:id/:tab">
+        {(params) =>
+          TAB_IDS.has(params.tab) ? <VmPage vmId={params.id} tab={params.tab as VmTabId} /> : <NotFound />
+        }
+      </Route>
+      <Route>
+        <NotFound />
+      </Route>
+    </Switch>
+  );
+}
+
 export function App() {
   const [location] = useLocation();
   return (
@@ -29,37 +98,33 @@ export function App() {
       <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:p-2">
         Skip to content
       </a>
-      <header className="flex h-12 shrink-0 items-center justify-between gap-2 border-b border-zinc-200 px-3 dark:border-zinc-800">
-        <Link href="/" className="font-semibold tracking-tight">
-          QMP Deck
-        </Link>
-        <ThemeToggle />
-      </header>
-      <ConnectionBanner />
-      <div id="content" className="flex min-h-0 flex-1 flex-col overflow-auto">
-        <ErrorBoundary resetKey={location}>
-          <Suspense fallback={<p className="p-4 text-sm text-zinc-500">Loading…</p>}>
-            <Switch>
-              <Route path="/">
-                <OverviewPage />
-              </Route>
-              <Route path="/vms/:id">{(params) => <VmPage vmId={params.id} tab="timeline" />}</Route>
-              <Route path="/vms/:id/:tab">
-                {(params) =>
-                  TAB_IDS.has(params.tab) ? (
-                    <VmPage vmId={params.id} tab={params.tab as VmTabId} />
-                  ) : (
-                    <NotFound />
-                  )
-                }
-              </Route>
-              <Route>
-                <NotFound />
-              </Route>
-            </Switch>
-          </Suspense>
-        </ErrorBoundary>
-      </div>
+      <Switch>
+        <Route path={SIGN_IN_PATH}>
+          <Header signedIn={false} />
+          <div id="content" className="flex min-h-0 flex-1 flex-col overflow-auto">
+            <ErrorBoundary resetKey={location}>
+              <Suspense fallback={LOADING}>
+                <SignInPage />
+              </Suspense>
+            </ErrorBoundary>
+          </div>
+        </Route>
+        <Route>
+          <SessionGate>
+            <LiveProvider>
+              <Header signedIn />
+              <ConnectionBanner />
+              <div id="content" className="flex min-h-0 flex-1 flex-col overflow-auto">
+                <ErrorBoundary resetKey={location}>
+                  <Suspense fallback={LOADING}>
+                    <SignedInRoutes />
+                  </Suspense>
+                </ErrorBoundary>
+              </div>
+            </LiveProvider>
+          </SessionGate>
+        </Route>
+      </Switch>
     </div>
   );
 }

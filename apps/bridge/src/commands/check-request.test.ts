@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NOBODY } from '../auth/principal.ts';
 import { checkRequest, MAX_ARGUMENT_DEPTH, nestingDepth } from './check-request.ts';
 import type { CommandRequest } from './command-request.ts';
 
@@ -8,6 +9,7 @@ const request = (overrides: Partial<CommandRequest>): CommandRequest => ({
   target: 'qmp',
   command: 'query-status',
   actor,
+  principal: NOBODY,
   ...overrides,
 });
 

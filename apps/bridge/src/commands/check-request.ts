@@ -4,7 +4,7 @@
  * would otherwise overflow the stack when the command is serialised).
  */
 import { badRequest } from '../bridge-error.ts';
-import { type CommandRequest, isBridgeAction } from './command-request.ts';
+import { type CommandRequest, isBridgeAction, isBridgeWideAction } from './command-request.ts';
 
 export const MAX_ARGUMENT_DEPTH = 64;
 
@@ -23,7 +23,13 @@ export function checkRequest(request: CommandRequest): void {
   checkArgumentDepth(request.arguments);
 }
 
-export function checkCommandName({ target, command }: CommandRequest): void {
+export function checkCommandName({ target, command, vm }: CommandRequest): void {
+  if (vm === null) {
+    if (target !== 'bridge' || !isBridgeWideAction(command)) {
+      throw badRequest(`"${command}" needs a VM`);
+    }
+    return;
+  }
   if (target === 'qmp' && !QMP_COMMAND.test(command)) {
     throw badRequest(`"${command}" is not a QMP command name (letters, digits, "-" and "_")`);
   }

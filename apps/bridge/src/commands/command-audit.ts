@@ -10,6 +10,8 @@ import type { CommandRequest } from './command-request.ts';
 
 export interface CommandRecord {
   request: CommandRequest;
+  /** The request's arguments with secrets redacted (what may be stored), or null. */
+  arguments: Record<string, unknown> | null;
   outcome: 'ok' | 'error' | 'refused';
   /** Set when the outcome is not ok. */
   error: ErrorBody | null;
@@ -34,6 +36,7 @@ export class LogAudit implements CommandAudit {
         target: request.target,
         client: actor.client,
         user: actor.user,
+        role: request.principal.user?.role ?? null,
         origin: actor.origin,
         remote: actor.remote ?? null,
         outcome,

@@ -4,15 +4,20 @@
  * kill of managed VMs, the schema route's fetch, a QMP proxy client's command, and later consoles, jobs and bulk
  * actions. Each step is a small named function:
  *
- *   resolve the VM -> refuse while stopping -> check the request -> AUTHORIZE (CommandPolicy) -> apply the timeout
- *   -> record in flight (and so the cause of its events) -> route to QMP / the guest agent / a bridge action
+ *   resolve the VM (and the caller's VM SCOPE: a VM out of scope is not found) -> refuse while stopping -> check
+ *   the request -> AUTHORIZE (CommandPolicy: the caller's role) -> apply the timeout -> record in flight (and so
+ *   the cause of its events; arguments with secrets redacted) -> route to QMP / the guest agent / a bridge action
  *   -> AUDIT (CommandAudit), whatever the outcome
+ *
+ * A bridge-wide action (`audit.read`, `vm: null`) skips the VM's steps and runs the same checks, policy and audit.
  *
  * The bridge's own housekeeping does not pass here: the run-state query after events, the guest link's heartbeat
  * and reads, autostart and shutdown of managed VMs. They are not anybody's command, cause no events and need no
  * permission (see docs/architecture.md).
  */
 import { BridgeErrorClass } from '@qmpdeck/protocol';
+import { redactArguments } from '../audit/redact-arguments.ts';
+import { principalSees } from '../auth/principal.ts';
 import { BridgeError, toErrorBody, vmNotFound } from '../bridge-error.ts';
 import type { TimeoutsConfig } from '../config/schema.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
@@ -21,21 +26,32 @@ import { BRIDGE_ACTION_RUNNERS } from './bridge-actions.ts';
 import { checkRequest } from './check-request.ts';
 import type { CommandAudit, CommandRecord } from './command-audit.ts';
 import { allowEverything, type CommandPolicy } from './command-policy.ts';
-import type { BridgeAction, CommandRequest } from './command-request.ts';
+import type { BridgeAction, BridgeWideAction, CommandRequest } from './command-request.ts';
 import { DEFAULT_TIMEOUTS, timeoutFor } from './timeouts.ts';
+
+/** What the bridge-wide actions do; given by the server, which owns what they read. */
+export type BridgeWideRunners = Readonly<Record<BridgeWideAction, (request: CommandRequest) => unknown>>;
 
 export interface CommandPipelineOptions {
   registry: VmRegistry;
   audit: CommandAudit;
   policy?: CommandPolicy | undefined;
   timeouts?: TimeoutsConfig | undefined;
+  bridgeWide?: BridgeWideRunners | undefined;
 }
+
+const NO_BRIDGE_WIDE_RUNNERS: BridgeWideRunners = {
+  'audit.read': () => {
+    throw new BridgeError(BridgeErrorClass.NotFound, 'this bridge keeps no audit log', 404);
+  },
+};
 
 export class CommandPipeline {
   readonly #registry: VmRegistry;
   readonly #audit: CommandAudit;
   readonly #policy: CommandPolicy;
   readonly #timeouts: TimeoutsConfig | undefined;
+  readonly #bridgeWide: BridgeWideRunners;
   #accepting = true;
 
   constructor(options: CommandPipelineOptions) {
@@ -43,6 +59,12 @@ export class CommandPipeline {
     this.#audit = options.audit;
     this.#policy = options.policy ?? allowEverything;
     this.#timeouts = options.timeouts;
+    this.#bridgeWide = options.bridgeWide ?? NO_BRIDGE_WIDE_RUNNERS;
+  }
+
+  /** The policy this pipeline authorizes with. */
+  get policy(): CommandPolicy {
+    return this.#policy;
   }
 
   /** Runs one command; resolves with its answer, rejects with a `{ class, desc }` error (BridgeError or QEMU's). */
@@ -50,8 +72,9 @@ export class CommandPipeline {
     const started = performance.now();
     let outcome: CommandRecord['outcome'] = 'ok';
     let failure: unknown = null;
+    let shownArguments: Record<string, unknown> | null | undefined;
     try {
-      const vm = resolveVm(this.#registry, request);
+      const vm = request.vm === null ? null : resolveVm(this.#registry, request, request.vm);
       refuseWhileStopping(this.#accepting);
       checkRequest(request);
       const refusal = await authorize(this.#policy, request);
@@ -59,10 +82,12 @@ export class CommandPipeline {
         outcome = 'refused';
         throw refusal;
       }
+      if (vm === null) return await this.#bridgeWide[request.command as BridgeWideAction](request);
       const timeoutMs = timeoutOf(request, vm, this.#timeouts);
+      shownArguments = redactArguments(request.command, request.arguments);
       const entry = vm.inflight.begin({
         execute: request.command,
-        arguments: request.arguments,
+        arguments: shownArguments ?? undefined,
         actor: request.actor,
         target: request.target,
         id: request.clientCommandId,
@@ -80,10 +105,44 @@ export class CommandPipeline {
     } finally {
       this.#audit.record({
         request,
+        arguments:
+          shownArguments === undefined ? redactArguments(request.command, request.arguments) : shownArguments,
         outcome,
         error: failure === null ? null : toErrorBody(failure).body,
         durationMs: performance.now() - started,
       });
+    }
+  }
+
+  /**
+   * The pipeline's first steps only (resolve with scope, check, authorize), for an answer that does not reach the
+   * VM (a cached schema); a refusal is audited like any other.
+   */
+  async admit(request: CommandRequest): Promise<void> {
+    const started = performance.now();
+    let failure: unknown = null;
+    let refused = false;
+    try {
+      if (request.vm !== null) resolveVm(this.#registry, request, request.vm);
+      checkRequest(request);
+      const refusal = await authorize(this.#policy, request);
+      if (refusal) {
+        refused = true;
+        throw refusal;
+      }
+    } catch (err) {
+      failure = err;
+      throw err;
+    } finally {
+      if (failure !== null) {
+        this.#audit.record({
+          request,
+          arguments: redactArguments(request.command, request.arguments),
+          outcome: refused ? 'refused' : 'error',
+          error: toErrorBody(failure).body,
+          durationMs: performance.now() - started,
+        });
+      }
     }
   }
 
@@ -103,9 +162,10 @@ export class CommandPipeline {
   }
 }
 
-function resolveVm(registry: VmRegistry, request: CommandRequest): VmSupervisor {
-  const vm = registry.get(request.vm);
-  if (!vm) throw vmNotFound(request.vm);
+/** The VM, if it exists and the caller may see it; the same 404 either way, so scope reveals nothing. */
+function resolveVm(registry: VmRegistry, request: CommandRequest, id: string): VmSupervisor {
+  const vm = registry.get(id);
+  if (!vm || !principalSees(request.principal, id)) throw vmNotFound(id);
   return vm;
 }
 

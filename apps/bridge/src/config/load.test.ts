@@ -56,6 +56,88 @@ describe('config validation', () => {
     expect(messageOf(json)).toContain(expected);
   });
 
+  const HASH = `scrypt:16384:8:1:${Buffer.alloc(16, 1).toString('base64')}:${Buffer.alloc(64, 2).toString('base64')}`;
+  const TOKEN_HASH = `sha256:${'ab'.repeat(32)}`;
+
+  it('accepts users, a policy, an auth proxy, TLS, trustProxy, session and audit settings', () => {
+    const config = parseConfig({
+      vms: [],
+      users: [
+        { name: 'ana', role: 'viewer', passwordHash: HASH, vms: ['web-*'] },
+        { name: 'ci', role: 'operator', tokenHash: TOKEN_HASH },
+        { name: 'root', role: 'admin', token: 'a-long-enough-token', passwordHash: HASH },
+      ],
+      policy: { operator: { allow: ['query-*', 'stop'], deny: ['query-chardev'] }, viewer: {} },
+      authProxy: { userHeader: 'Remote-User', trustedProxies: ['127.0.0.1/32', '::1', 'fd00::/8'] },
+      tls: { cert: '/etc/qmpdeck/cert.pem', key: '/etc/qmpdeck/key.pem' },
+      trustProxy: ['10.0.0.0/8'],
+      session: { idleMinutes: 30, maxHours: 8 },
+      audit: { maxAgeDays: 30, maxEntries: 5000 },
+    });
+    expect(config.users).toHaveLength(3);
+    expect(parseConfig({ vms: [], trustProxy: true }).trustProxy).toBe(true);
+  });
+
+  it.each([
+    [
+      { users: [{ name: 'ana', role: 'viewer' }] },
+      'users[0]: a user needs at least one of "token", "tokenHash" or "passwordHash"',
+    ],
+    [{ users: [{ name: 'ana', role: 'boss', token: 'a-long-enough-token' }] }, 'users[0].role:'],
+    [
+      { users: [{ name: 'a b', role: 'viewer', token: 'a-long-enough-token' }] },
+      'users[0].name: expected letters',
+    ],
+    [
+      { users: [{ name: 'ana', role: 'viewer', token: 'short' }] },
+      'users[0].token: a token must be at least 16',
+    ],
+    [
+      { users: [{ name: 'ana', role: 'viewer', tokenHash: 'sha256:XYZ' }] },
+      'users[0].tokenHash: expected "sha256:"',
+    ],
+    [
+      { users: [{ name: 'ana', role: 'viewer', token: 'a-long-enough-token', tokenHash: TOKEN_HASH }] },
+      'users[0]: give "token" or "tokenHash", not both',
+    ],
+    [
+      { users: [{ name: 'ana', role: 'viewer', passwordHash: 'hunter2' }] },
+      'users[0].passwordHash: expected "scrypt:',
+    ],
+    [
+      { users: [{ name: 'ana', role: 'viewer', passwordHash: HASH.replace('16384', '1000') }] },
+      'users[0].passwordHash: N must be a power of two',
+    ],
+    [
+      {
+        users: [
+          { name: 'ana', role: 'viewer', token: 'a-long-enough-token' },
+          { name: 'ana', role: 'admin', token: 'another-long-token' },
+        ],
+      },
+      'users[1].name: "ana" is used twice',
+    ],
+    [{ users: [{ name: 'ana', role: 'viewer', token: 'a-long-enough-token', vms: [] }] }, 'users[0].vms:'],
+    [{ policy: { operator: { allow: 'stop' } } }, 'policy.operator.allow: expected an array'],
+    [{ policy: { superuser: {} } }, 'policy: unknown field "superuser"'],
+    [
+      {
+        users: [{ name: 'a', role: 'admin', token: 'a-long-enough-token' }],
+        authProxy: { userHeader: 'Remote-User', trustedProxies: ['10.0.0.0/33'] },
+      },
+      'authProxy.trustedProxies[0]: "10.0.0.0/33": the prefix must be from 0 to 32',
+    ],
+    [
+      { authProxy: { userHeader: 'Remote-User', trustedProxies: ['127.0.0.1'] } },
+      "authProxy: the proxy's user names are mapped to configured users",
+    ],
+    [{ tls: { cert: 'c.pem' } }, 'tls.key: required'],
+    [{ trustProxy: ['proxy.lan'] }, 'trustProxy'],
+    [{ session: { idleMinutes: 0 } }, 'session.idleMinutes'],
+  ])('names the field of a user or security setting: %j', (json, expected) => {
+    expect(messageOf({ vms: [], ...json })).toContain(expected);
+  });
+
   it('reads paths in the file relative to the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bridge-config-'));
     const file = join(dir, 'config.json');
@@ -70,6 +152,7 @@ describe('config validation', () => {
         database: 'data/events.db',
         discover: [{ dir: 'run', pattern: '*.qmp' }],
         qmpProxy: { dir: 'qmp' },
+        tls: { cert: 'tls/cert.pem', key: '/etc/key.pem' },
       }),
     );
     const config = loadConfigFile(file);
@@ -81,6 +164,7 @@ describe('config validation', () => {
     expect(config.database).toBe(join(dir, 'data/events.db'));
     expect(config.discover).toEqual([{ dir: join(dir, 'run'), pattern: '*.qmp' }]);
     expect(config.qmpProxy).toEqual({ dir: join(dir, 'qmp') });
+    expect(config.tls).toEqual({ cert: join(dir, 'tls/cert.pem'), key: '/etc/key.pem' });
   });
 
   it('takes the QMP proxy section, or false', () => {

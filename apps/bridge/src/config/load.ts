@@ -49,6 +49,7 @@ export function resolvePaths(config: BridgeConfig, base: string): BridgeConfig {
     ...(config.qmpProxy === undefined || config.qmpProxy === false || config.qmpProxy.dir === undefined
       ? {}
       : { qmpProxy: { ...config.qmpProxy, dir: at(config.qmpProxy.dir) } }),
+    ...(config.tls === undefined ? {} : { tls: { cert: at(config.tls.cert), key: at(config.tls.key) } }),
   };
 }
 
@@ -63,6 +64,17 @@ export function parseConfig(json: unknown, source = 'config'): BridgeConfig {
     if (ids.has(vm.id))
       throw new ConfigError(`invalid ${source}:\n  vms[${index}].id: "${vm.id}" is used twice`);
     ids.add(vm.id);
+  }
+  const names = new Set<string>();
+  for (const [index, user] of (result.data.users ?? []).entries()) {
+    if (names.has(user.name))
+      throw new ConfigError(`invalid ${source}:\n  users[${index}].name: "${user.name}" is used twice`);
+    names.add(user.name);
+  }
+  if (result.data.authProxy !== undefined && names.size === 0) {
+    throw new ConfigError(
+      `invalid ${source}:\n  authProxy: the proxy's user names are mapped to configured users; add "users"`,
+    );
   }
   return result.data;
 }

@@ -3,7 +3,11 @@
  * (unknown fields rejected, so a typo never passes silently) and generates
  * config.schema.json (scripts/generate-config-schema.ts) for editors and docs.
  */
+import { Role } from '@qmpdeck/protocol';
 import { z } from 'zod';
+import { PASSWORD_HASH_PATTERN, parsePasswordHash } from '../auth/password-hash.ts';
+import { TOKEN_HASH_PATTERN } from '../auth/token.ts';
+import { parseCidr } from '../security/address.ts';
 
 /** Ids appear in URLs and file names; keep them plain. */
 export const VM_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -129,6 +133,103 @@ export const QmpProxyConfig = z
     { error: 'expected { "dir"?, "tcp"?, "group"?, "user"? } or false' },
   )
   .describe('A QMP endpoint per VM for qmp-shell and scripts (on unless false)');
+/** An IPv4 or IPv6 address or CIDR range (`10.0.0.0/8`, `::1/128`). */
+const AddressRange = z.string().superRefine((text, ctx) => {
+  const cidr = parseCidr(text);
+  if (typeof cidr === 'string') ctx.addIssue({ code: 'custom', message: cidr });
+});
+
+export const UserConfig = z
+  .strictObject({
+    name: z.string().regex(VM_ID_PATTERN, 'expected letters, digits, ".", "_" or "-" (at most 128)'),
+    role: Role.describe('viewer: read and query; operator: everyday VM control; admin: everything'),
+    token: z
+      .string()
+      .min(16, 'a token must be at least 16 characters (pnpm start -- new-token makes one)')
+      .max(1024)
+      .optional()
+      .describe('An API token in plain text (hashed when loaded); prefer tokenHash'),
+    tokenHash: z
+      .string()
+      .regex(TOKEN_HASH_PATTERN, 'expected "sha256:" and 64 lower-case hex digits (pnpm start -- new-token)')
+      .optional()
+      .describe('sha256:<hex> of the API token (pnpm start -- new-token)'),
+    passwordHash: z
+      .string()
+      .regex(
+        PASSWORD_HASH_PATTERN,
+        'expected "scrypt:<N>:<r>:<p>:<salt base64>:<key base64>" (pnpm start -- hash-password)',
+      )
+      .superRefine((text, ctx) => {
+        const parsed = parsePasswordHash(text);
+        if (typeof parsed === 'string' && PASSWORD_HASH_PATTERN.test(text)) {
+          ctx.addIssue({ code: 'custom', message: parsed });
+        }
+      })
+      .optional()
+      .describe('scrypt:<N>:<r>:<p>:<salt>:<key> for the sign-in page (pnpm start -- hash-password)'),
+    vms: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('Globs over VM ids this user may see (* and ?); default: every VM'),
+  })
+  .refine((user) => !(user.token !== undefined && user.tokenHash !== undefined), {
+    message: 'give "token" or "tokenHash", not both',
+  })
+  .refine(
+    (user) => user.token !== undefined || user.tokenHash !== undefined || user.passwordHash !== undefined,
+    { message: 'a user needs at least one of "token", "tokenHash" or "passwordHash"' },
+  );
+
+const RoleRuleConfig = z
+  .strictObject({
+    allow: z.array(z.string().min(1)).optional().describe('Globs over command names this role may run'),
+    deny: z.array(z.string().min(1)).optional().describe('Globs over command names refused even if allowed'),
+  })
+  .describe("Replaces the role's default rule (docs/api.md)");
+
+export const PolicyConfig = z
+  .strictObject({
+    viewer: RoleRuleConfig.optional(),
+    operator: RoleRuleConfig.optional(),
+    admin: RoleRuleConfig.optional(),
+  })
+  .describe('What each role may run; a role given here replaces its default rule');
+
+export const AuthProxyConfig = z
+  .strictObject({
+    userHeader: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,128}$/, 'expected an HTTP header name, e.g. "Remote-User"')
+      .describe('The header the proxy puts the signed-in user name in'),
+    trustedProxies: z
+      .array(AddressRange)
+      .min(1)
+      .describe('Addresses or CIDR ranges of the proxies whose header is believed'),
+  })
+  .describe('Single sign-on through a reverse proxy (Authelia, Authentik, oauth2-proxy)');
+
+export const TlsConfig = z
+  .strictObject({
+    cert: z.string().min(1).describe('PEM certificate (chain) file'),
+    key: z.string().min(1).describe('PEM private key file'),
+  })
+  .describe('Serve HTTPS and WSS directly');
+
+export const SessionConfig = z
+  .strictObject({
+    idleMinutes: z.number().positive().max(525_600).optional().describe('Idle expiry; default 120'),
+    maxHours: z.number().positive().max(8760).optional().describe('Absolute expiry; default 24'),
+  })
+  .describe('Sign-in sessions (cookies)');
+
+export const AuditConfig = z
+  .strictObject({
+    maxAgeDays: z.number().positive().optional().describe('default 90'),
+    maxEntries: z.number().int().positive().optional().describe('default 100000'),
+  })
+  .describe('How much of the audit log is kept');
 
 export const BridgeConfig = z.strictObject({
   $schema: z.string().optional(),
@@ -151,6 +252,19 @@ export const BridgeConfig = z.strictObject({
     .describe(
       'Host names besides loopback the bridge answers to, e.g. behind a reverse proxy (DNS-rebinding guard)',
     ),
+  users: z
+    .array(UserConfig)
+    .optional()
+    .describe('Who may sign in; without users the bridge serves loopback only'),
+  policy: PolicyConfig.optional(),
+  authProxy: AuthProxyConfig.optional(),
+  tls: TlsConfig.optional(),
+  trustProxy: z
+    .union([z.boolean(), z.array(AddressRange).min(1)])
+    .optional()
+    .describe('Behind a reverse proxy: believe X-Forwarded-For from it (true, or its addresses/CIDR ranges)'),
+  session: SessionConfig.optional(),
+  audit: AuditConfig.optional(),
 });
 export type BridgeConfig = z.infer<typeof BridgeConfig>;
 export type VmConfig = z.infer<typeof VmConfig>;
@@ -159,3 +273,7 @@ export type RetentionConfig = z.infer<typeof RetentionConfig>;
 export type DiscoverConfig = z.infer<typeof DiscoverConfig>;
 export type QmpProxyConfig = z.infer<typeof QmpProxyConfig>;
 export type LaunchConfig = z.infer<typeof LaunchConfig>;
+export type UserConfig = z.infer<typeof UserConfig>;
+export type PolicyConfig = z.infer<typeof PolicyConfig>;
+export type AuthProxyConfig = z.infer<typeof AuthProxyConfig>;
+export type TlsConfig = z.infer<typeof TlsConfig>;

@@ -4,9 +4,8 @@
  * hand out a number twice. Appends are synchronous, which lets the hub replay
  * history and join the live stream in one tick, with no gap and no duplicate.
  */
-import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   BridgeEventName,
   type Cause,
@@ -14,7 +13,8 @@ import {
   type EventRecord,
   type Timestamp,
 } from '@qmpdeck/protocol';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase, type SqliteDatabase } from '../storage/database.ts';
 
 /**
  * Events that are not news for a person, left out of a VM's `latestEvent`: the guest agent coming and going is
@@ -63,7 +63,9 @@ export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env): strin
 }
 
 export class EventStore {
-  readonly #db: Database.Database;
+  readonly #db: SqliteDatabase;
+  /** Whether this store opened the file itself (and so closes it), or shares the server's connection. */
+  readonly #ownsDb: boolean;
   readonly #lastSeq = new Map<string, number>();
   readonly #insert: Database.Statement;
   readonly #saveSeq: Database.Statement;
@@ -73,15 +75,14 @@ export class EventStore {
   readonly #latestNews: Database.Statement;
   readonly #trim: Database.Statement;
 
+  /** `database`: a file path (opened and closed by the store) or the server's shared connection. */
   constructor(
-    path: string,
+    database: string | SqliteDatabase,
     readonly retention: RetentionPolicy = { maxEvents: 100_000, maxAgeMs: null },
     now: () => number = Date.now,
   ) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.#db = new Database(path);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
+    this.#ownsDb = typeof database === 'string';
+    this.#db = typeof database === 'string' ? openDatabase(database) : database;
     this.#db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         vm TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL, data TEXT,
@@ -193,7 +194,7 @@ export class EventStore {
   }
 
   close(): void {
-    if (this.#db.open) this.#db.close();
+    if (this.#ownsDb && this.#db.open) this.#db.close();
   }
 }
 

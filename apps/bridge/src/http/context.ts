@@ -1,4 +1,11 @@
-/** What the HTTP plugins use: the VMs, the one command pipeline, the event store, the WebSocket hub. */
+/**
+ * What the HTTP plugins use: the VMs, the one command pipeline, the event store, the WebSocket hub, and who may
+ * do what (the authenticator, the role policy, sessions, the audit log).
+ */
+import type { AuditStore } from '../audit/audit-store.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
+import type { RoleCommandPolicy } from '../auth/role-command-policy.ts';
+import type { SessionStore } from '../auth/session-store.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { Hub } from '../hub/hub.ts';
@@ -16,4 +23,19 @@ export interface HttpContext {
   webRoot: string;
   allowedOrigins: readonly string[];
   allowedHosts: readonly string[];
+  /**
+   * Whether the Host header is checked (DNS rebinding): always without users; with users only when
+   * `allowedHosts` is set, since a rebinding page has no credential to send.
+   */
+  checkHost: boolean;
+  auth: Authenticator;
+  roles: RoleCommandPolicy;
+  sessions: SessionStore;
+  audit: AuditStore;
+  /** The config's `authProxy.userHeader`, lower case, or null. */
+  proxyUserHeader: string | null;
+  /** TLS options for fastify (HTTPS and WSS), or null for plain HTTP. */
+  tls: { cert: Buffer; key: Buffer } | null;
+  /** fastify's `trustProxy`: whose X-Forwarded-For to believe for the client's address. */
+  trustProxy: boolean | string[];
 }

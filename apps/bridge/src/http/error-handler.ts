@@ -16,10 +16,12 @@ export function answerErrors(app: FastifyInstance, log: Logger): void {
       reply.code(404).type('text/plain; charset=utf-8').send('not found');
       return;
     }
-    const { body, status } = toErrorBody(asBridgeError(err));
+    const error = asBridgeError(err);
+    const { body, status } = toErrorBody(error);
     if (status >= 500 && status !== 503 && status !== 504 && status !== 502) {
       log.error({ err, url: request.url }, 'request failed');
     }
+    if (error instanceof BridgeError) reply.headers(error.headers);
     sendError(reply, status, body);
   });
 }

@@ -7,7 +7,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { MAX_PAGE } from '../events/event-store.ts';
 import type { HttpContext } from './context.ts';
-import { integerParam, vmIdOf } from './route-schemas.ts';
+import { integerParam } from './route-schemas.ts';
+import { visibleVm } from './visible-vm.ts';
 import type { ZodTypeProvider } from './zod-type-provider.ts';
 
 const EventsQuery = z
@@ -25,7 +26,7 @@ export function eventRoutes(ctx: HttpContext): FastifyPluginAsync {
       '/api/vms/:id/events',
       { schema: { querystring: EventsQuery, response: { 200: EventPage } } },
       (request) => {
-        const vm = ctx.registry.require(vmIdOf(request));
+        const vm = visibleVm(ctx, request);
         const { after = 0, before, limit = 100 } = request.query;
         const size = Math.min(limit, MAX_PAGE);
         return before === undefined

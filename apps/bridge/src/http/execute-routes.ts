@@ -3,7 +3,7 @@ import { ExecuteRequest, ExecuteSuccess } from '@qmpdeck/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import type { CommandTarget } from '../commands/command-request.ts';
 import type { HttpContext } from './context.ts';
-import { httpActor, nextHttpCommandId } from './http-actor.ts';
+import { httpActor, nextHttpCommandId, principalOf } from './http-actor.ts';
 import { vmIdOf } from './route-schemas.ts';
 import type { ZodTypeProvider } from './zod-type-provider.ts';
 
@@ -27,6 +27,7 @@ export function executeRoute(
           command: body.execute,
           arguments: body.arguments,
           actor: httpActor(request, body.origin),
+          principal: principalOf(request),
           clientCommandId: nextHttpCommandId(),
           timeoutMs: body.timeoutMs,
         });

@@ -1,4 +1,7 @@
-/** `GET /api/health`: is the bridge up, which version, how many VMs in which state. */
+/**
+ * `GET /api/health`: is the bridge up, which version, how many VMs in which state. Public (monitoring needs no
+ * credential), so it names no VM: counts only, the same for everyone.
+ */
 import { Health } from '@qmpdeck/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import { BRIDGE_VERSION } from '../version.ts';
@@ -8,7 +11,7 @@ import type { ZodTypeProvider } from './zod-type-provider.ts';
 export function healthRoutes(ctx: HttpContext): FastifyPluginAsync {
   return async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
-    app.get('/api/health', { schema: { response: { 200: Health } } }, () => {
+    app.get('/api/health', { config: { public: true }, schema: { response: { 200: Health } } }, () => {
       const byConnection: Record<string, number> = {};
       const byStatus: Record<string, number> = {};
       const vms = ctx.registry.all();

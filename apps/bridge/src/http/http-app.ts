@@ -1,9 +1,16 @@
 /**
- * The bridge's HTTP side on fastify: one app, the request guards as hooks, one error handler, a plugin per
- * resource. Every route that reaches a VM does so through the command pipeline (ctx.pipeline).
+ * The bridge's HTTP side on fastify: one app (HTTPS when configured), the security headers, the request guards
+ * and the credential check as hooks, one error handler, a plugin per resource. Every route that reaches a VM does
+ * so through the command pipeline (ctx.pipeline).
+ *
+ * Hooks run in the order they are registered: security headers (on every answer, refusals included), Host and
+ * Origin guards, then the credential.
  */
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ApiPaths } from './api-paths.ts';
+import { auditRoutes } from './audit-routes.ts';
+import { authenticateRequests } from './authenticate-requests.ts';
 import type { HttpContext } from './context.ts';
 import { answerErrors, answerFrameworkErrors } from './error-handler.ts';
 import { eventRoutes } from './event-routes.ts';
@@ -15,13 +22,19 @@ import { MAX_BODY_BYTES, parseJsonBodies } from './json-body.ts';
 import { answerNotFound } from './not-found.ts';
 import { guardRequests } from './request-guards.ts';
 import { schemaRoutes } from './schema-routes.ts';
+import { securityHeaders } from './security-headers.ts';
+import { sessionRoutes } from './session-routes.ts';
 import { registerStatic } from './static-routes.ts';
 import { vmRoutes } from './vm-routes.ts';
 import { wsRoutes } from './ws-routes.ts';
 import { plainSerializerCompiler, zodValidatorCompiler } from './zod-type-provider.ts';
 
 export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> {
+  // One options object whatever the transport; fastify's types split HTTP and HTTPS apps, the routes do not care.
   const app = Fastify({
+    ...(ctx.tls === null ? {} : { https: ctx.tls }),
+    // Behind a reverse proxy: whose X-Forwarded-For makes `request.ip` (audit, failure counts).
+    trustProxy: ctx.trustProxy,
     // No logger of fastify's own (no child logger per request): requests are not logged one by one, commands are
     // (the pipeline's audit), and failures by the error handler, the WebSocket error handler and the hub.
     logger: false,
@@ -33,15 +46,21 @@ export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> 
       ctx.log.debug({ err }, 'malformed HTTP request');
       socket.destroy();
     },
-  });
+  }) as unknown as FastifyInstance;
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(plainSerializerCompiler);
   parseJsonBodies(app, 'strict');
   answerErrors(app, ctx.log);
+  await securityHeaders(app, ctx.tls !== null);
   guardRequests(app, ctx);
+  // Cookies are parsed only where a credential is read (the authenticate hook, sign-out), not on every request.
+  await app.register(fastifyCookie, { hook: false });
+  authenticateRequests(app, ctx);
   const apiPaths = new ApiPaths();
   apiPaths.collectFrom(app);
   await app.register(wsRoutes(ctx));
+  await app.register(sessionRoutes(ctx));
+  await app.register(auditRoutes(ctx));
   await app.register(healthRoutes(ctx));
   await app.register(vmRoutes(ctx));
   await app.register(executeRoutes(ctx));

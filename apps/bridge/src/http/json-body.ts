@@ -28,8 +28,18 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw invalidJson(`request body is not valid JSON: ${(err as Error).message}`);
+    throw invalidJson(`request body is not valid JSON: ${describeJsonError(err)}`);
   }
+}
+
+/**
+ * V8's parse error without the excerpt of the text it quotes (`Unexpected token 'x', "{"password":"hun"... is not
+ * valid JSON`): a body may hold a password, and an error answer (or a log line) must not repeat it.
+ */
+export function describeJsonError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  // `Unexpected token 'x', "{"a":x}" is not valid JSON`, or with `...` around a longer excerpt.
+  return message.replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, ' (not valid JSON)');
 }
 
 export function invalidJson(desc: string): BridgeError {

@@ -1,9 +1,10 @@
 /**
  * Checks every request passes before anything else runs (a fastify `onRequest` hook, so also WebSocket upgrades,
- * refused with 403 before the handshake): its Host must be a name of this bridge (DNS rebinding), and a request
- * that changes something (a POST, an upgrade) must not come from another site's page (Origin). API answers are
- * never cached. A callback hook, not an async one: it runs on every request, and a promise per request shows in
- * the round trip.
+ * refused with 403 before the handshake): its Host must be a name of this bridge (DNS rebinding; with users only
+ * when `allowedHosts` is set, see `HttpContext.checkHost`), and a request that changes something (a POST, a
+ * DELETE, an upgrade) must not come from another site's page (Origin), whatever credential it carries. API
+ * answers are never cached. A callback hook, not an async one: it runs on every request, and a promise per
+ * request shows in the round trip.
  */
 import { BridgeErrorClass } from '@qmpdeck/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -18,6 +19,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export interface GuardOptions {
   allowedOrigins: readonly string[];
   allowedHosts: readonly string[];
+  checkHost: boolean;
   log: Logger;
 }
 
@@ -44,7 +46,7 @@ function refusalOf(request: FastifyRequest, options: GuardOptions): BridgeError 
       404,
     );
   }
-  if (!isHostAllowed(request.raw, options.allowedHosts)) {
+  if (options.checkHost && !isHostAllowed(request.raw, options.allowedHosts)) {
     if (upgrade) refusedUpgrade(options.log, request);
     return new BridgeError(
       BridgeErrorClass.Forbidden,

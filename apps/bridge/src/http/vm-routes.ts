@@ -4,11 +4,13 @@
  */
 import { Vm, VmList } from '@qmpdeck/protocol';
 import type { FastifyPluginAsync } from 'fastify';
+import { principalSees } from '../auth/principal.ts';
 import type { BridgeAction } from '../commands/command-request.ts';
 import type { HttpContext } from './context.ts';
-import { httpActor, nextHttpCommandId } from './http-actor.ts';
+import { httpActor, nextHttpCommandId, principalOf } from './http-actor.ts';
 import { parseJsonBodies } from './json-body.ts';
 import { originOf, vmIdOf } from './route-schemas.ts';
+import { visibleVm } from './visible-vm.ts';
 import type { ZodTypeProvider } from './zod-type-provider.ts';
 
 export function vmRoutes(ctx: HttpContext): FastifyPluginAsync {
@@ -17,10 +19,17 @@ export function vmRoutes(ctx: HttpContext): FastifyPluginAsync {
     // Start and kill read an optional { origin } and ignore any other body, JSON or not.
     parseJsonBodies(app, 'lenient');
 
-    app.get('/api/vms', { schema: { response: { 200: VmList } } }, () => ctx.registry.snapshots());
+    /** Only the VMs the caller's scope includes. */
+    app.get('/api/vms', { schema: { response: { 200: VmList } } }, (request) => {
+      const principal = principalOf(request);
+      return ctx.registry
+        .all()
+        .filter((vm) => principalSees(principal, vm.id))
+        .map((vm) => vm.snapshot());
+    });
 
     app.get('/api/vms/:id', { schema: { response: { 200: Vm } } }, (request) =>
-      ctx.registry.require(vmIdOf(request)).snapshot(),
+      visibleVm(ctx, request).snapshot(),
     );
 
     const lifecycle = (action: BridgeAction) =>
@@ -30,6 +39,7 @@ export function vmRoutes(ctx: HttpContext): FastifyPluginAsync {
           target: 'bridge',
           command: action,
           actor: httpActor(request, originOf(request.body)),
+          principal: principalOf(request),
           clientCommandId: nextHttpCommandId(),
         }),
       );

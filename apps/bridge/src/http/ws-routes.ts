@@ -1,12 +1,14 @@
 /**
  * `GET /api/ws`: the one WebSocket of the API, through @fastify/websocket on `ws`. The request guards (Host,
- * Origin) ran as for any request, before the handshake; frames over the hard limit close the connection (1009)
- * before they are read. Everything after the handshake is the hub's (hub/).
+ * Origin) and the credential check ran as for any request, before the handshake (a refused upgrade gets its 401 or
+ * 403 as a plain HTTP answer); frames over the hard limit close the connection (1009) before they are read.
+ * Everything after the handshake is the hub's (hub/), for the principal the credential named.
  */
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { HARD_FRAME_LIMIT } from '../hub/limits.ts';
 import type { HttpContext } from './context.ts';
+import { clientAddress, principalOf } from './http-actor.ts';
 
 export const WS_PATH = '/api/ws';
 
@@ -28,7 +30,7 @@ export function wsRoutes(ctx: HttpContext) {
       preClose: (done) => done(),
     });
     app.get(WS_PATH, { websocket: true }, (socket, request) => {
-      ctx.hub.accept(socket, request.raw);
+      ctx.hub.accept(socket, principalOf(request), clientAddress(request));
     });
   };
 }

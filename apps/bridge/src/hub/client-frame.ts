@@ -5,6 +5,7 @@
  * validation is answered as its `result` when it has a usable id, so a client waiting by id always gets one.
  */
 import { BridgeErrorClass, ClientMessage, type ErrorBody } from '@qmpdeck/protocol';
+import { describeJsonError } from '../http/json-body.ts';
 import { SOFT_FRAME_LIMIT } from './limits.ts';
 
 export type CommandId = string | number;
@@ -25,7 +26,7 @@ export function readClientFrame(data: Buffer, isBinary: boolean): ClientFrame {
   try {
     raw = JSON.parse(data.toString('utf8'));
   } catch (err) {
-    return refused(BridgeErrorClass.InvalidJson, `not valid JSON: ${(err as Error).message}`);
+    return refused(BridgeErrorClass.InvalidJson, `not valid JSON: ${describeJsonError(err)}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return refused(

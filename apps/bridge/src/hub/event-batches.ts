@@ -42,7 +42,7 @@ export class EventBatches {
     let whole: string | undefined;
     for (const client of this.clients()) {
       const subscription = client.subscription(vm);
-      if (subscription?.batch !== true) continue;
+      if (subscription?.batch !== true || !client.sees(vm)) continue;
       const fresh =
         events[0] && events[0].seq > subscription.liveAfter
           ? events

@@ -16,6 +16,7 @@ import {
   type SubscribeMessage,
 } from '@qmpdeck/protocol';
 import { WebSocket } from 'ws';
+import { type Principal, principalSees } from '../auth/principal.ts';
 import { toErrorBody } from '../bridge-error.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { EventStore } from '../events/event-store.ts';
@@ -75,6 +76,7 @@ export class HubClient {
     readonly id: string,
     readonly ws: WebSocket,
     readonly remote: string | null,
+    readonly principal: Principal,
     readonly deps: HubClientDeps,
   ) {
     ws.on('message', (data, isBinary) => this.#received(data as Buffer, isBinary));
@@ -87,7 +89,18 @@ export class HubClient {
       this.#queuedBytes = 0;
     });
     ws.on('error', (err) => deps.log.debug({ client: id, err }, 'WebSocket error'));
-    this.send({ type: 'hello', version: BRIDGE_VERSION, protocol: PROTOCOL_VERSION, client: id, user: null });
+    this.send({
+      type: 'hello',
+      version: BRIDGE_VERSION,
+      protocol: PROTOCOL_VERSION,
+      client: id,
+      user: principal.user,
+    });
+  }
+
+  /** The one scope predicate of the fan-out: nothing about a VM out of this client's scope is sent to it. */
+  sees(vm: string): boolean {
+    return principalSees(this.principal, vm);
   }
 
   get closed(): boolean {
@@ -206,7 +219,13 @@ export class HubClient {
         target: message.target ?? 'qmp',
         command: message.execute,
         arguments: message.arguments,
-        actor: { client: this.id, user: null, origin: message.origin ?? null, remote: this.remote },
+        actor: {
+          client: this.id,
+          user: this.principal.user?.name ?? null,
+          origin: message.origin ?? null,
+          remote: this.remote,
+        },
+        principal: this.principal,
         // cause.id and in-flight ids are strings in the protocol: a numeric id is named by its decimal form.
         clientCommandId: String(id),
         timeoutMs: message.timeoutMs,
@@ -227,7 +246,7 @@ export class HubClient {
   async #subscribe(message: SubscribeMessage): Promise<void> {
     const { vm } = message;
     const batch = message.batch === true;
-    if (!this.deps.registry.has(vm)) {
+    if (!this.deps.registry.has(vm) || !this.sees(vm)) {
       this.#reject({ class: BridgeErrorClass.VmNotFound, desc: `no VM with id "${vm}"` });
       return;
     }

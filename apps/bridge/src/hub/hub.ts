@@ -7,9 +7,10 @@
  * Pending batches are flushed before any other message goes out, so a client sees events in the order the bridge
  * recorded them relative to everything else (a command's events before its result, as without batching).
  */
-import type { IncomingMessage } from 'node:http';
 import type { EventRecord, InflightCommand, ServerMessage, Vm } from '@qmpdeck/protocol';
 import type { WebSocket } from 'ws';
+import type { Principal } from '../auth/principal.ts';
+import type { SessionStore } from '../auth/session-store.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { Logger } from '../log.ts';
@@ -27,15 +28,24 @@ export interface HubOptions {
   maxBufferedBytes?: number | undefined;
   /** How often clients are pinged; one without a pong by the next ping is dropped. */
   heartbeatMs?: number | undefined;
+  /** Sign-in sessions: a client of a session keeps it alive, and is closed (4401) once it ends. */
+  sessions?: SessionStore | undefined;
+  /** How often clients' sessions are looked at (kept alive, checked for expiry). */
+  sessionCheckMs?: number | undefined;
 }
 
 const HEARTBEAT_MS = 30_000;
+/** A session's use is written at most once a minute anyway; its expiry is noticed within this. */
+const SESSION_CHECK_MS = 30_000;
+/** The close code and reason of a WebSocket whose session ended (signed out, idle, too old). */
+export const SESSION_ENDED = { code: 4401, reason: 'session ended' } as const;
 
 export class Hub {
   readonly #clients = new Set<HubClient>();
   /** Clients that answered the last ping; a peer that vanished without closing (cable, sleep) is cut at the next. */
   readonly #alive = new WeakSet<HubClient>();
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #sessionCheck: NodeJS.Timeout | null;
   readonly #batches: EventBatches;
   #nextClient = 1;
 
@@ -43,6 +53,16 @@ export class Hub {
     this.#heartbeat = setInterval(() => this.#checkAlive(), options.heartbeatMs ?? HEARTBEAT_MS);
     this.#heartbeat.unref();
     this.#batches = new EventBatches(() => this.#clients);
+    const { sessions } = options;
+    this.#sessionCheck = null;
+    if (sessions) {
+      sessions.onEnded((key) => this.#endSession(key));
+      this.#sessionCheck = setInterval(
+        () => this.checkSessions(),
+        options.sessionCheckMs ?? SESSION_CHECK_MS,
+      );
+      this.#sessionCheck.unref();
+    }
   }
 
   /** Clients connected and not being dropped. */
@@ -52,9 +72,9 @@ export class Hub {
     return open;
   }
 
-  /** A client whose handshake passed (the route's Host and Origin checks ran before it). */
-  accept(ws: WebSocket, req: IncomingMessage): void {
-    const client = new HubClient(`c${this.#nextClient++}`, ws, req.socket.remoteAddress ?? null, {
+  /** A client whose handshake passed (Host, Origin and its credential were checked before it), as `principal`. */
+  accept(ws: WebSocket, principal: Principal, remote: string | null): void {
+    const client = new HubClient(`c${this.#nextClient++}`, ws, remote, principal, {
       registry: this.options.registry,
       pipeline: this.options.pipeline,
       store: this.options.store,
@@ -72,32 +92,53 @@ export class Hub {
     });
   }
 
-  /** `vm` goes to every client: the dashboard lists all VMs. */
+  /** `vm` goes to every client that may see the VM: the dashboard lists all VMs in its user's scope. */
   publishVm(vm: Vm): void {
-    this.#broadcast({ type: 'vm', vm }, null);
+    this.#broadcast({ type: 'vm', vm }, vm.id, false);
   }
 
   publishVmRemoved(id: string): void {
-    this.#broadcast({ type: 'vm-removed', vm: id }, null);
+    this.#broadcast({ type: 'vm-removed', vm: id }, id, false);
   }
 
   publishEvent(record: EventRecord): void {
     this.#batches.add(record);
     let text: string | undefined;
     for (const client of this.#clients) {
-      if (client.subscription(record.vm)?.batch !== false) continue;
+      if (client.subscription(record.vm)?.batch !== false || !client.sees(record.vm)) continue;
       text ??= JSON.stringify(eventMessage(record));
       client.sendText(text);
     }
   }
 
   publishInflight(vm: string, commands: InflightCommand[]): void {
-    this.#broadcast({ type: 'inflight', vm, commands }, vm);
+    this.#broadcast({ type: 'inflight', vm, commands }, vm, true);
+  }
+
+  /**
+   * Keeps the sessions of open WebSockets alive (their use is written at most once a minute) and closes the
+   * clients whose session ended meanwhile (idle elsewhere is impossible while open; too old is not).
+   */
+  checkSessions(): void {
+    const { sessions } = this.options;
+    if (!sessions) return;
+    const verdicts = new Map<string, boolean>();
+    for (const client of this.#clients) {
+      const key = client.principal.sessionKey;
+      if (key === null || client.closed) continue;
+      let valid = verdicts.get(key);
+      if (valid === undefined) {
+        valid = sessions.lookupKey(key).state === 'valid';
+        verdicts.set(key, valid);
+      }
+      if (!valid) this.#closeForSession(client);
+    }
   }
 
   /** Tells every client the bridge is going away (1001), waits briefly for the closing handshakes, then cuts the rest. */
   async close(graceMs = 1000): Promise<void> {
     clearInterval(this.#heartbeat);
+    if (this.#sessionCheck) clearInterval(this.#sessionCheck);
     this.#batches.flush();
     const clients = [...this.#clients];
     const closed = clients.map(
@@ -129,11 +170,28 @@ export class Hub {
     }
   }
 
-  #broadcast(message: ServerMessage, subscribersOf: string | null): void {
+  /** Signed out: every WebSocket of that session is closed now. */
+  #endSession(key: string): void {
+    for (const client of this.#clients) {
+      if (client.principal.sessionKey === key && !client.closed) this.#closeForSession(client);
+    }
+  }
+
+  #closeForSession(client: HubClient): void {
+    this.options.log.info(
+      { client: client.id, user: client.principal.user?.name },
+      'session ended; WebSocket closed',
+    );
+    client.close(SESSION_ENDED.code, SESSION_ENDED.reason);
+  }
+
+  /** To the clients that may see `vm` (all of them, or its subscribers only). */
+  #broadcast(message: ServerMessage, vm: string, subscribersOnly: boolean): void {
     this.#batches.flush();
     let text: string | undefined;
     for (const client of this.#clients) {
-      if (subscribersOf !== null && client.subscription(subscribersOf) === undefined) continue;
+      if (!client.sees(vm)) continue;
+      if (subscribersOnly && client.subscription(vm) === undefined) continue;
       text ??= JSON.stringify(message);
       client.sendText(text);
     }

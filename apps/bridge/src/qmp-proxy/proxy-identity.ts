@@ -9,26 +9,23 @@
  *   `__org.qmpdeck_authenticate {"token": ...}` with the content of the token file (tcp-token.ts), readable by the
  *   same people as the sockets; it then acts as `qmpProxy.user` too.
  */
+import type { Principal } from '../auth/principal.ts';
 import type { TcpToken } from './tcp-token.ts';
 
 /** The QMP command a TCP client authenticates with: a downstream extension name, which QEMU never uses. */
 export const AUTHENTICATE_COMMAND = '__org.qmpdeck_authenticate';
 
-export interface ProxyPrincipal {
-  user: string | null;
-}
-
 export interface ProxyIdentity {
   /** A unix-socket client: it got past the socket's permissions. */
-  unixClient(): ProxyPrincipal;
+  unixClient(): Principal;
   /** A TCP client's token: who it is, or null when the token is wrong. */
-  tcpClient(token: string): ProxyPrincipal | null;
+  tcpClient(token: string): Principal | null;
 }
 
 /** Today's mapping: one configured user (or none) for every client that may connect. */
-export function configuredIdentity(user: string | null, token: TcpToken | null): ProxyIdentity {
+export function configuredIdentity(principal: Principal, token: TcpToken | null): ProxyIdentity {
   return {
-    unixClient: () => ({ user }),
-    tcpClient: (candidate) => (token?.matches(candidate) ? { user } : null),
+    unixClient: () => principal,
+    tcpClient: (candidate) => (token?.matches(candidate) ? principal : null),
   };
 }

@@ -15,13 +15,14 @@
 import type { Socket } from 'node:net';
 import type { Actor } from '@qmpdeck/protocol';
 import type { QmpClient } from '@qmpdeck/qmp';
+import type { Principal } from '../auth/principal.ts';
 import { toErrorBody } from '../bridge-error.ts';
 import { isQmpCommandName } from '../commands/check-request.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { Logger } from '../log.ts';
 import { negotiateCapabilities } from './capabilities.ts';
 import type { ProxyLimits } from './limits.ts';
-import { AUTHENTICATE_COMMAND, type ProxyIdentity, type ProxyPrincipal } from './proxy-identity.ts';
+import { AUTHENTICATE_COMMAND, type ProxyIdentity } from './proxy-identity.ts';
 import { type JsonMessage, QemuJsonStreamer } from './qemu-json/streamer.ts';
 import { toPlainJson } from './qemu-json/values.ts';
 import { looksOutOfBand, type QmpRequest, readRequest } from './qmp-request.ts';
@@ -29,6 +30,11 @@ import { errorLine, greetingLine, returnLine } from './replies.ts';
 
 export type SessionState = 'waiting' | 'negotiating' | 'commands' | 'closed';
 type Command = Extract<QmpRequest, { kind: 'command' }>;
+/** Who a client's commands run as: the actor the in-flight list, causes and audit name, and its principal. */
+interface Caller {
+  actor: Actor;
+  principal: Principal;
+}
 
 /** Wrong tokens a TCP client may send before it is disconnected. */
 const MAX_FAILED_AUTHENTICATIONS = 3;
@@ -55,7 +61,7 @@ export class ProxySession {
   #offered: readonly string[] = [];
   #oob = false;
   /** Who the commands run as; null until a TCP client authenticates. */
-  #actor: Actor | null;
+  #caller: Caller | null;
   readonly #streamer: QemuJsonStreamer;
   /** Bytes received and not yet read (reading stops while in-band messages wait for their answers). */
   #unread: Buffer | null = null;
@@ -86,7 +92,7 @@ export class ProxySession {
       maxTokens: limits.maxTokens,
       maxNesting: limits.maxNesting,
     });
-    this.#actor = deps.transport === 'unix' ? this.#actorOf(deps.identity.unixClient()) : null;
+    this.#caller = deps.transport === 'unix' ? this.#callerOf(deps.identity.unixClient()) : null;
     socket.pause();
     socket.on('data', (chunk: Buffer) => this.#received(chunk));
     socket.on('error', (err) =>
@@ -124,7 +130,7 @@ export class ProxySession {
 
   /** One of QEMU's events, already written as a line: only for clients past negotiation (and authentication). */
   event(line: string): void {
-    if (this.#state === 'commands' && this.#actor !== null) this.#write(line);
+    if (this.#state === 'commands' && this.#caller !== null) this.#write(line);
   }
 
   /** Closes the connection as QEMU closes its monitor's: what was written is still delivered. */
@@ -218,12 +224,12 @@ export class ProxySession {
     } else if (request.name === 'qmp_capabilities') {
       this.#negotiateAgain(request);
     } else if (
-      this.#actor === null ||
+      this.#caller === null ||
       (this.deps.transport === 'tcp' && request.name === AUTHENTICATE_COMMAND)
     ) {
       this.#authenticate(request);
     } else {
-      await this.#forward(request, this.#actor);
+      await this.#forward(request, this.#caller);
     }
   }
 
@@ -289,12 +295,15 @@ export class ProxySession {
       if (this.#failedAuthentications >= MAX_FAILED_AUTHENTICATIONS) this.end();
       return;
     }
-    this.#actor = this.#actorOf(principal);
-    log.info({ vm: vmId, client: clientId, user: principal.user }, 'QMP proxy client authenticated');
+    this.#caller = this.#callerOf(principal);
+    log.info(
+      { vm: vmId, client: clientId, user: principal.user?.name ?? null },
+      'QMP proxy client authenticated',
+    );
     this.#write(returnLine({}, request.id));
   }
 
-  async #forward(request: Command, actor: Actor): Promise<void> {
+  async #forward(request: Command, { actor, principal }: Caller): Promise<void> {
     let line: string;
     try {
       const value = await this.deps.pipeline.run({
@@ -305,6 +314,7 @@ export class ProxySession {
           ? (toPlainJson(request.arguments) as Record<string, unknown>)
           : undefined,
         actor,
+        principal,
         clientCommandId: request.idText ?? undefined,
         oob: request.oob || undefined,
       });
@@ -320,12 +330,15 @@ export class ProxySession {
     this.#write(line);
   }
 
-  #actorOf(principal: ProxyPrincipal): Actor {
+  #callerOf(principal: Principal): Caller {
     return {
-      client: this.deps.clientId,
-      user: principal.user,
-      origin: 'qmp-proxy',
-      remote: this.deps.remote,
+      actor: {
+        client: this.deps.clientId,
+        user: principal.user?.name ?? null,
+        origin: 'qmp-proxy',
+        remote: this.deps.remote,
+      },
+      principal,
     };
   }
 

@@ -9,6 +9,8 @@
  * their socket files go, when the bridge stops.
  */
 
+import { NOBODY, type Principal } from '../auth/principal.ts';
+import { sessionUserOf, type Users } from '../auth/users.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { QmpProxyConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
@@ -31,6 +33,7 @@ export interface QmpProxyOptions {
   /** The config's `qmpProxy` (the caller does not start the proxy when it is false). */
   config: Exclude<QmpProxyConfig, false> | undefined;
   registry: VmRegistry;
+  users: Users;
   pipeline: CommandPipeline;
   log: Logger;
   /** Where the default directory goes (tests give their own); default $XDG_RUNTIME_DIR or the temp dir. */
@@ -66,7 +69,7 @@ export class QmpProxy {
       dir,
       tcp,
       tokenPath: token?.path ?? null,
-      identity: configuredIdentity(config.user ?? null, token),
+      identity: configuredIdentity(configuredPrincipal(options.users, config.user), token),
       pipeline: options.pipeline,
       log: options.log,
       limits: options.limits ?? DEFAULT_PROXY_LIMITS,
@@ -111,4 +114,11 @@ export class QmpProxy {
     this.#endpoints.delete(vmId);
     await endpoint.close();
   }
+}
+
+/** The principal of `qmpProxy.user`, or nobody's (full access) when none is named. */
+function configuredPrincipal(users: Users, name: string | undefined): Principal {
+  const user = name === undefined ? undefined : users.byName(name);
+  if (user === undefined) return NOBODY;
+  return { user: sessionUserOf(user), vms: user.vms, via: 'none', sessionKey: null };
 }

@@ -23,23 +23,52 @@ export async function startTestBridge(
 // biome-ignore lint/suspicious/noExplicitAny: tests assert on the shape of arbitrary JSON bodies.
 type JsonBody = any;
 
+export interface JsonAnswer {
+  status: number;
+  body: JsonBody;
+  headers: Headers;
+  /** The raw text of the body, for tests that look for what must not be in it. */
+  text: string;
+}
+
 export async function getJson(
   bridge: RunningBridge,
   path: string,
-): Promise<{ status: number; body: JsonBody }> {
-  const res = await fetch(bridge.url + path);
-  return { status: res.status, body: await res.json() };
+  headers: Record<string, string> = {},
+): Promise<JsonAnswer> {
+  return requestJson(bridge, 'GET', path, undefined, headers);
 }
 
 export async function postJson(
   bridge: RunningBridge,
   path: string,
   body: unknown,
-): Promise<{ status: number; body: JsonBody }> {
+  headers: Record<string, string> = {},
+): Promise<JsonAnswer> {
+  return requestJson(bridge, 'POST', path, body, headers);
+}
+
+/** Any method; a body that is a string is sent as it is, anything else as JSON; an empty answer's body is null. */
+export async function requestJson(
+  bridge: { url: string },
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonAnswer> {
   const res = await fetch(bridge.url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
-  return { status: res.status, body: await res.json() };
+  const text = await res.text();
+  const answer = { status: res.status, body: text === '' ? null : JSON.parse(text) } as JsonAnswer;
+  // Not enumerable: tests that compare the answer with `toEqual({ status, body })` keep comparing just those.
+  Object.defineProperties(answer, { headers: { value: res.headers }, text: { value: text } });
+  return answer;
+}
+
+/** `Authorization: Bearer <token>`. */
+export function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
 }

@@ -6,6 +6,11 @@ export const queryKeys = {
   /** The state of the one WebSocket (written by `live/`, read by the banner). */
   live: () => ['live'] as const,
   health: () => ['health'] as const,
+  /** Who this browser is signed in as (or that nobody is); see api/session.ts. */
+  session: () => ['session'] as const,
+  /** The audit log's pages for one choice of filters. */
+  auditAll: () => ['audit'] as const,
+  audit: (filter: { vm: string; user: string }) => ['audit', filter.vm, filter.user] as const,
   vms: () => ['vms'] as const,
   vm: (id: string) => ['vms', id] as const,
   /** A VM's event log; under its own root so cache defaults (no structural sharing) can target all of them. */

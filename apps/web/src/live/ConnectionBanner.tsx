@@ -1,16 +1,6 @@
 /** Says so when the bridge is away; the socket reconnects by itself meanwhile. */
-import { useEffect, useState } from 'react';
+import { useSecondsUntil } from '../ui/useSecondsUntil.ts';
 import { useLiveState } from './useLiveState.ts';
-
-function useSecondsUntil(time: number | null): number | null {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (time === null) return;
-    const timer = setInterval(() => setNow(Date.now()), 500);
-    return () => clearInterval(timer);
-  }, [time]);
-  return time === null ? null : Math.max(0, Math.ceil((time - now) / 1000));
-}
 
 export function ConnectionBanner() {
   const state = useLiveState();

@@ -45,8 +45,9 @@ export class FakeSocket implements SocketLike {
     this.onmessage?.(new MessageEvent('message', { data }));
   }
 
-  drop(): void {
+  /** The bridge closes the connection (1006 by default: gone without a close frame, as a browser reports it). */
+  drop(code = 1006): void {
     this.readyState = 3;
-    this.onclose?.(new CloseEvent('close'));
+    this.onclose?.(new CloseEvent('close', { code }));
   }
 }

@@ -252,4 +252,52 @@ describe('LiveSocket', () => {
     });
     socket.stop();
   });
+
+  it('stops for good when the bridge ends the session (4401), failing what waited and saying so', async () => {
+    let ended = 0;
+    let refused = 0;
+    const watched = new LiveSocket({
+      url: 'ws://test/api/ws',
+      createSocket: (url) => new FakeSocket(url),
+      onMessage: () => {},
+      onState: () => {},
+      onUnauthorized: () => ended++,
+      onRefused: () => refused++,
+      minDelayMs: 10,
+      maxDelayMs: 20,
+    });
+    watched.start();
+    FakeSocket.latest().open();
+    const pending = watched.execute({ vm: 'alpha', execute: 'cont' });
+    FakeSocket.latest().drop(4401);
+    await expect(pending).rejects.toMatchObject({ class: 'ConnectionClosed' });
+    expect(ended).toBe(1);
+    expect(refused).toBe(0);
+    const sockets = FakeSocket.all.length;
+    vi.advanceTimersByTime(1_000);
+    expect(FakeSocket.all.length).toBe(sockets);
+  });
+
+  it('asks the page to check the session when an attempt closes before opening, and keeps retrying', () => {
+    let refused = 0;
+    const socket = new LiveSocket({
+      url: 'ws://test/api/ws',
+      createSocket: (url) => new FakeSocket(url),
+      onMessage: () => {},
+      onState: () => {},
+      onRefused: () => refused++,
+      minDelayMs: 10,
+      maxDelayMs: 20,
+    });
+    socket.start();
+    FakeSocket.latest().drop();
+    expect(refused).toBe(1);
+    vi.advanceTimersByTime(25);
+    expect(FakeSocket.all).toHaveLength(2);
+    // A connection that was open and then lost is the bridge going away, not a refusal.
+    FakeSocket.latest().open();
+    FakeSocket.latest().drop();
+    expect(refused).toBe(1);
+    socket.stop();
+  });
 });

@@ -8,7 +8,11 @@
  * `result`. Commands go out as soon as they are asked for: the bridge keeps
  * each client's queue (64 running, the rest waiting in order), so this tab
  * keeps none of its own. It holds no app state: what it receives goes to
- * `onMessage`, which writes the query cache.
+ * `onMessage`, which writes the query cache. When the bridge ends the signed-in
+ * session it closes the socket with 4401: that is final (reconnecting would be
+ * refused), so the socket stops and says so through `onUnauthorized`. A refused
+ * upgrade (401) reaches a browser as a close before any open, indistinguishable
+ * from a bridge that is away; `onRefused` lets the page ask over HTTP which it was.
  */
 import { type ClientMessage, type ExecuteMessage, ServerMessage } from '@qmpdeck/protocol';
 import { backoffDelay } from '@qmpdeck/qmp/backoff';
@@ -33,6 +37,10 @@ export interface LiveSocketOptions {
   createSocket?: (url: string) => SocketLike;
   /** Called when a message fails validation; it is dropped and the socket stays open. */
   onInvalid?: (problem: string) => void;
+  /** The bridge closed the socket because the session ended (4401); the socket has stopped. */
+  onUnauthorized?: () => void;
+  /** An attempt closed before it opened: the bridge is away, or refused the upgrade (401). Retried as usual. */
+  onRefused?: () => void;
   minDelayMs?: number;
   maxDelayMs?: number;
 }
@@ -46,6 +54,8 @@ interface Pending {
 }
 
 const OPEN = 1;
+/** The close code with which the bridge ends a socket whose session ended (HTTP's 401 in WebSocket's range). */
+export const SESSION_ENDED_CLOSE_CODE = 4401;
 
 export class LiveSocket {
   private socket: SocketLike | null = null;
@@ -129,8 +139,10 @@ export class LiveSocket {
     const create = this.options.createSocket ?? ((url: string) => new WebSocket(url));
     const socket = create(this.options.url);
     this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
       if (this.socket !== socket) return;
+      opened = true;
       this.attempts = 0;
       this.setState({ status: 'open', everOpen: true, retryAt: null });
       for (const vm of this.subscribers.keys()) this.sendSubscribe(vm);
@@ -140,11 +152,19 @@ export class LiveSocket {
     };
     // An error is always followed by close, where the retry is scheduled.
     socket.onerror = () => {};
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (event?.code === SESSION_ENDED_CLOSE_CODE) {
+        this.failPending('The session ended: sign in again');
+        this.stop();
+        this.setState({ status: 'closed', retryAt: null });
+        this.options.onUnauthorized?.();
+        return;
+      }
       this.failPending('The connection to the bridge closed before the answer came');
       if (!this.stopped) this.scheduleReconnect();
+      if (!opened && !this.stopped) this.options.onRefused?.();
     };
   }
 

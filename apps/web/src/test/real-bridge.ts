@@ -36,21 +36,25 @@ function waitForListening(child: ChildProcess, log: string[]): Promise<string> {
   });
 }
 
+/** `config` adds top-level config fields (`users`, `policy`...) to the VMs; `port` 0 lets the bridge choose. */
 export async function startRealBridge(
   vms: { id: string; name: string; args?: string[] }[],
+  config: Record<string, unknown> = {},
+  port = 0,
 ): Promise<RealBridge> {
   const dir = mkdtempSync(join(tmpdir(), 'qmpdeck-web-bridge-'));
-  const config = join(dir, 'config.json');
+  const configPath = join(dir, 'config.json');
   writeFileSync(
-    config,
+    configPath,
     JSON.stringify({
+      ...config,
       database: join(dir, 'events.db'),
       vms: vms.map((vm) => ({ id: vm.id, name: vm.name, launch: { args: vm.args ?? QEMU_ARGS } })),
     }),
   );
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', bridgeMain, '--config', config, '--host', '127.0.0.1', '--port', '0'],
+    ['--import', 'tsx', bridgeMain, '--config', configPath, '--host', '127.0.0.1', '--port', String(port)],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const log: string[] = [];
@@ -83,11 +87,18 @@ export async function startRealBridge(
   };
 }
 
-/** Polls until the bridge says the VM is connected to QMP. */
-export async function waitForConnected(bridge: RealBridge, vm: string): Promise<void> {
+/**
+ * Polls until the bridge says the VM is connected to QMP. With users, pass the page's `window.fetch`, which
+ * carries its session cookie.
+ */
+export async function waitForConnected(
+  bridge: RealBridge,
+  vm: string,
+  fetchFn: typeof fetch = fetch,
+): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    const response = await fetch(`${bridge.url}/api/vms/${vm}`);
+    const response = await fetchFn(`${bridge.url}/api/vms/${vm}`);
     if (response.ok && ((await response.json()) as { connection: string }).connection === 'connected') return;
     await new Promise((resolvePromise) => setTimeout(resolvePromise, 50));
   }

@@ -1,6 +1,7 @@
 /**
  * The generated form of one command: its arguments, checked before Execute sends anything, and for a command
- * that takes more than its schema lists (`device_add`), extra properties.
+ * that takes more than its schema lists (`device_add`), extra properties. A command the signed-in role may not
+ * run can still be read here, but Execute is disabled with the reason.
  */
 import { type FormEvent, useState } from 'react';
 import { Button } from '../../ui/Button.tsx';
@@ -24,9 +25,11 @@ interface CommandFormProps {
   form: ObjectType;
   onExecute(args: Record<string, unknown> | undefined): void;
   busy: boolean;
+  /** Why the signed-in role may not run this command: Execute is disabled with it, nothing is sent. */
+  deniedReason?: string | null;
 }
 
-export function CommandForm({ name, form, onExecute, busy }: CommandFormProps) {
+export function CommandForm({ name, form, onExecute, busy, deniedReason }: CommandFormProps) {
   const [drafts, setDrafts] = useState<Record<string, Draft>>(() => emptyDrafts(form));
   const [extras, setExtras] = useState<ExtraProperty[]>([]);
   const takesExtras = takesExtraProperties(name);
@@ -42,6 +45,7 @@ export function CommandForm({ name, form, onExecute, busy }: CommandFormProps) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (deniedReason) return;
     const reserved = new Set(allFields(form).map((field) => field.name));
     const built = buildArguments(form, drafts, buildExtraProperties(extras, reserved));
     if (!built.ok) {
@@ -95,7 +99,7 @@ export function CommandForm({ name, form, onExecute, busy }: CommandFormProps) {
         </div>
       )}
       <div>
-        <Button type="submit" intent="primary" disabled={busy}>
+        <Button type="submit" intent="primary" disabled={busy} deniedReason={deniedReason}>
           Execute
         </Button>
       </div>

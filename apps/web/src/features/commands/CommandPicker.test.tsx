@@ -16,11 +16,11 @@ const COMMANDS = [
   { name: 'x-debug-query-block-graph', experimental: true },
 ];
 
-function Picker() {
+function Picker({ commands = COMMANDS }: { commands?: typeof COMMANDS }) {
   const [value, setValue] = useState('');
   return (
     <>
-      <CommandPicker commands={COMMANDS} value={value} onChange={setValue} placeholder="search" />
+      <CommandPicker commands={commands} value={value} onChange={setValue} placeholder="search" />
       <output data-testid="picked">{value}</output>
     </>
   );
@@ -89,6 +89,36 @@ describe('CommandPicker', () => {
     type('query-status');
     expect(box().getAttribute('aria-expanded')).toBe('false');
     expect(screen.queryAllByRole('option')).toHaveLength(0);
+  });
+});
+
+describe('CommandPicker with commands the role may not run', () => {
+  const reason = 'Your role (viewer) may not run stop';
+  const withDenied = COMMANDS.map((command) =>
+    command.name === 'stop' ? { ...command, deniedReason: reason } : command,
+  );
+
+  it('marks them disabled, with the reason as description and tooltip, the name unchanged', () => {
+    render(<Picker commands={withDenied} />);
+    type('st');
+    const stop = screen.getByRole('option', { name: 'stop' });
+    expect(stop.getAttribute('aria-disabled')).toBe('true');
+    expect(stop.title).toBe(reason);
+    expect(document.getElementById(stop.getAttribute('aria-describedby') ?? '')?.textContent).toBe(reason);
+    expect(stop.textContent).toContain('not allowed');
+    expect(screen.getByRole('option', { name: 'query-stats' }).hasAttribute('aria-disabled')).toBe(false);
+  });
+
+  it('does not pick them by click or by Enter', () => {
+    render(<Picker commands={withDenied} />);
+    type('sto');
+    fireEvent.click(screen.getByRole('option', { name: 'stop' }));
+    expect(screen.getByTestId('picked').textContent).toBe('sto');
+    fireEvent.keyDown(box(), { key: 'Enter' });
+    expect(screen.getByTestId('picked').textContent).toBe('sto');
+    fireEvent.keyDown(box(), { key: 'ArrowDown' });
+    fireEvent.keyDown(box(), { key: 'Enter' });
+    expect(screen.getByTestId('picked').textContent).toBe('sto');
   });
 });
 

@@ -3,7 +3,10 @@
  * "Command" with a listbox of options in the page), so matches can be seen,
  * clicked, and picked from the keyboard: arrows move through them, Enter
  * picks the highlighted one (or the only match), Escape closes the list.
- * Typing an exact name picks it too, as before.
+ * Typing an exact name picks it too, as before. A command the signed-in role
+ * may not run is listed but marked: disabled (`aria-disabled`), "not allowed"
+ * beside it, the reason as its description and tooltip; it cannot be picked
+ * from the list.
  */
 import { type KeyboardEvent, useEffect, useId, useMemo, useState } from 'react';
 import { matchCommands, type PickableCommand } from './command-matches.ts';
@@ -50,7 +53,7 @@ export function CommandPicker({ commands, value, onChange, placeholder }: Comman
       const chosen = active !== null ? matches[active] : matches.length === 1 ? matches[0] : undefined;
       if (chosen && !exact) {
         event.preventDefault();
-        pick(chosen.name);
+        if (!chosen.deniedReason) pick(chosen.name);
       }
       return;
     }
@@ -98,30 +101,51 @@ export function CommandPicker({ commands, value, onChange, placeholder }: Comman
         className="absolute inset-x-0 top-full z-10 mt-1 max-h-64 overflow-auto rounded-md border border-zinc-300 bg-white py-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
       >
         {expanded &&
-          matches.map((command, index) => (
-            <div
-              key={command.name}
-              id={optionId(index)}
-              role="option"
-              // Focus stays in the text box (aria-activedescendant); -1 only makes the option focusable by script.
-              tabIndex={-1}
-              aria-selected={index === active}
-              // Keeps focus in the text box, so the list does not close before the click lands.
-              onMouseDown={(event) => event.preventDefault()}
-              onClick={() => pick(command.name)}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter') pick(command.name);
-              }}
-              className={`flex cursor-pointer items-baseline justify-between gap-2 px-2 py-1 font-mono text-sm ${index === active ? 'bg-sky-100 text-sky-950 dark:bg-sky-900 dark:text-sky-50' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800'}`}
-            >
-              {command.name}
-              {(command.deprecated || command.experimental) && (
-                <span className="font-sans text-xs text-zinc-500" aria-hidden="true">
-                  {command.deprecated ? 'deprecated' : 'experimental'}
-                </span>
-              )}
-            </div>
-          ))}
+          matches.map((command, index) => {
+            const denied = command.deniedReason ?? null;
+            const choose = () => {
+              if (!denied) pick(command.name);
+            };
+            return (
+              <div
+                key={command.name}
+                id={optionId(index)}
+                role="option"
+                // Focus stays in the text box (aria-activedescendant); -1 only makes the option focusable by script.
+                tabIndex={-1}
+                aria-selected={index === active}
+                aria-disabled={denied ? true : undefined}
+                aria-describedby={denied ? `${optionId(index)}-denied` : undefined}
+                title={denied ?? undefined}
+                // Keeps focus in the text box, so the list does not close before the click lands.
+                onMouseDown={(event) => event.preventDefault()}
+                onClick={choose}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter') choose();
+                }}
+                className={`flex items-baseline justify-between gap-2 px-2 py-1 font-mono text-sm ${denied ? 'cursor-not-allowed text-zinc-400 dark:text-zinc-500' : 'cursor-pointer'} ${index === active ? 'bg-sky-100 text-sky-950 dark:bg-sky-900 dark:text-sky-50' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800'}`}
+              >
+                {command.name}
+                {denied ? (
+                  <span className="font-sans text-xs text-zinc-500" aria-hidden="true">
+                    not allowed
+                  </span>
+                ) : (
+                  (command.deprecated || command.experimental) && (
+                    <span className="font-sans text-xs text-zinc-500" aria-hidden="true">
+                      {command.deprecated ? 'deprecated' : 'experimental'}
+                    </span>
+                  )
+                )}
+                {/* Hidden, so not part of the option's name; still its description. */}
+                {denied && (
+                  <span id={`${optionId(index)}-denied`} hidden>
+                    {denied}
+                  </span>
+                )}
+              </div>
+            );
+          })}
       </div>
     </div>
   );

@@ -1,13 +1,15 @@
 /**
  * The Commands tab: pick any command the VM's QEMU offers (from its own
  * schema), fill the generated form, execute, and see exactly what was sent
- * and what came back; earlier commands can be run again.
+ * and what came back; earlier commands can be run again. What the signed-in
+ * role may not run is marked in the picker and cannot be sent.
  */
 
 import type { Vm } from '@qmpdeck/protocol';
 import { type CommandDescription, describeCommand, listCommands } from '@qmpdeck/qmp/schema';
 import { useMemo, useState } from 'react';
 import { Button } from '../../ui/Button.tsx';
+import { usePermission } from '../session/usePermission.ts';
 import { CommandForm } from './CommandForm.tsx';
 import { CommandPicker } from './CommandPicker.tsx';
 import { CommandResult } from './CommandResult.tsx';
@@ -29,7 +31,15 @@ export default function CommandsTab({ vm }: { vm: Vm }) {
   const [name, setName] = useState('');
   const run = useCommandRunner(vm.id, 'Commands tab');
   const history = useCommandHistory(vm.id);
-  const commands = useMemo(() => (schema.data ? listCommands(schema.data) : []), [schema.data]);
+  const can = usePermission();
+  // Every command QEMU offers is listed; those the role may not run carry the reason (the picker marks them).
+  const commands = useMemo(
+    () =>
+      schema.data
+        ? listCommands(schema.data).map((command) => ({ ...command, deniedReason: can(command.name).reason }))
+        : [],
+    [schema.data, can],
+  );
   const picked = commands.find((command) => command.name === name.trim());
   const description = useMemo(
     () => (schema.data && picked ? describe(schema.data, picked.name) : null),
@@ -66,6 +76,11 @@ export default function CommandsTab({ vm }: { vm: Vm }) {
           </p>
         )}
         {typeof description === 'string' && <p className="text-sm text-red-700">{description}</p>}
+        {picked?.deniedReason && (
+          <p className="text-sm text-amber-800 dark:text-amber-300" data-testid="command-denied">
+            {picked.deniedReason}: it can be read here but not sent.
+          </p>
+        )}
         {description && typeof description !== 'string' && (
           <div className="flex flex-col gap-2">
             <p className="text-xs text-zinc-500">
@@ -80,6 +95,7 @@ export default function CommandsTab({ vm }: { vm: Vm }) {
               name={description.name}
               form={form ?? commandForm(description, schema.data ?? [])}
               busy={latest?.outcome.state === 'pending'}
+              deniedReason={picked?.deniedReason}
               onExecute={(args) =>
                 void run(
                   args ? { execute: description.name, arguments: args } : { execute: description.name },
@@ -120,6 +136,7 @@ export default function CommandsTab({ vm }: { vm: Vm }) {
                     intent="quiet"
                     size="small"
                     aria-label={`Re-run ${entry.request.execute}`}
+                    deniedReason={can(entry.request.execute).reason}
                     onClick={() => void run(entry.request)}
                   >
                     Re-run

@@ -3,6 +3,8 @@ export interface PickableCommand {
   name: string;
   deprecated?: boolean;
   experimental?: boolean;
+  /** Why the signed-in role may not run it (the picker marks it and will not pick it); absent when it may. */
+  deniedReason?: string | null;
 }
 
 export function matchCommands<T extends PickableCommand>(commands: readonly T[], query: string): T[] {

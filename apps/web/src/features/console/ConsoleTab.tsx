@@ -3,7 +3,9 @@
  * Enter sends, arrow keys walk the history of what was typed, Tab completes
  * the command name from the VM's schema. The transcript is the VM's command
  * history (shared with the Commands tab); both it and the typed lines survive a
- * reload (kept per VM in this browser).
+ * reload (kept per VM in this browser). A command the signed-in role may not
+ * run is refused here with the reason, before anything is sent (the bridge
+ * would refuse it anyway).
  */
 
 import type { Vm } from '@qmpdeck/protocol';
@@ -15,6 +17,7 @@ import { readableText } from '../commands/readable-text.ts';
 import { loadConsoleLines, MAX_CONSOLE_LINES, saveConsoleLines } from '../commands/stored-history.ts';
 import { useCommandHistory, useCommandRunner } from '../commands/useCommandRunner.ts';
 import { useSchema } from '../commands/useSchema.ts';
+import { usePermission } from '../session/usePermission.ts';
 import { completeCommand, parseConsoleInput } from './parse-input.ts';
 
 /** A return as QMP sent it, or a monitor's text output as the text itself. */
@@ -46,6 +49,7 @@ export default function ConsoleTab({ vm }: { vm: Vm }) {
   const formOf = useMemo(() => (schema.data ? formsOf(schema.data) : undefined), [schema.data]);
   const run = useCommandRunner(vm.id, 'console');
   const history = useCommandHistory(vm.id);
+  const can = usePermission();
   const [input, setInput] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [suggestions, setSuggestions] = useState<string[]>([]);
@@ -72,6 +76,12 @@ export default function ConsoleTab({ vm }: { vm: Vm }) {
     typed.current = [...typed.current.filter((line) => line !== input), input].slice(-MAX_CONSOLE_LINES);
     saveConsoleLines(vm.id, typed.current);
     position.current = null;
+    const denied = can(parsed.request.execute).reason;
+    if (denied) {
+      // The line stays, to be changed; ↑ finds it too.
+      setProblem(`Not sent: ${denied}.`);
+      return;
+    }
     setProblem(null);
     setSuggestions([]);
     setInput('');

@@ -10,6 +10,8 @@ import { isPassingError } from './useQmpQuery.ts';
 export interface SectionState {
   isPending: boolean;
   error: RequestError | null;
+  /** Why the signed-in role may not run the section's query; it was not sent. */
+  denied?: string | null;
   isFetching?: boolean;
   retry(): void;
 }
@@ -26,8 +28,10 @@ export function queryState(query: {
   error: RequestError | null;
   isFetching: boolean;
   refetch: () => unknown;
+  denied?: string | null;
 }): SectionState {
   return {
+    denied: query.denied ?? null,
     isPending: query.isPending,
     error: query.error,
     isFetching: query.isFetching,
@@ -42,7 +46,11 @@ export function InfoSection({ title, state, children }: InfoSectionProps) {
       className="flex min-w-0 flex-col gap-1 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800"
     >
       <h2 className="text-sm font-semibold">{title}</h2>
-      {state.error ? (
+      {state.denied ? (
+        <p className="text-sm text-zinc-500 dark:text-zinc-400" data-testid="section-denied">
+          Not shown: {state.denied}.
+        </p>
+      ) : state.error ? (
         <div className="flex flex-col items-start gap-1" role="alert">
           <p className="text-sm text-red-700 dark:text-red-400">
             {state.error.class}: {state.error.desc}

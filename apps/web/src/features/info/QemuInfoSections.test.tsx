@@ -8,6 +8,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSocket } from '../../live/fake-socket.test-helper.ts';
 import { LiveProvider } from '../../live/LiveProvider.tsx';
+import { seedSession, VIEWER } from '../session/session.test-helper.ts';
 import { MemorySection, VncSection } from './QemuInfoSections.tsx';
 
 const vm: Vm = { id: 'alpha', name: 'Alpha', connection: 'connected', status: 'running', qemu: null };
@@ -25,7 +26,7 @@ const memory = { return: { 'base-memory': 64 * 1024 * 1024 } };
 
 async function renderSections() {
   render(
-    <QueryClientProvider client={new QueryClient()}>
+    <QueryClientProvider client={seedSession(new QueryClient())}>
       <LiveProvider createSocket={(url) => new FakeSocket(url)}>
         <MemorySection vm={vm} enabled />
         <VncSection vm={vm} enabled />
@@ -84,5 +85,25 @@ describe('an Info section after a failure', () => {
     );
     answer(lastSent('query-memory-size-summary'), memory);
     await waitFor(() => expect(memorySection().textContent).toContain('64 MiB'));
+  });
+
+  it('never sends a query the role may not run, and says so in its section', async () => {
+    // The viewer of the test helper may run query-* but not query-vnc (its VNC address is the host's).
+    render(
+      <QueryClientProvider client={seedSession(new QueryClient(), VIEWER)}>
+        <LiveProvider createSocket={(url) => new FakeSocket(url)}>
+          <MemorySection vm={vm} enabled />
+          <VncSection vm={vm} enabled />
+        </LiveProvider>
+      </QueryClientProvider>,
+    );
+    act(() => FakeSocket.latest().open());
+    await waitFor(() =>
+      expect(sent().map((message) => message.execute)).toEqual(['query-memory-size-summary']),
+    );
+    const vnc = screen.getByRole('region', { name: 'VNC' });
+    expect(within(vnc).getByTestId('section-denied').textContent).toBe(
+      'Not shown: Your role (viewer) may not run query-vnc.',
+    );
   });
 });

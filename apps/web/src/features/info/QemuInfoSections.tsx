@@ -15,11 +15,14 @@ export function MachineSection({ vm, enabled }: { vm: Vm; enabled: boolean }) {
   const type = useQmpQuery(vm.id, 'qom-get', enabled, { path: '/machine', property: 'type' });
   // `qom-get` returns any property's value, so the schema types it as anything.
   const name = typeof type.data === 'string' ? type.data.replace(/-machine$/, '') : undefined;
+  // Without `qom-get` the section still lists what it can; only the machine's own type is left out.
+  const unnamed = type.denied ? `— (${type.denied})` : '—';
   const current = machines.data?.find((machine) => machine.name === name);
   return (
     <InfoSection
       title="Machine"
       state={{
+        denied: machines.denied,
         isPending: machines.isPending,
         error: machines.error ?? type.error,
         isFetching: machines.isFetching || type.isFetching,
@@ -34,7 +37,7 @@ export function MachineSection({ vm, enabled }: { vm: Vm; enabled: boolean }) {
           ['QEMU', vm.qemu ? `${vm.qemu.major}.${vm.qemu.minor}.${vm.qemu.micro} (${vm.qemu.package})` : '—'],
           [
             'Machine',
-            current ? `${current.name}${current.alias ? ` (${current.alias})` : ''}` : (name ?? '—'),
+            current ? `${current.name}${current.alias ? ` (${current.alias})` : ''}` : (name ?? unnamed),
           ],
           ['Max CPUs', String(current?.['cpu-max'] ?? '—')],
         ]}

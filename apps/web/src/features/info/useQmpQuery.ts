@@ -5,7 +5,8 @@
  * live/info-refresh.ts), never polled. A failure that passes by itself (QEMU
  * took too long, the link or the bridge was away) is retried with backoff and
  * as soon as QEMU is seen answering again, so a recovered QEMU does not leave a
- * stale error on the page; every error can be retried by hand too.
+ * stale error on the page; every error can be retried by hand too. A query the
+ * signed-in role may not run is never sent: `denied` says why instead.
  */
 import type { ArgsOf, QmpCommandName, ReturnOf } from '@qmpdeck/qmp';
 import { backoffDelay } from '@qmpdeck/qmp/backoff';
@@ -16,6 +17,7 @@ import type { RequestError } from '../../api/request-error.ts';
 import { refetchFailedInfo } from '../../live/info-refresh.ts';
 import { useExecute } from '../../live/useExecute.ts';
 import { useLiveState } from '../../live/useLiveState.ts';
+import { usePermission } from '../session/usePermission.ts';
 
 /** Errors that say "not now" rather than "never": worth asking again without a person's click. */
 const PASSING_ERRORS = new Set([
@@ -48,6 +50,7 @@ export function useQmpQuery<K extends QmpCommandName>(
   const queryClient = useQueryClient();
   // Asked once the socket is open: on a page opened straight at the Info tab it is still connecting.
   const socketOpen = useLiveState().status === 'open';
+  const denied = usePermission()(query).reason;
   const result = useQuery<ReturnOf<K>, RequestError>({
     queryKey: args ? [...queryKeys.info(vmId, query), args] : queryKeys.info(vmId, query),
     queryFn: async () => {
@@ -57,7 +60,7 @@ export function useQmpQuery<K extends QmpCommandName>(
       );
       return answer as ReturnOf<K>;
     },
-    enabled: enabled && socketOpen,
+    enabled: enabled && socketOpen && !denied,
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
     refetchInterval: retryInterval,
@@ -67,5 +70,5 @@ export function useQmpQuery<K extends QmpCommandName>(
   useEffect(() => {
     if (answeredAt > 0) refetchFailedInfo(queryClient, vmId);
   }, [answeredAt, queryClient, vmId]);
-  return result;
+  return Object.assign(result, { denied });
 }

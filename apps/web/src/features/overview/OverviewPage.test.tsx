@@ -4,11 +4,12 @@
  */
 import type { Vm } from '@qmpdeck/protocol';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queryKeys } from '../../api/queryKeys.ts';
 import { FakeSocket } from '../../live/fake-socket.test-helper.ts';
 import { LiveProvider } from '../../live/LiveProvider.tsx';
+import { seedSession, VIEWER } from '../session/session.test-helper.ts';
 import { OverviewPage } from './OverviewPage.tsx';
 
 const at = { seconds: Math.floor(Date.now() / 1000), microseconds: 0 };
@@ -40,8 +41,8 @@ const vms: Vm[] = [
 const row = (name: string) =>
   screen.getAllByTestId('vm-row').find((item) => within(item).queryByRole('link', { name })) as HTMLElement;
 
-async function renderOverview() {
-  const queryClient = new QueryClient();
+async function renderOverview(session = seedSession) {
+  const queryClient = session(new QueryClient());
   queryClient.setQueryData(queryKeys.vms(), vms);
   render(
     <QueryClientProvider client={queryClient}>
@@ -54,6 +55,7 @@ async function renderOverview() {
   await waitFor(() =>
     expect((within(row('Beta')).getByRole('button') as HTMLButtonElement).disabled).toBe(false),
   );
+  return queryClient;
 }
 
 beforeEach(() => {
@@ -109,5 +111,23 @@ describe('OverviewPage', () => {
     const counts = screen.getByRole('list', { name: 'VMs by state' });
     expect(counts.textContent).toContain('1Shut off(stopped)');
     expect(counts.textContent).toContain('1Not started(prelaunch)');
+  });
+
+  it("disables a viewer's quick and bulk actions with the reason, and sends nothing", async () => {
+    await renderOverview((client) => seedSession(client, VIEWER));
+    const start = within(row('Beta')).getByRole('button', { name: 'Start Beta' });
+    expect(start.getAttribute('aria-disabled')).toBe('true');
+    expect(start.title).toBe('Your role (viewer) may not start VMs');
+    expect(within(row('Alpha')).getByRole('button', { name: 'Resume Alpha' }).title).toBe(
+      'Your role (viewer) may not run cont',
+    );
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select all shown VMs' }));
+    const bulkPause = screen.getByRole('button', { name: 'Pause selected' });
+    expect(bulkPause.getAttribute('aria-disabled')).toBe('true');
+    const reason = document.getElementById(bulkPause.getAttribute('aria-describedby') ?? '');
+    expect(reason?.textContent).toBe('Your role (viewer) may not run stop');
+    fireEvent.click(bulkPause);
+    fireEvent.click(start);
+    expect(FakeSocket.latest().sent).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The overview: every VM at a glance with live state in plain words, counts by
  * state, a name filter, and Pause/Resume for one VM or a selection of several
- * (Start for a managed VM that is shut off). It subscribes to no VM's events:
+ * (Start for a managed VM that is shut off), each disabled with the reason when
+ * the signed-in role may not send it. It subscribes to no VM's events:
  * the `vm` messages keep every row current, its latest event included.
  */
 import { useMemo, useState } from 'react';
@@ -9,6 +10,7 @@ import { useLiveState } from '../../live/useLiveState.ts';
 import { Button } from '../../ui/Button.tsx';
 import { usePageTitle } from '../../ui/usePageTitle.ts';
 import { wordsForTerm } from '../../ui/vm-state-words.ts';
+import { usePermission } from '../session/usePermission.ts';
 import { useNow } from '../timeline/useNow.ts';
 import { countByState, filterByName } from './overview-model.ts';
 import { useBulkAction } from './useBulkAction.ts';
@@ -23,6 +25,7 @@ export function OverviewPage() {
   const bulk = useBulkAction();
   // Nothing can be sent while the bridge is away (the rows then read `disconnected` too).
   const bridgeReachable = useLiveState().status === 'open';
+  const can = usePermission();
   const now = useNow(10_000);
   const shown = useMemo(() => filterByName(vms ?? [], filter), [vms, filter]);
   const counts = useMemo(() => countByState(vms ?? []), [vms]);
@@ -81,6 +84,7 @@ export function OverviewPage() {
           </span>
           <Button
             disabled={selectedIds.length === 0 || !bridgeReachable}
+            deniedReason={can('stop').reason}
             onClick={() => void bulk.run(selectedIds, 'stop', 'overview bulk Pause')}
           >
             {/* The full name stays for assistive technology; a narrow screen shows the verb. */}
@@ -88,6 +92,7 @@ export function OverviewPage() {
           </Button>
           <Button
             disabled={selectedIds.length === 0 || !bridgeReachable}
+            deniedReason={can('cont').reason}
             onClick={() => void bulk.run(selectedIds, 'cont', 'overview bulk Resume')}
           >
             Resume<span className="sr-only sm:not-sr-only"> selected</span>

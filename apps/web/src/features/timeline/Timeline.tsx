@@ -6,6 +6,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { downloadText } from '../../ui/download.ts';
 import { COLLAPSED_ROW_HEIGHT, EventRow } from './EventRow.tsx';
 import { countAfter, type EventFilter, filterEvents, noFilter, toJsonLines } from './event-filter.ts';
 import { indexOfSeq, resumedFrom } from './resumed-from.ts';
@@ -16,15 +17,6 @@ import { useTimelineEvents } from './useTimelineEvents.ts';
 /** Within this many pixels of the bottom counts as "at the newest". */
 const BOTTOM_SLACK = 24;
 const TOP_LOAD_ZONE = 300;
-
-function downloadJsonLines(name: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type: 'application/x-ndjson' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1_000);
-}
 
 export function Timeline({ vmId }: { vmId: string }) {
   const { events, hasOlder, isLoading, error, loadOlder, loadAll, loadingOlder, olderError } =
@@ -106,7 +98,7 @@ export function Timeline({ vmId }: { vmId: string }) {
     setExporting(true);
     try {
       const all = await loadAll();
-      if (all) downloadJsonLines(`${vmId}-events.jsonl`, toJsonLines(filterEvents(all, filter)));
+      if (all) downloadText(`${vmId}-events.jsonl`, toJsonLines(filterEvents(all, filter)));
     } finally {
       setExporting(false);
     }

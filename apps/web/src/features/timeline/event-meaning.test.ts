@@ -52,7 +52,26 @@ describe('causeLine', () => {
         origin: 'Pause button',
         remote: null,
       }),
-    ).toBe('after `stop` from the Pause button by alice');
+    ).toBe('after `stop` by alice via the Pause button');
+  });
+
+  it('names the user first, then the control and the address', () => {
+    expect(
+      causeLine({
+        command: 'cont',
+        id: '1',
+        client: 'c4',
+        user: 'ana',
+        origin: 'overview Resume button',
+        remote: '192.0.2.7',
+      }),
+    ).toBe('after `cont` by ana via the overview Resume button (192.0.2.7)');
+    expect(
+      causeLine({ command: 'quit', id: '2', client: 'http', user: 'ana', origin: 'http', remote: null }),
+    ).toBe('after `quit` by ana over HTTP');
+    expect(
+      causeLine({ command: 'stop', id: '3', client: 'c9', user: 'ana', origin: null, remote: null }),
+    ).toBe('after `stop` by ana from client c9');
   });
 
   it('says a command came over HTTP', () => {
@@ -71,7 +90,7 @@ describe('causeLine', () => {
         origin: 'qmp-proxy',
         remote: null,
       }),
-    ).toBe('after `stop` from QMP proxy client qmp-proxy-3 by ada');
+    ).toBe('after `stop` by ada via QMP proxy client qmp-proxy-3');
   });
 
   it('is absent when the bridge does not know the cause', () => {

@@ -132,19 +132,25 @@ export function eventCause(event: Pick<EventRecord, 'event' | 'data' | 'cause'>)
   return event.cause ?? null;
 }
 
-/** Where a command came from, as a phrase: "from the Pause button", "over HTTP". */
-function originWords(origin: string, client: string): string {
+/** Where a command came from, as a phrase: "from the Pause button", "over HTTP" ("via the Pause button" after a name). */
+function originWords(origin: string, client: string, afterName: boolean): string {
   if (origin.toLowerCase() === 'http') return 'over HTTP';
+  const preposition = afterName ? 'via' : 'from';
   // A qmp-shell or script on the bridge's QMP endpoint: named by its client, one per connection.
-  if (origin === 'qmp-proxy') return `from QMP proxy client ${client}`;
-  return `from the ${origin}`;
+  if (origin === 'qmp-proxy') return `${preposition} QMP proxy client ${client}`;
+  return `${preposition} the ${origin}`;
 }
 
-/** "after `stop` from the Pause button by alice (127.0.0.1)": who and what caused the event. */
+/**
+ * Who and what caused the event: "after `stop` by ana via the Pause button (192.0.2.7)"; on a bridge without
+ * users, where nobody has a name, "after `stop` from the Pause button (127.0.0.1)".
+ */
 export function causeLine(cause: Cause | null | undefined): string | null {
   if (!cause) return null;
-  const from = cause.origin ? originWords(cause.origin, cause.client) : `from client ${cause.client}`;
-  const by = cause.user ? ` by ${cause.user}` : '';
+  const by = cause.user ? `by ${cause.user} ` : '';
+  const from = cause.origin
+    ? originWords(cause.origin, cause.client, by !== '')
+    : `from client ${cause.client}`;
   const where = cause.remote ? ` (${cause.remote})` : '';
-  return `after \`${cause.command}\` ${from}${by}${where}`;
+  return `after \`${cause.command}\` ${by}${from}${where}`;
 }

@@ -5,6 +5,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSocket } from '../../../live/fake-socket.test-helper.ts';
 import { LiveProvider } from '../../../live/LiveProvider.tsx';
+import { seedSession, VIEWER } from '../../session/session.test-helper.ts';
 import { ActionBar } from './ActionBar.tsx';
 
 const vm = (change: Partial<Vm>): Vm => ({
@@ -21,7 +22,7 @@ const resumeButton = () => screen.getByRole('button', { name: 'Resume' }) as HTM
 /** Renders the bar with its socket open (React Query tells its readers on a later tick, hence the wait). */
 async function renderBar(shown: Vm, enabledOnceOpen = 'Resume') {
   render(
-    <QueryClientProvider client={new QueryClient()}>
+    <QueryClientProvider client={seedSession(new QueryClient())}>
       <LiveProvider createSocket={(url) => new FakeSocket(url)}>
         <ActionBar vm={shown} />
       </LiveProvider>
@@ -80,7 +81,7 @@ describe('ActionBar', () => {
 
   it('disables every action until the socket to the bridge is open', async () => {
     render(
-      <QueryClientProvider client={new QueryClient()}>
+      <QueryClientProvider client={seedSession(new QueryClient())}>
         <LiveProvider createSocket={(url) => new FakeSocket(url)}>
           <ActionBar vm={vm({ status: 'paused' })} />
         </LiveProvider>
@@ -91,5 +92,32 @@ describe('ActionBar', () => {
     await waitFor(() => expect(resumeButton().disabled).toBe(false));
     act(() => FakeSocket.latest().drop());
     await waitFor(() => expect(resumeButton().disabled).toBe(true));
+  });
+
+  it("disables what a viewer's role may not send, saying why, and sends nothing when pressed", async () => {
+    render(
+      <QueryClientProvider client={seedSession(new QueryClient(), VIEWER)}>
+        <LiveProvider createSocket={(url) => new FakeSocket(url)}>
+          <ActionBar
+            vm={vm({ managed: true, process: { state: 'running', pid: 1, exitCode: null, signal: null } })}
+          />
+        </LiveProvider>
+      </QueryClientProvider>,
+    );
+    act(() => FakeSocket.latest().open());
+    const pause = screen.getByRole('button', { name: 'Pause' });
+    await waitFor(() => expect(pause.getAttribute('aria-disabled')).toBe('true'));
+    expect(pause.title).toBe('Your role (viewer) may not run stop');
+    expect(screen.getByRole('button', { name: 'Kill' }).title).toBe('Your role (viewer) may not kill VMs');
+    for (const name of ['Reset', 'Power down', 'Quit']) {
+      const button = screen.getByRole('button', { name });
+      expect(button.getAttribute('aria-disabled')).toBe('true');
+      const reason = document.getElementById(button.getAttribute('aria-describedby') ?? '');
+      expect(reason?.textContent).toMatch(/^Your role \(viewer\) may not run /);
+    }
+    fireEvent.click(pause);
+    fireEvent.click(screen.getByRole('button', { name: 'Quit' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(FakeSocket.latest().sent).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The VM page's action buttons, enabled by what the VM's state allows, each
- * confirming first when it can lose guest state, and the outcome of the last
- * action said in words (read out by screen readers too).
+ * The VM page's action buttons, enabled by what the VM's state allows and
+ * offered only when the signed-in role may send their command (else disabled
+ * with the reason), each confirming first when it can lose guest state, and
+ * the outcome of the last action said in words (read out by screen readers too).
  */
 import type { Vm } from '@qmpdeck/protocol';
 import { useMutation } from '@tanstack/react-query';
@@ -11,6 +12,7 @@ import { useExecute, type VmCommand } from '../../../live/useExecute.ts';
 import { useLiveState } from '../../../live/useLiveState.ts';
 import { Button } from '../../../ui/Button.tsx';
 import { ConfirmDialog } from '../../../ui/ConfirmDialog.tsx';
+import { usePermission } from '../../session/usePermission.ts';
 import { commandFor, isBridgeAction, shownActions, type VmAction } from './vm-actions.ts';
 
 /** An action as pressed: with the command chosen for the state the VM was in at that moment. */
@@ -37,7 +39,10 @@ export function ActionBar({ vm, status }: { vm: Vm; status?: ReactNode }) {
   // Without the socket nothing can be sent, and Start/Kill would act on a state this tab cannot see.
   const bridgeReachable = useLiveState().status === 'open';
   const [confirming, setConfirming] = useState<VmAction | null>(null);
+  const can = usePermission();
+  const deniedReason = (action: VmAction) => can(commandFor(action, vm).execute).reason;
   const press = (action: VmAction) => {
+    if (deniedReason(action)) return;
     setLastRunner(isBridgeAction(action) ? 'bridge' : 'monitor');
     runnerOf(action).mutate({ action, command: commandFor(action, vm) });
   };
@@ -55,6 +60,7 @@ export function ActionBar({ vm, status }: { vm: Vm; status?: ReactNode }) {
             intent={action.intent}
             size="compact"
             disabled={!bridgeReachable || !action.enabled(vm) || runnerOf(action).isPending}
+            deniedReason={deniedReason(action)}
             onClick={() => trigger(action)}
           >
             {action.label}

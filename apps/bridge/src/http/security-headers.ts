@@ -1,0 +1,34 @@
+/**
+ * Security headers on every answer, through `@fastify/helmet`: a Content-Security-Policy that allows no inline
+ * script and no framing (the web app is built with none: index.html loads its scripts from /assets), nosniff, no
+ * Referer to other sites, and HSTS only when the bridge itself serves TLS (over plain HTTP it would mean
+ * nothing, and behind a TLS proxy the proxy sets it). Helmet's other defaults (COOP, CORP, X-Frame-Options...)
+ * stay.
+ */
+import fastifyHelmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+
+export const CONTENT_SECURITY_POLICY = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  // Inline style attributes (React's style={...}, the charts' positioning); no inline script.
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:', 'blob:'],
+  'connect-src': ["'self'"],
+  'font-src': ["'self'"],
+  'object-src': ["'none'"],
+  'frame-ancestors': ["'none'"],
+  'base-uri': ["'self'"],
+  'form-action': ["'self'"],
+};
+
+export async function securityHeaders(app: FastifyInstance, tls: boolean): Promise<void> {
+  await app.register(fastifyHelmet, {
+    // Exactly these directives: helmet's defaults add `upgrade-insecure-requests`, which would break a bridge
+    // reached over plain HTTP on a LAN address.
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
+    strictTransportSecurity: tls ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+  });
+}
