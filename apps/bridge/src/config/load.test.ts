@@ -169,14 +169,26 @@ describe('config validation', () => {
 
   it('takes the QMP proxy section, or false', () => {
     expect(parseConfig({ qmpProxy: false }).qmpProxy).toBe(false);
+    const users = [{ name: 'ops', role: 'operator', token: 'a-long-enough-token' }];
     expect(
-      parseConfig({ qmpProxy: { dir: '/run/q', tcp: { basePort: 4500 }, group: 'kvm', user: 'ops' } })
+      parseConfig({ users, qmpProxy: { dir: '/run/q', tcp: { basePort: 4500 }, group: 'kvm', user: 'ops' } })
         .qmpProxy,
     ).toEqual({ dir: '/run/q', tcp: { basePort: 4500 }, group: 'kvm', user: 'ops' });
     expect(messageOf({ qmpProxy: true })).toContain(
       'qmpProxy: expected { "dir"?, "tcp"?, "group"?, "user"? } or false',
     );
     expect(messageOf({ qmpProxy: { tcp: { basePort: 0 } } })).toContain('qmpProxy');
+  });
+
+  it('takes qmpProxy.user only when it names a configured user', () => {
+    const users = [{ name: 'ops', role: 'operator', token: 'a-long-enough-token' }];
+    expect(messageOf({ users, qmpProxy: { user: 'opz' } })).toContain(
+      'qmpProxy.user: "opz" is not a configured user; add it to "users" or leave qmpProxy.user out',
+    );
+    expect(messageOf({ qmpProxy: { user: 'ops' } })).toContain(
+      'qmpProxy.user: "ops" is not a configured user',
+    );
+    expect(parseConfig({ users, qmpProxy: false }).qmpProxy).toBe(false);
   });
 
   it('reports an unreadable file and invalid JSON without a stack', () => {

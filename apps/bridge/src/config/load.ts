@@ -76,6 +76,13 @@ export function parseConfig(json: unknown, source = 'config'): BridgeConfig {
       `invalid ${source}:\n  authProxy: the proxy's user names are mapped to configured users; add "users"`,
     );
   }
+  const proxyUser = result.data.qmpProxy === false ? undefined : result.data.qmpProxy?.user;
+  if (proxyUser !== undefined && !names.has(proxyUser)) {
+    // A name the policy cannot find would otherwise mean nobody's rights: all of them without users, none with.
+    throw new ConfigError(
+      `invalid ${source}:\n  qmpProxy.user: "${proxyUser}" is not a configured user; add it to "users" or leave qmpProxy.user out`,
+    );
+  }
   return result.data;
 }
 

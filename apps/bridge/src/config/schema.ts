@@ -126,7 +126,9 @@ export const QmpProxyConfig = z
           .string()
           .min(1)
           .optional()
-          .describe('The user every QMP proxy client acts as (policy, audit); default none'),
+          .describe(
+            'A name from users: every unix-socket client acts as this user (policy, scope, audit); without it, with users, clients authenticate with their API token',
+          ),
       }),
       z.literal(false),
     ],
