@@ -218,6 +218,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
         config: config.qmpProxy,
         registry,
         users,
+        auth,
+        audit: auditStore,
         pipeline,
         log,
         runtimeBase: options.runtimeBase,

@@ -22,7 +22,7 @@ import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { Logger } from '../log.ts';
 import { negotiateCapabilities } from './capabilities.ts';
 import type { ProxyLimits } from './limits.ts';
-import { AUTHENTICATE_COMMAND, type ProxyIdentity } from './proxy-identity.ts';
+import { AUTHENTICATE_COMMAND, type ProxyClient, type ProxyIdentity } from './proxy-identity.ts';
 import { type JsonMessage, QemuJsonStreamer } from './qemu-json/streamer.ts';
 import { toPlainJson } from './qemu-json/values.ts';
 import { looksOutOfBand, type QmpRequest, readRequest } from './qmp-request.ts';
@@ -36,7 +36,7 @@ interface Caller {
   principal: Principal;
 }
 
-/** Wrong tokens a TCP client may send before it is disconnected. */
+/** Wrong tokens a client may send before it is disconnected. */
 const MAX_FAILED_AUTHENTICATIONS = 3;
 /** How long a client the bridge ends may take to read what was already written. */
 const END_GRACE_MS = 1000;
@@ -47,8 +47,8 @@ export interface ProxySessionDeps {
   transport: 'unix' | 'tcp';
   remote: string | null;
   identity: ProxyIdentity;
-  /** Where a TCP client finds its token, for the words of a refusal. */
-  tokenPath: string | null;
+  /** Who the client acts as from the start (ProxyIdentity.admit); null until it authenticates. */
+  principal: Principal | null;
   pipeline: CommandPipeline;
   log: Logger;
   limits: ProxyLimits;
@@ -60,7 +60,7 @@ export class ProxySession {
   #connection: QmpClient | null = null;
   #offered: readonly string[] = [];
   #oob = false;
-  /** Who the commands run as; null until a TCP client authenticates. */
+  /** Who the commands run as; null until the client authenticates. */
   #caller: Caller | null;
   readonly #streamer: QemuJsonStreamer;
   /** Bytes received and not yet read (reading stops while in-band messages wait for their answers). */
@@ -92,7 +92,7 @@ export class ProxySession {
       maxTokens: limits.maxTokens,
       maxNesting: limits.maxNesting,
     });
-    this.#caller = deps.transport === 'unix' ? this.#callerOf(deps.identity.unixClient()) : null;
+    this.#caller = deps.principal === null ? null : this.#callerOf(deps.principal);
     socket.pause();
     socket.on('data', (chunk: Buffer) => this.#received(chunk));
     socket.on('error', (err) =>
@@ -223,11 +223,12 @@ export class ProxySession {
       this.#negotiate(request);
     } else if (request.name === 'qmp_capabilities') {
       this.#negotiateAgain(request);
-    } else if (
-      this.#caller === null ||
-      (this.deps.transport === 'tcp' && request.name === AUTHENTICATE_COMMAND)
-    ) {
-      this.#authenticate(request);
+    } else if (request.name === AUTHENTICATE_COMMAND) {
+      await this.#authenticate(request);
+    } else if (this.#caller === null) {
+      this.#write(
+        errorLine('Unauthorized', `authenticate first: ${this.deps.identity.authenticateHint}`, request.id),
+      );
     } else {
       await this.#forward(request, this.#caller);
     }
@@ -263,18 +264,8 @@ export class ProxySession {
     if (!result.ok) this.#write(errorLine(result.class, result.desc, request.id));
   }
 
-  #authenticate(request: Command): void {
-    const { log, vmId, clientId, tokenPath, identity } = this.deps;
-    if (request.name !== AUTHENTICATE_COMMAND) {
-      this.#write(
-        errorLine(
-          'Forbidden',
-          `authenticate first: run ${AUTHENTICATE_COMMAND} with {"token": ...}, the content of ${tokenPath ?? 'the token file'}`,
-          request.id,
-        ),
-      );
-      return;
-    }
+  /** A token, as any client may present it (unix ones too: to act as themselves rather than qmpProxy.user). */
+  async #authenticate(request: Command): Promise<void> {
     const { token } = request.arguments;
     if (typeof token !== 'string') {
       const desc =
@@ -284,23 +275,22 @@ export class ProxySession {
       this.#write(errorLine('GenericError', desc, request.id));
       return;
     }
-    const principal = identity.tcpClient(token);
-    if (principal === null) {
+    try {
+      this.#caller = this.#callerOf(await this.deps.identity.authenticate(token, this.#client()));
+      this.#write(returnLine({}, request.id));
+    } catch (err) {
+      const { body } = toErrorBody(err);
+      this.#write(errorLine(body.class, body.desc, request.id));
       this.#failedAuthentications++;
-      log.warn(
-        { vm: vmId, client: clientId, remote: this.deps.remote },
-        'QMP proxy client sent a wrong token',
-      );
-      this.#write(errorLine('Forbidden', 'wrong token', request.id));
-      if (this.#failedAuthentications >= MAX_FAILED_AUTHENTICATIONS) this.end();
-      return;
+      // A user out of scope stays so, and a refused address stays refused for a while: no use going on.
+      const hopeless = body.class === 'Forbidden' || body.class === 'TooManyRequests';
+      if (hopeless || this.#failedAuthentications >= MAX_FAILED_AUTHENTICATIONS) this.end();
     }
-    this.#caller = this.#callerOf(principal);
-    log.info(
-      { vm: vmId, client: clientId, user: principal.user?.name ?? null },
-      'QMP proxy client authenticated',
-    );
-    this.#write(returnLine({}, request.id));
+  }
+
+  #client(): ProxyClient {
+    const { vmId, clientId, transport, remote } = this.deps;
+    return { vm: vmId, id: clientId, transport, remote };
   }
 
   async #forward(request: Command, { actor, principal }: Caller): Promise<void> {

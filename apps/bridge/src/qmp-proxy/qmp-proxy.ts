@@ -9,8 +9,9 @@
  * their socket files go, when the bridge stops.
  */
 
-import { NOBODY, type Principal } from '../auth/principal.ts';
-import { sessionUserOf, type Users } from '../auth/users.ts';
+import type { AuditStore } from '../audit/audit-store.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
+import type { Users } from '../auth/users.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { QmpProxyConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
@@ -24,7 +25,7 @@ import {
   releaseProxyDir,
   resolveGroup,
 } from './proxy-dir.ts';
-import { configuredIdentity } from './proxy-identity.ts';
+import { ProxyIdentity } from './proxy-identity.ts';
 import { TcpPorts } from './tcp-ports.ts';
 import { TcpToken } from './tcp-token.ts';
 import { VmEndpoint, type VmEndpointDeps } from './vm-endpoint.ts';
@@ -34,6 +35,8 @@ export interface QmpProxyOptions {
   config: Exclude<QmpProxyConfig, false> | undefined;
   registry: VmRegistry;
   users: Users;
+  auth: Authenticator;
+  audit: AuditStore;
   pipeline: CommandPipeline;
   log: Logger;
   /** Where the default directory goes (tests give their own); default $XDG_RUNTIME_DIR or the temp dir. */
@@ -63,13 +66,28 @@ export class QmpProxy {
       gid,
       config.dir === undefined,
     );
-    const token = config.tcp ? TcpToken.create(dir.path, gid) : null;
+    // With users, TCP clients present their own API tokens: no shared token file.
+    const token = config.tcp && !options.users.any ? TcpToken.create(dir.path, gid) : null;
+    if (token === null) TcpToken.removeStale(dir.path);
     const tcp = config.tcp ? new TcpPorts(typeof config.tcp === 'object' ? config.tcp.basePort : null) : null;
+    const identity = new ProxyIdentity({
+      users: options.users,
+      auth: options.auth,
+      audit: options.audit,
+      log: options.log,
+      configuredUser: config.user,
+      tcpToken: token,
+    });
+    if (identity.unixClientsAuthenticate) {
+      options.log.warn(
+        'QMP proxy: qmpProxy.user is not set, so clients of the unix sockets act as nobody until they ' +
+          'authenticate with an API token (__org.qmpdeck_authenticate), as TCP clients do',
+      );
+    }
     const proxy = new QmpProxy(dir, token, {
       dir,
       tcp,
-      tokenPath: token?.path ?? null,
-      identity: configuredIdentity(configuredPrincipal(options.users, config.user), token),
+      identity,
       pipeline: options.pipeline,
       log: options.log,
       limits: options.limits ?? DEFAULT_PROXY_LIMITS,
@@ -114,11 +132,4 @@ export class QmpProxy {
     this.#endpoints.delete(vmId);
     await endpoint.close();
   }
-}
-
-/** The principal of `qmpProxy.user`, or nobody's (full access) when none is named. */
-function configuredPrincipal(users: Users, name: string | undefined): Principal {
-  const user = name === undefined ? undefined : users.byName(name);
-  if (user === undefined) return NOBODY;
-  return { user: sessionUserOf(user), vms: user.vms, via: 'none', sessionKey: null };
 }

@@ -1,8 +1,9 @@
 /**
- * The secret a TCP client of the QMP proxy proves itself with. Any local user can open a loopback port, so TCP
- * cannot lean on file permissions the way the unix socket does; instead the bridge writes a fresh random token at
- * each start into `<dir>/tcp-token`, readable exactly by those who may use the unix sockets (its user, or the
- * configured group). Reading the file is the permission; sending its content proves it (see proxy-identity.ts).
+ * The secret a TCP client of the QMP proxy proves itself with on a bridge WITHOUT users (with users, each person
+ * presents their own API token). Any local user can open a loopback port, so TCP cannot lean on file permissions
+ * the way the unix socket does; instead the bridge writes a fresh random token at each start into
+ * `<dir>/tcp-token`, readable exactly by those who may use the unix sockets (its user, or the configured group).
+ * Reading the file is the permission; sending its content proves it (see proxy-identity.ts).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, chownSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,11 @@ export class TcpToken {
       chmodSync(path, 0o640);
     }
     return new TcpToken(path, token);
+  }
+
+  /** Removes a token file a previous start left (a bridge that now has users writes none, and it is not valid). */
+  static removeStale(dir: string): void {
+    rmSync(join(dir, TOKEN_FILE), { force: true });
   }
 
   /** Compares in constant time (of equal-length digests), so the answer's timing says nothing of the token. */

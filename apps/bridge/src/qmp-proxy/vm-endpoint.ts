@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { QmpClient, QmpEvent } from '@qmpdeck/qmp';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { Logger } from '../log.ts';
+import { normalizeAddress } from '../security/address.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import type { ProxyLimits } from './limits.ts';
 import { claimSocketPath, type ProxyDir, secureSocket } from './proxy-dir.ts';
@@ -21,7 +22,6 @@ export interface VmEndpointDeps {
   dir: ProxyDir;
   /** Null when TCP is not offered. */
   tcp: TcpPorts | null;
-  tokenPath: string | null;
   identity: ProxyIdentity;
   pipeline: CommandPipeline;
   log: Logger;
@@ -111,16 +111,23 @@ export class VmEndpoint {
       socket.destroy();
       return;
     }
-    if (transport === 'tcp') socket.setNoDelay(true);
     const clientId = deps.nextClientId();
-    const remote = transport === 'tcp' ? (socket.remoteAddress ?? null) : null;
+    const address = transport === 'tcp' ? socket.remoteAddress : undefined;
+    const remote = address === undefined ? null : normalizeAddress(address);
+    const admission = deps.identity.admit({ vm: vm.id, id: clientId, transport, remote });
+    if (admission.kind === 'refused') {
+      // As QEMU's monitor with a client it will not serve: no greeting, the connection closed.
+      socket.destroy();
+      return;
+    }
+    if (transport === 'tcp') socket.setNoDelay(true);
     const session = new ProxySession(socket, {
       vmId: vm.id,
       clientId,
       transport,
       remote,
       identity: deps.identity,
-      tokenPath: deps.tokenPath,
+      principal: admission.kind === 'acts-as' ? admission.principal : null,
       pipeline: deps.pipeline,
       log: deps.log,
       limits: deps.limits,
