@@ -1,188 +1,328 @@
 /**
- * Who a proxy client is, and what it may do. The pipeline's policy decides with the client as actor (client id,
- * origin `qmp-proxy`, the user `qmpProxy.user` maps it to); here a test policy in the shape of the coming roles
- * (viewer: queries only; admin: everything) stands in for the access-control work. Unix sockets admit only the
- * bridge's user (or the configured group); TCP clients authenticate with the token file first.
+ * Who a proxy client is, and what it may do, with the bridge's real users and its default `RoleCommandPolicy`.
+ * One QEMU with four monitors, a bridge on each, one per way of configuring the proxy:
+ *
+ *   mapped  users, qmpProxy.user = vera (viewer): every unix client acts as vera
+ *   open    users, no qmpProxy.user, TCP: unix and TCP clients act as nobody until they present an API token
+ *   scoped  users, qmpProxy.user = sam, whose scope leaves this VM out: unix clients are refused at connect
+ *   bare    no users, TCP: unix clients may do everything; TCP clients present the token file first
+ *
+ * Unix sockets admit only the bridge's user (or the configured group): the last suite checks that as root.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { policyAllows, type RolePolicy } from '@qmpdeck/protocol';
+import type { AuditEntry, EventRecord } from '@qmpdeck/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandAudit, CommandRecord } from '../commands/command-audit.ts';
-import type { CommandPolicy } from '../commands/command-policy.ts';
+import type { QmpProxyConfig } from '../config/schema.ts';
 import type { RunningBridge } from '../server.ts';
-import { getJson, startTestBridge } from '../testing/bridge.ts';
+import { bearer, getJson, startTestBridge } from '../testing/bridge.ts';
+import { captureLog, LEVEL } from '../testing/log-capture.ts';
 import { startQemu, type TestQemu } from '../testing/qemu.ts';
+import { testUser, userConfig } from '../testing/users.ts';
 import { waitFor } from '../testing/wait-for.ts';
-import { LineClient } from './testing/line-client.ts';
+import { type LineAddress, LineClient } from './testing/line-client.ts';
 import { qemuPython, runPython, SESSION_SCRIPT } from './testing/qemu-python.ts';
 
-const ROLES: Record<string, RolePolicy> = {
-  viewer: { allow: ['query-*'], deny: [] },
-  admin: { allow: ['*'], deny: [] },
-};
-const USERS: Record<string, keyof typeof ROLES> = { vera: 'viewer', ada: 'admin' };
+const vera = testUser('vera', 'viewer');
+const otto = testUser('otto', 'operator');
+const ada = testUser('ada', 'admin');
+/** An admin, but only of the web VMs: this VM (`vm`) is out of sam's scope. */
+const sam = testUser('sam', 'admin', ['web-*']);
+const USERS = [vera, otto, ada, sam].map(userConfig);
 
-/** Roles as the access-control work will have them; no user (no users configured) may do everything. */
-const testPolicy: CommandPolicy = {
-  decide: ({ actor, command }) => {
-    if (actor.user === null) return { allowed: true };
-    const role = USERS[actor.user];
-    if (role && policyAllows(ROLES[role] as RolePolicy, command)) return { allowed: true };
-    return { allowed: false, desc: `${actor.user} (${role ?? 'no role'}) may not run ${command}` };
-  },
-};
+const authenticate = (token: string, id: number | string) =>
+  `{"execute":"__org.qmpdeck_authenticate","arguments":{"token":"${token}"},"id":${JSON.stringify(id)}}`;
 
-describe('QMP proxy clients as users', () => {
+/** A line of QEMU's wire form for an error, as the proxy writes it. */
+const errorReply = (id: number | string, cls: string, desc: string) =>
+  `{"id": ${JSON.stringify(id)}, "error": {"class": "${cls}", "desc": ${JSON.stringify(desc)}}}`;
+
+describe('QMP proxy clients as users (RoleCommandPolicy)', () => {
   let dir: string;
   let qemu: TestQemu;
-  const bridges: RunningBridge[] = [];
-  const audited: CommandRecord[] = [];
-  const audit: CommandAudit = { record: (entry) => void audited.push(entry) };
+  let mapped: RunningBridge;
+  let open: RunningBridge;
+  let scoped: RunningBridge;
+  let bare: RunningBridge;
+  const openLog = captureLog('info');
+  const clients: LineClient[] = [];
 
-  async function bridgeAs(user: string, monitor: string, tcp = false): Promise<RunningBridge> {
-    const own = mkdtempSync(join(dir, `${user}-`));
+  async function bridgeOn(
+    monitor: string,
+    qmpProxy: QmpProxyConfig,
+    users: boolean,
+    log = captureLog('info').log,
+  ): Promise<RunningBridge> {
+    const own = mkdtempSync(join(dir, 'bridge-'));
     const bridge = await startTestBridge(
       own,
-      { vms: [{ id: 'vm', qmp: { socket: monitor } }], qmpProxy: { user, ...(tcp ? { tcp: true } : {}) } },
-      { policy: testPolicy, audit },
+      { vms: [{ id: 'vm', qmp: { socket: monitor } }], qmpProxy, ...(users ? { users: USERS } : {}) },
+      { log },
     );
-    bridges.push(bridge);
-    await waitFor(
-      () => bridge.registry.get('vm')?.snapshot().connection === 'connected',
-      `${user}'s bridge connected`,
-    );
+    await waitFor(() => {
+      const vm = bridge.registry.get('vm')?.snapshot();
+      return vm?.connection === 'connected' && vm.qmpProxy;
+    }, 'the bridge connected, with its endpoint');
     return bridge;
   }
 
   function endpoint(bridge: RunningBridge) {
-    return waitFor(() => bridge.registry.get('vm')?.snapshot().qmpProxy, 'the endpoint');
+    const found = bridge.registry.get('vm')?.snapshot().qmpProxy;
+    if (!found) throw new Error('no endpoint');
+    return found;
+  }
+
+  async function client(address: LineAddress): Promise<LineClient> {
+    const made = await LineClient.negotiated(address);
+    clients.push(made);
+    return made;
+  }
+
+  function audit(bridge: RunningBridge, kind?: AuditEntry['kind']): AuditEntry[] {
+    return bridge.audit.page({ vm: 'vm', limit: 1000 }).filter((entry) => !kind || entry.kind === kind);
   }
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'qmp-proxy-users-'));
-    // One QEMU, two monitors: a bridge on each, their proxy clients acting as two different users.
-    qemu = await startQemu(dir, 'vm', ['-qmp', `unix:${join(dir, 'second.sock')},server=on,wait=off`]);
+    const monitor = (name: string) => join(dir, `${name}.sock`);
+    qemu = await startQemu(
+      dir,
+      'vm',
+      ['open', 'scoped', 'bare'].flatMap((name) => ['-qmp', `unix:${monitor(name)},server=on,wait=off`]),
+    );
+    [mapped, open, scoped, bare] = await Promise.all([
+      bridgeOn(qemu.qmpPath, { user: 'vera' }, true),
+      bridgeOn(monitor('open'), { tcp: true }, true, openLog.log),
+      bridgeOn(monitor('scoped'), { user: 'sam' }, true),
+      bridgeOn(monitor('bare'), { tcp: true }, false),
+    ]);
   });
 
   afterAll(async () => {
-    await Promise.all(bridges.map((bridge) => bridge.stop()));
+    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all([mapped, open, scoped, bare].map((bridge) => bridge?.stop()));
     await qemu?.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("refuses a viewer's stop (Forbidden, audited as refused) and lets an admin's through, named as the cause", async () => {
-    const asViewer = await bridgeAs('vera', qemu.qmpPath);
-    const asAdmin = await bridgeAs('ada', join(dir, 'second.sock'));
-    const viewer = await LineClient.negotiated({ path: (await endpoint(asViewer)).socket });
-    const admin = await LineClient.negotiated({ path: (await endpoint(asAdmin)).socket });
-
-    expect(await viewer.request('{"execute":"query-status","id":"q"}', '"q"')).toMatch(/^\{"return": /);
-    expect(await viewer.request('{"execute":"stop","id":"v1"}', '"v1"')).toBe(
-      '{"id": "v1", "error": {"class": "Forbidden", "desc": "vera (viewer) may not run stop"}}',
+  it('maps a unix client to qmpProxy.user: a viewer runs queries (query-commands too) and its stop is refused, audited', async () => {
+    const viewer = await client({ path: endpoint(mapped).socket });
+    expect(await viewer.request('{"execute":"query-status","id":"q"}', '"q"')).toMatch(/^\{"return": \{/);
+    // qmp-shell runs query-commands as it starts: a viewer's shell must get its list.
+    expect(await viewer.request('{"execute":"query-commands","id":"c"}', '"c"')).toMatch(
+      /^\{"return": \[.*\{"name": "stop"\}/,
     );
-    expect(audited).toContainEqual(
+    expect(await viewer.request('{"execute":"stop","id":"v1"}', '"v1"')).toBe(
+      errorReply('v1', 'Forbidden', 'role viewer may not run stop'),
+    );
+    const rows = audit(mapped, 'command');
+    const proxyClient = expect.stringMatching(/^qmp-proxy-\d+$/);
+    expect(rows).toContainEqual(
       expect.objectContaining({
-        outcome: 'refused',
-        error: { class: 'Forbidden', desc: 'vera (viewer) may not run stop' },
-        request: expect.objectContaining({
-          vm: 'vm',
-          command: 'stop',
-          clientCommandId: 'v1',
-          actor: {
-            client: expect.stringMatching(/^qmp-proxy-\d+$/),
-            user: 'vera',
-            origin: 'qmp-proxy',
-            remote: null,
-          },
-        }),
+        command: 'stop',
+        user: 'vera',
+        role: 'viewer',
+        client: proxyClient,
+        origin: 'qmp-proxy',
+        remote: null,
+        target: 'qmp',
+        outcome: 'Forbidden',
+        error: 'role viewer may not run stop',
+      }),
+    );
+    expect(rows).toContainEqual(
+      expect.objectContaining({ command: 'query-commands', user: 'vera', outcome: 'ok' }),
+    );
+
+    if (qemuPython !== null) {
+      // QEMU's own shell as the viewer: it starts (its query-commands answered), queries, and shows the refusal.
+      const run = await runPython([qemuPython.qmpShell, endpoint(mapped).socket], 'query-status\nstop\n');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Connected to QEMU 7.2');
+      expect(run.stdout).toMatch(/\{"return": \{"status": "\w+"/);
+      expect(run.stdout).toContain(
+        '{"error": {"class": "Forbidden", "desc": "role viewer may not run stop"}}',
+      );
+    }
+  });
+
+  it('with users and no qmpProxy.user, a unix client acts as nobody until it presents an API token (said once at start)', async () => {
+    const warnings = openLog.lines.filter((line) => line.msg.includes('qmpProxy.user is not set'));
+    expect(warnings).toEqual([expect.objectContaining({ level: LEVEL.warn })]);
+
+    const anonymous = await client({ path: endpoint(open).socket });
+    expect(await anonymous.request('{"execute":"query-status","id":1}', '1')).toBe(
+      errorReply(
+        1,
+        'Unauthorized',
+        'authenticate first: run __org.qmpdeck_authenticate with {"token": ...}, your API token',
+      ),
+    );
+    const operator = await client({ path: endpoint(open).socket });
+    expect(await operator.request(authenticate(otto.token, 'a'), '"a"')).toBe('{"return": {}, "id": "a"}');
+    expect(await operator.request('{"execute":"cont","id":"c"}', '"c"')).toBe('{"return": {}, "id": "c"}');
+    expect(await operator.request('{"execute":"stop","id":"s"}', '"s"')).toBe('{"return": {}, "id": "s"}');
+    await operator.waitForLine((line) => line.includes('"event": "STOP"'), 'the STOP, to the operator');
+    // Nothing of the VM reaches a client that has not authenticated, events neither.
+    expect(anonymous.lines.some((line) => line.includes('"event"'))).toBe(false);
+    expect(
+      await operator.request(
+        '{"execute":"human-monitor-command","arguments":{"command-line":"info version"},"id":"h"}',
+        '"h"',
+      ),
+    ).toBe(errorReply('h', 'Forbidden', 'role operator may not run human-monitor-command'));
+
+    const stop = await waitFor(async () => {
+      const { body } = await getJson(open, '/api/vms/vm/events?after=0', bearer(ada.token));
+      return body.events.findLast((event: EventRecord) => event.event === 'STOP');
+    }, 'the STOP in the bridge');
+    expect(stop.cause).toMatchObject({ command: 'stop', id: 's', user: 'otto', origin: 'qmp-proxy' });
+    expect(audit(open, 'sign-in')).toContainEqual(
+      expect.objectContaining({
+        user: 'otto',
+        role: 'operator',
+        client: stop.cause.client,
+        origin: 'qmp-proxy',
+        remote: null,
+        vm: 'vm',
+        outcome: 'ok',
       }),
     );
 
-    await admin.request('{"execute":"cont","id":"a0"}', '"a0"');
-    expect(await admin.request('{"execute":"stop","id":"a1"}', '"a1"')).toBe('{"return": {}, "id": "a1"}');
-    const stop = await waitFor(async () => {
-      const { body } = await getJson(asAdmin, '/api/vms/vm/events?after=0');
-      return body.events.find((event: { event: string }) => event.event === 'STOP');
-    }, "the STOP in the admin's bridge");
-    expect(stop.cause).toMatchObject({
-      command: 'stop',
-      id: 'a1',
-      client: expect.stringMatching(/^qmp-proxy-\d+$/),
-      user: 'ada',
-      origin: 'qmp-proxy',
-    });
-    await Promise.all([viewer.close(), admin.close()]);
-    // Let go of both monitors for the next test.
-    await Promise.all(bridges.splice(0).map((bridge) => bridge.stop()));
+    // A client may present another token: it then acts as that user (an admin runs anything).
+    expect(await operator.request(authenticate(ada.token, 'b'), '"b"')).toBe('{"return": {}, "id": "b"}');
+    expect(
+      await operator.request(
+        '{"execute":"human-monitor-command","arguments":{"command-line":"info version"},"id":"h2"}',
+        '"h2"',
+      ),
+    ).toMatch(/^\{"return": "7\.2/);
   });
 
-  it('asks a TCP client for the token file first, and then serves it as the configured user', async () => {
-    const bridge = await bridgeAs('ada', qemu.qmpPath, true);
-    const { socket, tcp } = await endpoint(bridge);
-    expect(tcp).toEqual({ host: '127.0.0.1', port: expect.any(Number) });
-    const tokenPath = join(socket, '..', 'tcp-token');
-    const token = readFileSync(tokenPath, 'utf8').trim();
-    const client = await LineClient.negotiated(tcp as { host: string; port: number });
+  it('takes API tokens over TCP (no token file), refuses a user out of scope, and limits failures as HTTP does', async () => {
+    const { socket, tcp } = endpoint(open);
+    const tcpAddress = tcp as { host: string; port: number };
+    expect(existsSync(join(socket, '..', 'tcp-token'))).toBe(false);
 
-    expect(await client.request('{"execute":"query-status","id":1}', '1')).toBe(
-      `{"id": 1, "error": {"class": "Forbidden", "desc": "authenticate first: run __org.qmpdeck_authenticate with {\\"token\\": ...}, the content of ${tokenPath}"}}`,
+    const viewer = await client(tcpAddress);
+    expect(await viewer.request(authenticate('not-a-token-of-anyone', 1), '1')).toBe(
+      errorReply(1, 'Unauthorized', 'the token is not valid'),
     );
-    expect(
-      await client.request(
-        '{"execute":"__org.qmpdeck_authenticate","arguments":{"token":"nope"},"id":2}',
-        '2',
-      ),
-    ).toBe('{"id": 2, "error": {"class": "Forbidden", "desc": "wrong token"}}');
-    // Nothing of the VM reaches a client that has not authenticated, events neither.
-    const other = await LineClient.negotiated({ path: socket });
-    await other.request('{"execute":"cont","id":"c"}', '"c"');
-    expect(
-      await client.request(
-        `{"execute":"__org.qmpdeck_authenticate","arguments":{"token":"${token}"},"id":3}`,
-        '3',
-      ),
-    ).toBe('{"return": {}, "id": 3}');
-    expect(client.lines.some((line) => line.includes('"event"'))).toBe(false);
-    await client.request('{"execute":"stop","id":4}', '4');
-    await client.waitForLine(
-      (line) => line.includes('"event": "STOP"'),
-      'the STOP event after authenticating',
+    expect(audit(open, 'sign-in-failed')).toContainEqual(
+      expect.objectContaining({
+        user: null,
+        remote: '127.0.0.1',
+        origin: 'qmp-proxy',
+        outcome: 'Unauthorized',
+        error: 'the token is not valid',
+      }),
     );
-    expect(audited.at(-1)?.request.actor).toEqual({
-      client: expect.stringMatching(/^qmp-proxy-\d+$/),
-      user: 'ada',
-      origin: 'qmp-proxy',
-      remote: '127.0.0.1',
-    });
-    await Promise.all([client.close(), other.close()]);
+    expect(await viewer.request(authenticate(vera.token, 2), '2')).toBe('{"return": {}, "id": 2}');
+    expect(await viewer.request('{"execute":"stop","id":3}', '3')).toBe(
+      errorReply(3, 'Forbidden', 'role viewer may not run stop'),
+    );
+    expect(audit(open, 'command')).toContainEqual(
+      expect.objectContaining({ command: 'stop', user: 'vera', remote: '127.0.0.1', outcome: 'Forbidden' }),
+    );
 
-    // Three wrong tokens and the connection is closed.
-    const guesser = await LineClient.negotiated(tcp as { host: string; port: number });
-    for (const n of [1, 2, 3])
-      guesser.send(`{"execute":"__org.qmpdeck_authenticate","arguments":{"token":"x${n}"}}\n`);
-    await waitFor(() => guesser.ended, 'the guesser disconnected');
+    // A valid token whose user may not see this VM: refused, the connection closed, audited.
+    const outsider = await client(tcpAddress);
+    expect(await outsider.request(authenticate(sam.token, 1), '1')).toBe(
+      errorReply(1, 'Forbidden', 'user sam may not use this VM'),
+    );
+    await waitFor(() => outsider.ended, 'the outsider disconnected');
+    expect(audit(open, 'sign-in-failed')).toContainEqual(
+      expect.objectContaining({ user: 'sam', role: 'admin', outcome: 'Forbidden', remote: '127.0.0.1' }),
+    );
 
     if (qemuPython !== null) {
-      // QEMU's own client over TCP: connect, negotiate, authenticate with the token, and on as usual.
-      const run = await runPython([SESSION_SCRIPT, `127.0.0.1:${tcp?.port}`, token]);
+      // QEMU's own client over TCP with an admin's API token: connect, negotiate, authenticate, and on as usual.
+      const run = await runPython([SESSION_SCRIPT, `127.0.0.1:${tcpAddress.port}`, ada.token]);
       expect(run.stderr).toBe('');
       const steps = run.stdout
         .trim()
         .split('\n')
         .map((line) => JSON.parse(line));
       expect(steps.find((step) => step.step === 'authenticate')).toEqual({ step: 'authenticate', ret: {} });
-      expect(
-        steps.find((step) => step.step === 'events').events.map((e: { event: string }) => e.event),
-      ).toEqual(['RESUME', 'STOP']);
+      expect(steps.find((step) => step.step === 'stop')).toEqual({ step: 'stop', ret: {} });
     }
+
+    // Wrong tokens: three end a connection; the address's failures then reach the limit that HTTP shares.
+    let refused = '';
+    for (let attempt = 0; refused === '' && attempt < 6; attempt++) {
+      const guesser = await client(tcpAddress);
+      for (const n of [1, 2, 3]) {
+        const answer = await guesser.request(authenticate(`wrong-token-${n}`, n), String(n));
+        if (answer.includes('TooManyRequests')) {
+          refused = answer;
+          break;
+        }
+      }
+      await waitFor(() => guesser.ended, 'the guesser disconnected');
+    }
+    expect(refused).toMatch(
+      /^\{"id": \d, "error": \{"class": "TooManyRequests", "desc": "too many failed .*; try again in \d+ s"\}\}$/,
+    );
+    const http = await getJson(open, '/api/vms', bearer(ada.token));
+    expect(http.status).toBe(429);
+    expect(audit(open, 'sign-in-failed').at(0)).toMatchObject({ outcome: 'TooManyRequests' });
+  });
+
+  it('refuses a unix client whose qmpProxy.user may not see the VM: no greeting, closed, audited', async () => {
+    const refused = await LineClient.connect({ path: endpoint(scoped).socket });
+    clients.push(refused);
+    await waitFor(() => refused.ended, 'the connection closed');
+    expect(refused.lines).toEqual([]);
+    expect(audit(scoped, 'sign-in-failed')).toEqual([
+      expect.objectContaining({
+        user: 'sam',
+        role: 'admin',
+        client: expect.stringMatching(/^qmp-proxy-\d+$/),
+        origin: 'qmp-proxy',
+        remote: null,
+        outcome: 'Forbidden',
+        error: 'user sam may not use this VM',
+      }),
+    ]);
+  });
+
+  it('without users, serves a unix client fully and asks a TCP client for the token file first', async () => {
+    const { socket, tcp } = endpoint(bare);
+    const tcpAddress = tcp as { host: string; port: number };
+    const tokenPath = join(socket, '..', 'tcp-token');
+    expect(statSync(tokenPath).mode & 0o777).toBe(0o600);
+    const token = readFileSync(tokenPath, 'utf8').trim();
+
+    const local = await client({ path: socket });
+    expect(await local.request('{"execute":"cont","id":"c"}', '"c"')).toBe('{"return": {}, "id": "c"}');
+    const remote = await client(tcpAddress);
+    expect(await remote.request('{"execute":"query-status","id":1}', '1')).toBe(
+      errorReply(
+        1,
+        'Unauthorized',
+        `authenticate first: run __org.qmpdeck_authenticate with {"token": ...}, the content of ${tokenPath}`,
+      ),
+    );
+    expect(await remote.request(authenticate('nope', 2), '2')).toBe(
+      errorReply(2, 'Unauthorized', 'the token is not valid'),
+    );
+    expect(await remote.request(authenticate(token, 3), '3')).toBe('{"return": {}, "id": 3}');
+    expect(await remote.request('{"execute":"stop","id":4}', '4')).toBe('{"return": {}, "id": 4}');
+    await remote.waitForLine((line) => line.includes('"event": "STOP"'), 'the STOP after authenticating');
+    expect(audit(bare, 'command').at(0)).toMatchObject({
+      command: 'stop',
+      user: null,
+      origin: 'qmp-proxy',
+      remote: '127.0.0.1',
+      outcome: 'ok',
+    });
   });
 });
 
 const isRoot = process.getuid?.() === 0;
-const NOBODY = 65534;
+const NOBODY_UID = 65534;
 
 /** `socat` run as another user: its first line from the socket, or its error. */
 function socatAs(
@@ -253,12 +393,12 @@ describe.skipIf(!isRoot)('who can open a QMP proxy socket (run as root, trying a
     expect(statSync(grouped).gid).toBe(users);
     expect(statSync(join(dir, 'shared')).mode & 0o777).toBe(0o750);
 
-    const refusedOwn = await socatAs(NOBODY, NOBODY, own);
+    const refusedOwn = await socatAs(NOBODY_UID, NOBODY_UID, own);
     expect(refusedOwn.code).not.toBe(0);
     expect(refusedOwn.err).toMatch(/Permission denied/);
-    const refusedGroup = await socatAs(NOBODY, NOBODY, grouped);
+    const refusedGroup = await socatAs(NOBODY_UID, NOBODY_UID, grouped);
     expect(refusedGroup.err).toMatch(/Permission denied/);
-    const member = await socatAs(NOBODY, users, grouped);
+    const member = await socatAs(NOBODY_UID, users, grouped);
     expect(member.err).toBe('');
     expect(member.out).toMatch(/^\{"QMP": .*\r\n\{"return": \{\}\}\r\n$/);
   });
