@@ -4,10 +4,14 @@
  * in the timeline as the cause of what they do.
  */
 import type { QmpProxyEndpoint } from '@qmpdeck/protocol';
+import { useSession } from '../session/useSession.ts';
 import { CopyLine } from './CopyLine.tsx';
 import { endpointCommands, tokenPath } from './command-lines.ts';
 
 export function QmpEndpointPanel({ endpoint }: { endpoint: QmpProxyEndpoint | null | undefined }) {
+  const { data: session } = useSession();
+  // With users, people present their own API token; without, TCP clients read the bridge's token file.
+  const users = session?.signedIn === true && session.info.auth;
   if (endpoint === undefined) return null;
   return (
     <section
@@ -29,11 +33,19 @@ export function QmpEndpointPanel({ endpoint }: { endpoint: QmpProxyEndpoint | nu
           {endpointCommands(endpoint).map((command) => (
             <CopyLine key={command.label} label={command.label} line={command.line} />
           ))}
-          {endpoint.tcp && (
+          {users ? (
             <p className="text-xs text-zinc-600 dark:text-zinc-400">
-              Over TCP, first run <code className="font-mono">__org.qmpdeck_authenticate token=…</code> with
-              the content of <code className="font-mono break-all">{tokenPath(endpoint)}</code>.
+              First run <code className="font-mono">__org.qmpdeck_authenticate token=…</code> with your API
+              token to act as yourself: over TCP always, on the socket when the bridge's config names no user
+              for it (<code className="font-mono">qmpProxy.user</code>).
             </p>
+          ) : (
+            endpoint.tcp && (
+              <p className="text-xs text-zinc-600 dark:text-zinc-400">
+                Over TCP, first run <code className="font-mono">__org.qmpdeck_authenticate token=…</code> with
+                the content of <code className="font-mono break-all">{tokenPath(endpoint)}</code>.
+              </p>
+            )
           )}
         </>
       )}
