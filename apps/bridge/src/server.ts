@@ -19,6 +19,7 @@ import { type CommandAudit, LogAudit } from './commands/command-audit.ts';
 import { CommandPipeline } from './commands/command-pipeline.ts';
 import type { CommandPolicy } from './commands/command-policy.ts';
 import type { BridgeConfig } from './config/schema.ts';
+import { openDatabase, type SqliteDatabase } from './database/database.ts';
 import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
 import { defaultDatabasePath, EventStore } from './events/event-store.ts';
 import type { HttpContext } from './http/context.ts';
@@ -31,7 +32,6 @@ import { QmpProxy } from './qmp-proxy/qmp-proxy.ts';
 import { AddressSet } from './security/address.ts';
 import { readTls } from './security/tls-files.ts';
 import { StartupError } from './startup-error.ts';
-import { openDatabase, type SqliteDatabase } from './storage/database.ts';
 import { VmRegistry } from './vms/vm-registry.ts';
 import { VmSupervisor, type VmSupervisorOptions } from './vms/vm-supervisor.ts';
 
