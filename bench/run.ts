@@ -19,6 +19,7 @@ const benches = [
   { name: 'web', file: 'web.bench.ts', fn: 'benchWeb' },
   { name: 'guest', file: 'guest.bench.ts', fn: 'benchGuest' },
   { name: 'qmp-proxy', file: 'qmp-proxy.bench.ts', fn: 'benchQmpProxy' },
+  { name: 'metrics', file: 'metrics.bench.ts', fn: 'benchMetrics' },
 ];
 
 const report: Report = (section, rows) => {

@@ -1,7 +1,8 @@
 /**
  * Composes the bridge: the database (events, audit log, sessions), who may do what (users, roles, sessions,
- * failure limits), VM supervisors, the command pipeline, WebSocket hub and HTTP routes on one HTTP or HTTPS
- * server, and the QMP proxy's endpoint per VM. `startBridge` is what main runs and what tests run in-process (port 0); `stop` is the graceful shutdown
+ * failure limits), VM supervisors, the command pipeline, usage sampling and its history with the Prometheus
+ * exporter, WebSocket hub and HTTP routes on one HTTP or HTTPS server, and the QMP proxy's endpoint per VM.
+ * `startBridge` is what main runs and what tests run in-process (port 0); `stop` is the graceful shutdown
  * (in-flight commands answered, clients told, managed QEMUs stopped, audit written, database closed).
  */
 import { once } from 'node:events';
@@ -22,10 +23,13 @@ import type { BridgeConfig } from './config/schema.ts';
 import { openDatabase, type SqliteDatabase } from './database/database.ts';
 import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
 import { defaultDatabasePath, EventStore } from './events/event-store.ts';
+import { HardwareRead } from './hardware/hardware-read.ts';
+import { LinkMemory } from './hardware/link-memory.ts';
 import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
 import { createLogger, type Logger } from './log.ts';
+import { BridgeMetrics } from './metrics/bridge-metrics.ts';
 import type { ProxyLimits } from './qmp-proxy/limits.ts';
 import { ProxyDirError } from './qmp-proxy/proxy-dir.ts';
 import { QmpProxy } from './qmp-proxy/qmp-proxy.ts';
@@ -87,6 +91,7 @@ export interface RunningBridge {
   qmpProxy: QmpProxy | null;
   audit: AuditStore;
   sessions: SessionStore;
+  metrics: BridgeMetrics;
   stop(): Promise<void>;
 }
 
@@ -134,16 +139,38 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   });
   const roles = new RoleCommandPolicy(effectivePolicies(config.policy));
   const registry = new VmRegistry();
+  const links = new LinkMemory();
+  let metrics: BridgeMetrics;
+  try {
+    metrics = new BridgeMetrics({
+      config: config.metrics,
+      eventDatabase: config.database ?? defaultDatabasePath(),
+      registry,
+      log,
+      publishUsage: (vm, sample) => hub.publishUsage(vm, sample),
+      websocketClients: () => hub.clientCount,
+    });
+  } catch (err) {
+    db.close();
+    throw new StartupError(`cannot open the usage history: ${(err as Error).message}`);
+  }
+  const policy = options.policy ?? roles;
   const pipeline = new CommandPipeline({
     registry,
-    audit: new Audits(options.audit ?? new LogAudit(log), new StoreAudit(auditStore)),
-    policy: options.policy ?? roles,
+    audit: new Audits(
+      options.audit ?? new LogAudit(log),
+      new StoreAudit(auditStore),
+      metrics.exporter.commandAudit,
+      links,
+    ),
+    policy,
     timeouts: config.timeouts,
     bridgeWide: {
       'audit.read': (request) => ({
         entries: auditStore.page({ ...(request.arguments ?? {}), scope: request.principal.vms }),
       }),
     },
+    vmReads: { 'hardware.read': new HardwareRead(policy, links).runner },
   });
   const hub = new Hub({
     registry,
@@ -164,7 +191,11 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     connectTimeoutMs: options.connectTimeoutMs,
     latestEventPushMs: options.latestEventPushMs,
     onVm: (vm) => hub.publishVm(vm),
-    onEvent: (record) => hub.publishEvent(record),
+    onEvent: (record) => {
+      hub.publishEvent(record);
+      metrics.exporter.countEvent(record);
+      links.eventRecorded(record);
+    },
     onInflight: (vm, commands) => hub.publishInflight(vm, commands),
   });
   for (const vm of config.vms) {
@@ -197,6 +228,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     store,
     hub,
     log,
+    links,
+    metrics,
     startedAt: Date.now(),
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
     allowedOrigins: config.allowedOrigins ?? [],
@@ -226,6 +259,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
         limits: options.qmpProxyLimits,
       });
     } catch (err) {
+      await metrics.stop();
       db.close();
       if (err instanceof ProxyDirError) throw new StartupError(err.message);
       throw err;
@@ -240,6 +274,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     await once(server, 'listening');
   } catch (err) {
     await qmpProxy?.stop();
+    await metrics.stop();
     db.close();
     const code = (err as NodeJS.ErrnoException).code;
     throw new StartupError(`cannot listen on ${host}:${port}: ${code ?? (err as Error).message}`);
@@ -248,6 +283,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
 
   await Promise.all(registry.all().map((vm) => vm.start()));
   discovery.start();
+  metrics.start();
   const pruneTimer = setInterval(() => {
     store.prune();
     auditStore.prune();
@@ -269,6 +305,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       await Promise.all(registry.all().map((vm) => vm.stop()));
       server.closeAllConnections();
       await closed;
+      await metrics.stop();
       auditStore.close();
       store.close();
       db.close();
@@ -288,6 +325,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     qmpProxy,
     audit: auditStore,
     sessions,
+    metrics,
     stop,
   };
 }

@@ -27,7 +27,7 @@ export class LogAudit implements CommandAudit {
 
   record({ request, outcome, error, durationMs }: CommandRecord): void {
     const { actor } = request;
-    const level = outcome === 'refused' ? 'warn' : request.command.startsWith('query-') ? 'debug' : 'info';
+    const level = outcome === 'refused' ? 'warn' : isRead(request.command) ? 'debug' : 'info';
     if (!this.log.isLevelEnabled(level)) return;
     this.log[level](
       {
@@ -46,4 +46,12 @@ export class LogAudit implements CommandAudit {
       'command',
     );
   }
+}
+
+/**
+ * Reads are logged at debug, so a dashboard's looks (a Hardware tab refreshed on every tray event) do not fill the
+ * operator's log: QMP queries, and the bridge's own reads (`hardware.read`, `audit.read`), named `*.read`.
+ */
+function isRead(command: string): boolean {
+  return command.startsWith('query-') || command.endsWith('.read');
 }

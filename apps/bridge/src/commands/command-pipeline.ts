@@ -9,7 +9,9 @@
  *   the cause of its events; arguments with secrets redacted) -> route to QMP / the guest agent / a bridge action
  *   -> AUDIT (CommandAudit), whatever the outcome
  *
- * A bridge-wide action (`audit.read`, `vm: null`) skips the VM's steps and runs the same checks, policy and audit.
+ * A bridge-wide action (`audit.read`, `vm: null`) skips the VM's steps and runs the same checks, policy and audit;
+ * `metrics.read` is only admitted (`admit`: a refusal audited, a scrape not) and its route answers it. The VM
+ * reads the server owns (`hardware.read`) run like the bridge's other actions, with the runner the server gives.
  *
  * The bridge's own housekeeping does not pass here: the run-state query after events, the guest link's heartbeat
  * and reads, autostart and shutdown of managed VMs. They are not anybody's command, cause no events and need no
@@ -18,7 +20,7 @@
 import { BridgeErrorClass } from '@qmpdeck/protocol';
 import { redactArguments } from '../audit/redact-arguments.ts';
 import { principalSees } from '../auth/principal.ts';
-import { BridgeError, toErrorBody, vmNotFound } from '../bridge-error.ts';
+import { BridgeError, badRequest, toErrorBody, vmNotFound } from '../bridge-error.ts';
 import type { TimeoutsConfig } from '../config/schema.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
@@ -26,11 +28,23 @@ import { BRIDGE_ACTION_RUNNERS } from './bridge-actions.ts';
 import { checkRequest } from './check-request.ts';
 import type { CommandAudit, CommandRecord } from './command-audit.ts';
 import { allowEverything, type CommandPolicy } from './command-policy.ts';
-import type { BridgeAction, BridgeWideAction, CommandRequest } from './command-request.ts';
+import {
+  type BridgeAction,
+  type CommandRequest,
+  isVmReadAction,
+  type RunnableBridgeWideAction,
+  type VmReadAction,
+} from './command-request.ts';
 import { DEFAULT_TIMEOUTS, timeoutFor } from './timeouts.ts';
 
 /** What the bridge-wide actions do; given by the server, which owns what they read. */
-export type BridgeWideRunners = Readonly<Record<BridgeWideAction, (request: CommandRequest) => unknown>>;
+export type BridgeWideRunners = Readonly<
+  Record<RunnableBridgeWideAction, (request: CommandRequest) => unknown>
+>;
+/** What the bridge's reads of one VM do (`hardware.read`); given by the server, which owns what they read. */
+export type VmReadRunners = Readonly<
+  Record<VmReadAction, (vm: VmSupervisor, request: CommandRequest) => Promise<unknown>>
+>;
 
 export interface CommandPipelineOptions {
   registry: VmRegistry;
@@ -38,11 +52,18 @@ export interface CommandPipelineOptions {
   policy?: CommandPolicy | undefined;
   timeouts?: TimeoutsConfig | undefined;
   bridgeWide?: BridgeWideRunners | undefined;
+  vmReads?: VmReadRunners | undefined;
 }
 
 const NO_BRIDGE_WIDE_RUNNERS: BridgeWideRunners = {
   'audit.read': () => {
     throw new BridgeError(BridgeErrorClass.NotFound, 'this bridge keeps no audit log', 404);
+  },
+};
+
+const NO_VM_READ_RUNNERS: VmReadRunners = {
+  'hardware.read': () => {
+    throw new BridgeError(BridgeErrorClass.NotFound, 'this bridge reads no hardware', 404);
   },
 };
 
@@ -52,6 +73,7 @@ export class CommandPipeline {
   readonly #policy: CommandPolicy;
   readonly #timeouts: TimeoutsConfig | undefined;
   readonly #bridgeWide: BridgeWideRunners;
+  readonly #vmReads: VmReadRunners;
   #accepting = true;
 
   constructor(options: CommandPipelineOptions) {
@@ -60,6 +82,7 @@ export class CommandPipeline {
     this.#policy = options.policy ?? allowEverything;
     this.#timeouts = options.timeouts;
     this.#bridgeWide = options.bridgeWide ?? NO_BRIDGE_WIDE_RUNNERS;
+    this.#vmReads = options.vmReads ?? NO_VM_READ_RUNNERS;
   }
 
   /** The policy this pipeline authorizes with. */
@@ -82,7 +105,7 @@ export class CommandPipeline {
         outcome = 'refused';
         throw refusal;
       }
-      if (vm === null) return await this.#bridgeWide[request.command as BridgeWideAction](request);
+      if (vm === null) return await runBridgeWide(this.#bridgeWide, request);
       const timeoutMs = timeoutOf(request, vm, this.#timeouts);
       shownArguments = redactArguments(request.command, request.arguments);
       const entry = vm.inflight.begin({
@@ -94,7 +117,7 @@ export class CommandPipeline {
         timeoutMs,
       });
       try {
-        return await route(vm, request, timeoutMs);
+        return await route(vm, request, timeoutMs, this.#vmReads);
       } finally {
         vm.inflight.complete(entry);
       }
@@ -169,6 +192,14 @@ function resolveVm(registry: VmRegistry, request: CommandRequest, id: string): V
   return vm;
 }
 
+function runBridgeWide(runners: BridgeWideRunners, request: CommandRequest): unknown {
+  const runner = runners[request.command as RunnableBridgeWideAction] as
+    | BridgeWideRunners[RunnableBridgeWideAction]
+    | undefined;
+  if (runner === undefined) throw badRequest(`"${request.command}" is answered by its own route only`);
+  return runner(request);
+}
+
 function refuseWhileStopping(accepting: boolean): void {
   if (!accepting) throw new BridgeError(BridgeErrorClass.ShuttingDown, 'the bridge is shutting down', 503);
 }
@@ -196,13 +227,22 @@ function timeoutOf(request: CommandRequest, vm: VmSupervisor, config: TimeoutsCo
   }
 }
 
-function route(vm: VmSupervisor, request: CommandRequest, timeoutMs: number): Promise<unknown> {
+function route(
+  vm: VmSupervisor,
+  request: CommandRequest,
+  timeoutMs: number,
+  vmReads: VmReadRunners,
+): Promise<unknown> {
   switch (request.target) {
     case 'qmp':
       return vm.executeQmp(request.command, request.arguments, timeoutMs, request.oob === true);
     case 'guest':
       return vm.executeGuest(request.command, request.arguments, timeoutMs);
     case 'bridge':
-      return BRIDGE_ACTION_RUNNERS[request.command as BridgeAction](vm);
+      if (isVmReadAction(request.command)) return vmReads[request.command](vm, request);
+      return BRIDGE_ACTION_RUNNERS[request.command as Exclude<BridgeAction, VmReadAction>](
+        vm,
+        request.arguments,
+      );
   }
 }

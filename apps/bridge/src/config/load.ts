@@ -43,6 +43,9 @@ export function resolvePaths(config: BridgeConfig, base: string): BridgeConfig {
       ...(vm.qmp?.socket === undefined ? {} : { qmp: { ...vm.qmp, socket: at(vm.qmp.socket) } }),
       ...(vm.qga === undefined || vm.qga === false ? {} : { qga: { ...vm.qga, socket: at(vm.qga.socket) } }),
     })),
+    ...(config.metrics?.database === undefined || config.metrics.database === ':memory:'
+      ? {}
+      : { metrics: { ...config.metrics, database: at(config.metrics.database) } }),
     ...(config.discover === undefined
       ? {}
       : { discover: config.discover.map((d) => ({ ...d, dir: at(d.dir) })) }),

@@ -135,6 +135,28 @@ export const QmpProxyConfig = z
     { error: 'expected { "dir"?, "tcp"?, "group"?, "user"? } or false' },
   )
   .describe('A QMP endpoint per VM for qmp-shell and scripts (on unless false)');
+
+export const MetricsConfig = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .optional()
+      .describe("Sample every VM's CPU, memory, disk and network use; default true"),
+    intervalSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(300)
+      .optional()
+      .describe('Seconds between samples; default 5'),
+    database: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('SQLite file of the usage history; default metrics.db beside the event database'),
+  })
+  .describe('Usage sampling and its history (GET /api/vms/:id/metrics, GET /metrics)');
+
 /** An IPv4 or IPv6 address or CIDR range (`10.0.0.0/8`, `::1/128`). */
 const AddressRange = z.string().superRefine((text, ctx) => {
   const cidr = parseCidr(text);
@@ -244,6 +266,7 @@ export const BridgeConfig = z.strictObject({
   timeouts: TimeoutsConfig.optional(),
   retention: RetentionConfig.optional(),
   qmpProxy: QmpProxyConfig.optional(),
+  metrics: MetricsConfig.optional(),
   allowedOrigins: z
     .array(z.string())
     .optional()
@@ -272,6 +295,7 @@ export type BridgeConfig = z.infer<typeof BridgeConfig>;
 export type VmConfig = z.infer<typeof VmConfig>;
 export type TimeoutsConfig = z.infer<typeof TimeoutsConfig>;
 export type RetentionConfig = z.infer<typeof RetentionConfig>;
+export type MetricsConfig = z.infer<typeof MetricsConfig>;
 export type DiscoverConfig = z.infer<typeof DiscoverConfig>;
 export type QmpProxyConfig = z.infer<typeof QmpProxyConfig>;
 export type LaunchConfig = z.infer<typeof LaunchConfig>;

@@ -12,6 +12,7 @@ import type {
   QmpProxyEndpoint,
   RunState,
   Vm,
+  VmUsage,
 } from '@qmpdeck/protocol';
 import { BridgeErrorClass } from '@qmpdeck/protocol';
 import { isQmpEvent, type QmpAddress, type QmpClientError, type QmpEvent } from '@qmpdeck/qmp';
@@ -72,6 +73,8 @@ export class VmSupervisor {
   #qmpProxy: QmpProxyEndpoint | null = null;
   #gone = false;
   #lastPushed = '';
+  /** The latest usage sample (metrics/usage-sampler.ts); null while not sampled. */
+  #usage: VmUsage | null = null;
 
   constructor(readonly options: VmSupervisorOptions) {
     this.id = options.id;
@@ -161,6 +164,7 @@ export class VmSupervisor {
       guest: this.guest ? this.guest.info : null,
       latestEvent: latest ? { seq: latest.seq, event: latest.event, timestamp: latest.timestamp } : null,
       qmpProxy: this.#qmpProxy,
+      usage: this.#usage,
     };
   }
 
@@ -168,6 +172,13 @@ export class VmSupervisor {
   setQmpProxy(endpoint: QmpProxyEndpoint | null): void {
     this.#qmpProxy = endpoint;
     this.pushIfChanged();
+  }
+
+  /** A new usage sample (or none): pushed throttled, as a change of `latestEvent` is, not at once. */
+  setUsage(usage: VmUsage | null): void {
+    if (usage === null && this.#usage === null) return;
+    this.#usage = usage;
+    this.#latestPush.changed();
   }
 
   /** At bridge start (or when discovered): a managed VM launches QEMU unless told not to, others connect. */
@@ -239,16 +250,16 @@ export class VmSupervisor {
     this.qmp.connect(this.options.address);
   }
 
-  /** Pushes the VM object when anything but `latestEvent` changed (that one is throttled: LatestEventPush). */
+  /** Pushes the VM object when anything but `latestEvent` and `usage` changed (those are throttled: LatestEventPush). */
   pushIfChanged(): void {
-    const { latestEvent: _, ...identity } = this.snapshot();
+    const { latestEvent: _, usage: __, ...identity } = this.snapshot();
     if (JSON.stringify(identity) === this.#lastPushed) return;
     this.#push();
   }
 
   #push(): void {
     const vm = this.snapshot();
-    const { latestEvent: _, ...identity } = vm;
+    const { latestEvent: _, usage: __, ...identity } = vm;
     this.#lastPushed = JSON.stringify(identity);
     this.#latestPush.pushed();
     this.options.onVm(vm);

@@ -22,4 +22,7 @@ export const queryKeys = {
   commandHistory: (id: string) => ['vms', id, 'command-history'] as const,
   info: (id: string, query: string) => ['vms', id, 'info', query] as const,
   infoAll: (id: string) => ['vms', id, 'info'] as const,
+  /** A VM's usage history over a range (all series, or only those named). */
+  metrics: (id: string, range: string, series = 'all') => ['vms', id, 'metrics', range, series] as const,
+  hardware: (id: string) => ['vms', id, 'hardware'] as const,
 };

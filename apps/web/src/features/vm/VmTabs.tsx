@@ -12,6 +12,8 @@ export const VM_TABS = [
   { id: 'info', label: 'Info', path: '/info' },
   { id: 'commands', label: 'Commands', path: '/commands' },
   { id: 'console', label: 'Console', path: '/console' },
+  { id: 'hardware', label: 'Hardware', path: '/hardware' },
+  { id: 'usage', label: 'Usage', path: '/usage' },
 ] as const;
 export type VmTabId = (typeof VM_TABS)[number]['id'];
 
