@@ -20,6 +20,7 @@ const benches = [
   { name: 'guest', file: 'guest.bench.ts', fn: 'benchGuest' },
   { name: 'qmp-proxy', file: 'qmp-proxy.bench.ts', fn: 'benchQmpProxy' },
   { name: 'metrics', file: 'metrics.bench.ts', fn: 'benchMetrics' },
+  { name: 'console', file: 'console.bench.ts', fn: 'benchConsole' },
 ];
 
 const report: Report = (section, rows) => {

@@ -23,7 +23,7 @@ export async function timelineSeqs(page: Page): Promise<number[]> {
 
 export async function openTab(
   page: Page,
-  tab: 'Timeline' | 'Info' | 'Commands' | 'Console' | 'Hardware' | 'Usage',
+  tab: 'Timeline' | 'Info' | 'Commands' | 'Console' | 'Hardware' | 'Usage' | 'QMP',
 ): Promise<void> {
   await page.getByRole('tab', { name: tab }).click();
   await expect(page.getByRole('tab', { name: tab })).toHaveAttribute('aria-selected', 'true');

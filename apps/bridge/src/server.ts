@@ -7,6 +7,7 @@
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuditStore, DEFAULT_AUDIT_RETENTION } from './audit/audit-store.ts';
 import { Audits, StoreAudit } from './audit/store-audit.ts';
@@ -20,6 +21,8 @@ import { type CommandAudit, LogAudit } from './commands/command-audit.ts';
 import { CommandPipeline } from './commands/command-pipeline.ts';
 import type { CommandPolicy } from './commands/command-policy.ts';
 import type { BridgeConfig } from './config/schema.ts';
+import { Screenshots } from './consoles/screenshots.ts';
+import { serialLogDir } from './consoles/vm-consoles.ts';
 import { openDatabase, type SqliteDatabase } from './database/database.ts';
 import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
 import { defaultDatabasePath, EventStore } from './events/event-store.ts';
@@ -28,6 +31,7 @@ import { LinkMemory } from './hardware/link-memory.ts';
 import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
+import { runtimeBase } from './launch/runtime-dir.ts';
 import { createLogger, type Logger } from './log.ts';
 import { BridgeMetrics } from './metrics/bridge-metrics.ts';
 import type { ProxyLimits } from './qmp-proxy/limits.ts';
@@ -73,6 +77,8 @@ export interface StartOptions {
   audit?: CommandAudit | undefined;
   /** What one QMP proxy client may hold; tests lower it. */
   qmpProxyLimits?: ProxyLimits | undefined;
+  /** At most one screendump per VM this often (ms); default 2000. */
+  screenshotIntervalMs?: number | undefined;
   /** The clock of sessions, failure counts and the audit log; tests move it to expire a session. */
   now?: (() => number) | undefined;
   /** How often open WebSockets' sessions are checked (kept alive, closed once ended); tests shorten it. */
@@ -89,6 +95,7 @@ export interface RunningBridge {
   pipeline: CommandPipeline;
   /** The QMP endpoints per VM; null when the config turns them off. */
   qmpProxy: QmpProxy | null;
+  screenshots: Screenshots;
   audit: AuditStore;
   sessions: SessionStore;
   metrics: BridgeMetrics;
@@ -123,6 +130,10 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
         'unencrypted; set "tls" in the config or put a TLS reverse proxy in front (docs/operations.md, "Behind a reverse proxy")',
     );
   }
+  // Serial logs live beside the event database, so they outlive a restart as the events do.
+  const databasePath = config.database ?? defaultDatabasePath();
+  const dataDir =
+    databasePath === ':memory:' ? (options.runtimeBase ?? runtimeBase()) : dirname(databasePath);
   const { db, store, auditStore, sessions } = openStores(config, now);
   const auth = new Authenticator({
     users,
@@ -182,7 +193,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     sessions: users.any ? sessions : undefined,
     sessionCheckMs: options.sessionCheckMs,
   });
-  const supervisorBase = (): Omit<VmSupervisorOptions, 'id' | 'origin'> => ({
+  const supervisorBase = (id: string): Omit<VmSupervisorOptions, 'id' | 'origin'> => ({
+    serialLogDir: serialLogDir(dataDir, id),
     store,
     log,
     runtimeBase: options.runtimeBase,
@@ -206,22 +218,29 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
         : undefined;
     registry.add(
       new VmSupervisor({
-        ...supervisorBase(),
+        ...supervisorBase(vm.id),
         id: vm.id,
         name: vm.name,
         origin: 'config',
         address,
         launch: vm.launch,
         qga: vm.qga,
+        vnc: vm.vnc,
+        serial: vm.serial,
       }),
     );
   }
   const discovery = new DiscoveryWatcher(config.discover ?? [], registry, log, {
     create: (id, path) =>
-      new VmSupervisor({ ...supervisorBase(), id, origin: 'discovered', address: { path } }),
+      new VmSupervisor({ ...supervisorBase(id), id, origin: 'discovered', address: { path } }),
     added: (vm) => hub.publishVm(vm.snapshot()),
   });
 
+  const screenshots = new Screenshots({
+    pipeline,
+    runtimeBase: options.runtimeBase,
+    minIntervalMs: options.screenshotIntervalMs,
+  });
   const ctx: HttpContext = {
     registry,
     pipeline,
@@ -234,6 +253,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
     allowedOrigins: config.allowedOrigins ?? [],
     allowedHosts: config.allowedHosts ?? [],
+    screenshots,
     // With users a rebinding page has no credential to send, so the Host check only runs where it was asked for.
     checkHost: !users.any || config.allowedHosts !== undefined,
     auth,
@@ -308,6 +328,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       await metrics.stop();
       auditStore.close();
       store.close();
+      screenshots.dispose();
       db.close();
     })();
     return stopping;
@@ -323,6 +344,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     hub,
     pipeline,
     qmpProxy,
+    screenshots,
     audit: auditStore,
     sessions,
     metrics,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBridge } from '../server.ts';
 import { bearer, type JsonAnswer, postJson, requestJson, startTestBridge } from '../testing/bridge.ts';
+import { refusedUpgrade } from '../testing/console-ws.ts';
 import { startQemu, type TestQemu } from '../testing/qemu.ts';
 import { testUser, userConfig } from '../testing/users.ts';
 import { waitFor } from '../testing/wait-for.ts';
@@ -168,6 +169,8 @@ describe('a user scoped to some VMs', () => {
       ['POST', '/api/vms/ID/nics', {}],
       ['DELETE', '/api/vms/ID/nics/nic0'],
       ['DELETE', '/api/vms/ID/disks/disk0'],
+      ['GET', '/api/vms/ID/screenshot'],
+      ['GET', '/api/vms/ID/serial/serial0/log'],
     ];
     for (const [method, path, body] of routes) {
       const hiddenAnswer = await asScoped(method, path.replace('ID', HIDDEN), body);
@@ -177,6 +180,16 @@ describe('a user scoped to some VMs', () => {
       expect(hiddenAnswer.body).toEqual({
         error: { class: 'VmNotFound', desc: `no VM with id "${HIDDEN}"` },
       });
+    }
+    // The consoles' WebSocket upgrades with the session cookie, as the Console tab opens them.
+    for (const path of ['/api/vms/ID/vnc', '/api/vms/ID/serial/serial0']) {
+      const hiddenAnswer = await refusedUpgrade(bridge.url, path.replace('ID', HIDDEN), { cookie });
+      const missingAnswer = await refusedUpgrade(bridge.url, path.replace('ID', MISSING), { cookie });
+      expect(hiddenAnswer, path).toEqual({
+        status: 404,
+        body: { error: { class: 'VmNotFound', desc: `no VM with id "${HIDDEN}"` } },
+      });
+      expect(JSON.stringify(hiddenAnswer).replaceAll(HIDDEN, MISSING)).toBe(JSON.stringify(missingAnswer));
     }
   });
 

@@ -13,6 +13,10 @@
  * `metrics.read` is only admitted (`admit`: a refusal audited, a scrape not) and its route answers it. The VM
  * reads the server owns (`hardware.read`) run like the bridge's other actions, with the runner the server gives.
  *
+ * Connection-level actions (opening a console: `console.view`; may that connection type: `console.input`,
+ * `serial.input`) pass `authorizeConnection()`: the same resolve (with scope), refusal while stopping, policy and
+ * audit, and nothing sent to QEMU. A console is audited once per connection, never per key.
+ *
  * The bridge's own housekeeping does not pass here: the run-state query after events, the guest link's heartbeat
  * and reads, autostart and shutdown of managed VMs. They are not anybody's command, cause no events and need no
  * permission (see docs/architecture.md).
@@ -27,10 +31,11 @@ import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import { BRIDGE_ACTION_RUNNERS } from './bridge-actions.ts';
 import { checkRequest } from './check-request.ts';
 import type { CommandAudit, CommandRecord } from './command-audit.ts';
-import { allowEverything, type CommandPolicy } from './command-policy.ts';
+import { allowEverything, type CommandPolicy, type PolicyDecision } from './command-policy.ts';
 import {
   type BridgeAction,
   type CommandRequest,
+  type ConnectionAction,
   isVmReadAction,
   type RunnableBridgeWideAction,
   type VmReadAction,
@@ -54,6 +59,24 @@ export interface CommandPipelineOptions {
   bridgeWide?: BridgeWideRunners | undefined;
   vmReads?: VmReadRunners | undefined;
 }
+
+/** A connection-level action to decide: who asks, on which VM, and what the audit should keep with it. */
+export interface ConnectionRequest {
+  vm: string;
+  action: ConnectionAction;
+  actor: CommandRequest['actor'];
+  principal: CommandRequest['principal'];
+  /** Kept by the audit with the decision (e.g. `{ console: "vnc" }`). */
+  arguments?: Record<string, unknown> | undefined;
+  /**
+   * Further actions decided for the same connection once `action` is allowed (a console's `console.input`: may it
+   * type?). Their answers come back in `also` and go into the one audit record's arguments, so a console is
+   * audited once, with what it may do.
+   */
+  alsoDecide?: readonly ConnectionAction[] | undefined;
+}
+
+export type ConnectionDecision = PolicyDecision & { also: Partial<Record<ConnectionAction, boolean>> };
 
 const NO_BRIDGE_WIDE_RUNNERS: BridgeWideRunners = {
   'audit.read': () => {
@@ -169,6 +192,57 @@ export class CommandPipeline {
     }
   }
 
+  /**
+   * Decides a connection-level action without sending anything to QEMU: resolves the VM with the caller's scope
+   * (404 `VmNotFound`, the same for a VM out of scope), refuses while stopping (`ShuttingDown`), asks the policy.
+   * Resolves with the decision, so a caller can take a refusal as "view only" rather than an error; rejects only
+   * for the errors above. With `audit`, the decision (or the error) is recorded once, as a command of target
+   * `bridge` would be.
+   */
+  async authorizeConnection(
+    request: ConnectionRequest,
+    options: { audit: boolean },
+  ): Promise<ConnectionDecision> {
+    const started = performance.now();
+    const command: CommandRequest = {
+      vm: request.vm,
+      target: 'bridge',
+      command: request.action,
+      arguments: request.arguments,
+      actor: request.actor,
+      principal: request.principal,
+    };
+    let decision: PolicyDecision | null = null;
+    const also: ConnectionDecision['also'] = {};
+    let failure: unknown = null;
+    try {
+      resolveVm(this.#registry, command, request.vm);
+      refuseWhileStopping(this.#accepting);
+      decision = await decide(this.#policy, command);
+      if (decision.allowed) {
+        for (const action of request.alsoDecide ?? []) {
+          also[action] = (await decide(this.#policy, { ...command, command: action })).allowed;
+        }
+      }
+      return { ...decision, also };
+    } catch (err) {
+      failure = err;
+      throw err;
+    } finally {
+      if (options.audit) {
+        const recorded = request.alsoDecide
+          ? { ...command, arguments: { ...request.arguments, ...also } }
+          : command;
+        this.#audit.record({
+          request: recorded,
+          arguments: redactArguments(recorded.command, recorded.arguments),
+          ...connectionOutcome(decision, failure),
+          durationMs: performance.now() - started,
+        });
+      }
+    }
+  }
+
   /** First step of shutdown: new commands get `ShuttingDown` while those in flight are still answered. */
   stopAccepting(): void {
     this.#accepting = false;
@@ -204,9 +278,26 @@ function refuseWhileStopping(accepting: boolean): void {
   if (!accepting) throw new BridgeError(BridgeErrorClass.ShuttingDown, 'the bridge is shutting down', 503);
 }
 
+/** A connection decision as the audit keeps it: refused (Forbidden), failed, or ok. */
+function connectionOutcome(
+  decision: PolicyDecision | null,
+  failure: unknown,
+): Pick<CommandRecord, 'outcome' | 'error'> {
+  if (failure !== null) return { outcome: 'error', error: toErrorBody(failure).body };
+  if (decision !== null && !decision.allowed) {
+    return { outcome: 'refused', error: { class: BridgeErrorClass.Forbidden, desc: decision.desc } };
+  }
+  return { outcome: 'ok', error: null };
+}
+
+/** The policy's decision; most are immediate, and then cost no extra turn of the event loop. */
+function decide(policy: CommandPolicy, request: CommandRequest): PolicyDecision | Promise<PolicyDecision> {
+  return policy.decide(request);
+}
+
 /** The policy's refusal as an error to answer, or null when the command may run. */
 async function authorize(policy: CommandPolicy, request: CommandRequest): Promise<BridgeError | null> {
-  const decided = policy.decide(request);
+  const decided = decide(policy, request);
   // Most decisions are immediate: no extra turn of the event loop for them.
   const decision = decided instanceof Promise ? await decided : decided;
   return decision.allowed ? null : new BridgeError(BridgeErrorClass.Forbidden, decision.desc, 403);

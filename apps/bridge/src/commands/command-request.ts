@@ -39,6 +39,25 @@ export function isBridgeAction(name: string): name is BridgeAction {
 }
 
 /**
+ * Actions that are decisions about a connection, not commands to run: may this actor open the VM's console
+ * (`console.view`), may that connection type into it (`console.input`, `serial.input`). The pipeline decides and
+ * audits them (`CommandPipeline.authorizeConnection`); nothing is sent to QEMU for them, so they are not
+ * `BRIDGE_ACTIONS` (a WebSocket `execute` cannot run one).
+ */
+export const CONNECTION_ACTIONS = [
+  'console.view',
+  'console.input',
+  'serial.input',
+] as const satisfies readonly ProtocolBridgeAction[];
+export type ConnectionAction = (typeof CONNECTION_ACTIONS)[number];
+
+/**
+ * The actor's `client` when the bridge itself runs a command on behalf of many people at once (one `screendump`
+ * shared by every thumbnail of a VM); whoever asked was authorized first, as themselves.
+ */
+export const BRIDGE_CLIENT = 'bridge';
+
+/**
  * The bridge's actions on no VM in particular (target `bridge`, `vm: null`): reading the audit log, scraping the
  * metrics. They pass the same pipeline (policy, audit) as everything else; only HTTP routes send them.
  */

@@ -52,6 +52,29 @@ describe('config validation', () => {
       },
       'vms[1].id: "a" is used twice',
     ],
+    [
+      { vms: [{ id: 'a', qmp: { socket: '/s' }, vnc: { port: 5900 } }] },
+      'vms[0].vnc: expected { "socket": PATH } or { "host", "port" }',
+    ],
+    [
+      {
+        vms: [
+          {
+            id: 'a',
+            qmp: { socket: '/s' },
+            serial: [
+              { name: 's', socket: '/1' },
+              { name: 's', socket: '/2' },
+            ],
+          },
+        ],
+      },
+      'vms[0].serial: serial port names must differ',
+    ],
+    [
+      { vms: [{ id: 'a', qmp: { socket: '/s' }, serial: [{ name: '../x', socket: '/1' }] }] },
+      'vms[0].serial[0].name',
+    ],
   ])('names the field: %j', (json, expected) => {
     expect(messageOf(json)).toContain(expected);
   });
@@ -147,7 +170,13 @@ describe('config validation', () => {
         vms: [
           { id: 'a', qmp: { socket: 'a.sock' } },
           { id: 'b', qmp: { socket: '/abs/b.sock' } },
-          { id: 'c', qmp: { host: 'h', port: 1 } },
+          { id: 'c', qmp: { host: 'h', port: 1 }, vnc: { host: 'h', port: 5901 } },
+          {
+            id: 'd',
+            qmp: { socket: 'd.sock' },
+            vnc: { socket: 'd-vnc.sock' },
+            serial: [{ name: 'serial0', socket: 'd-s0.sock' }],
+          },
         ],
         database: 'data/events.db',
         discover: [{ dir: 'run', pattern: '*.qmp' }],
@@ -160,7 +189,15 @@ describe('config validation', () => {
       { socket: join(dir, 'a.sock') },
       { socket: '/abs/b.sock' },
       { host: 'h', port: 1 },
+      { socket: join(dir, 'd.sock') },
     ]);
+    expect(config.vms.map((vm) => vm.vnc)).toEqual([
+      undefined,
+      undefined,
+      { host: 'h', port: 5901 },
+      { socket: join(dir, 'd-vnc.sock') },
+    ]);
+    expect(config.vms[3]?.serial).toEqual([{ name: 'serial0', socket: join(dir, 'd-s0.sock') }]);
     expect(config.database).toBe(join(dir, 'data/events.db'));
     expect(config.discover).toEqual([{ dir: join(dir, 'run'), pattern: '*.qmp' }]);
     expect(config.qmpProxy).toEqual({ dir: join(dir, 'qmp') });

@@ -42,6 +42,10 @@ export function resolvePaths(config: BridgeConfig, base: string): BridgeConfig {
       ...vm,
       ...(vm.qmp?.socket === undefined ? {} : { qmp: { ...vm.qmp, socket: at(vm.qmp.socket) } }),
       ...(vm.qga === undefined || vm.qga === false ? {} : { qga: { ...vm.qga, socket: at(vm.qga.socket) } }),
+      ...(vm.vnc === undefined || !('socket' in vm.vnc) ? {} : { vnc: { socket: at(vm.vnc.socket) } }),
+      ...(vm.serial === undefined
+        ? {}
+        : { serial: vm.serial.map((port) => ({ ...port, socket: at(port.socket) })) }),
     })),
     ...(config.metrics?.database === undefined || config.metrics.database === ':memory:'
       ? {}

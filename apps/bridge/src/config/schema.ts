@@ -41,6 +41,34 @@ export const LaunchConfig = z
   })
   .describe('The bridge launches this QEMU itself and adds -qmp on a socket it creates');
 
+export const VncConfig = z
+  .union(
+    [
+      z.strictObject({ socket: z.string().min(1).describe('Path of the VNC unix socket (-vnc unix:PATH)') }),
+      z.strictObject({
+        host: z.string().min(1).describe('Host of the VNC server'),
+        port: z.number().int().min(1).max(65535).describe('Its TCP port (5900 + display number)'),
+      }),
+    ],
+    { error: 'expected { "socket": PATH } or { "host", "port" }' },
+  )
+  .describe("Where the VM's VNC display listens, instead of asking QEMU (query-vnc)");
+
+export const SerialConfig = z
+  .array(
+    z.strictObject({
+      name: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9._-]{0,63}$/, 'expected a chardev id such as "serial0"')
+        .describe('The name shown and used in /api/vms/:id/serial/:name, e.g. "serial0"'),
+      socket: z.string().min(1).describe('Path of the unix socket QEMU serves the port on (server=on)'),
+    }),
+  )
+  .refine((ports) => new Set(ports.map((port) => port.name)).size === ports.length, {
+    message: 'serial port names must differ',
+  })
+  .describe("The VM's serial ports, instead of asking QEMU (query-chardev); [] for none");
+
 export const VmConfig = z
   .strictObject({
     id: z.string().regex(VM_ID_PATTERN, 'expected letters, digits, ".", "_" or "-" (at most 128)'),
@@ -61,6 +89,8 @@ export const VmConfig = z
       .describe(
         'The QEMU Guest Agent channel (-chardev socket + virtserialport name=org.qemu.guest_agent.0); managed VMs get one automatically, false turns that off (e.g. machines without PCI)',
       ),
+    vnc: VncConfig.optional(),
+    serial: SerialConfig.optional(),
   })
   .refine((vm) => (vm.qmp === undefined) !== (vm.launch === undefined), {
     message: 'give either "qmp" (a running QEMU) or "launch" (the bridge starts QEMU)',
@@ -299,6 +329,8 @@ export type MetricsConfig = z.infer<typeof MetricsConfig>;
 export type DiscoverConfig = z.infer<typeof DiscoverConfig>;
 export type QmpProxyConfig = z.infer<typeof QmpProxyConfig>;
 export type LaunchConfig = z.infer<typeof LaunchConfig>;
+export type VncConfig = z.infer<typeof VncConfig>;
+export type SerialConfig = z.infer<typeof SerialConfig>;
 export type UserConfig = z.infer<typeof UserConfig>;
 export type PolicyConfig = z.infer<typeof PolicyConfig>;
 export type AuthProxyConfig = z.infer<typeof AuthProxyConfig>;

@@ -7,6 +7,7 @@ import type { Authenticator } from '../auth/authenticator.ts';
 import type { RoleCommandPolicy } from '../auth/role-command-policy.ts';
 import type { SessionStore } from '../auth/session-store.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
+import type { Screenshots } from '../consoles/screenshots.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { LinkMemory } from '../hardware/link-memory.ts';
 import type { Hub } from '../hub/hub.ts';
@@ -29,6 +30,8 @@ export interface HttpContext {
   webRoot: string;
   allowedOrigins: readonly string[];
   allowedHosts: readonly string[];
+  /** The VMs' screen thumbnails (one screendump per VM at a time, shared). */
+  screenshots: Screenshots;
   /**
    * Whether the Host header is checked (DNS rebinding): always without users; with users only when
    * `allowedHosts` is set, since a rebinding page has no credential to send.

@@ -8,6 +8,7 @@
  */
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { consoleHttpRoutes } from '../consoles/console-routes.ts';
 import { ApiPaths } from './api-paths.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { authenticateRequests } from './authenticate-requests.ts';
@@ -72,6 +73,7 @@ export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> 
   await app.register(schemaRoutes(ctx));
   await app.register(metricsRoutes(ctx));
   await app.register(hardwareRoutes(ctx));
+  await app.register(consoleHttpRoutes(ctx));
   await registerStatic(app, ctx);
   answerNotFound(app, ctx, apiPaths);
   await app.ready();

@@ -1,6 +1,7 @@
 /**
  * One VM, composed of its parts: the QMP link (connection and busy detection), the run state, the event recorder
- * (cause, store, publish), the commands in flight, the guest agent link and, for a managed VM, its QEMU process.
+ * (cause, store, publish), the commands in flight, the guest agent link, its consoles (display and serial ports)
+ * and, for a managed VM, its QEMU process.
  * The supervisor wires them together and says what the VM is (`snapshot()`); each part holds one concept.
  */
 import { join } from 'node:path';
@@ -18,7 +19,8 @@ import { BridgeErrorClass } from '@qmpdeck/protocol';
 import { isQmpEvent, type QmpAddress, type QmpClientError, type QmpEvent } from '@qmpdeck/qmp';
 import { BridgeError } from '../bridge-error.ts';
 import { InflightCommands } from '../commands/inflight-commands.ts';
-import type { LaunchConfig } from '../config/schema.ts';
+import type { LaunchConfig, SerialConfig, VncConfig } from '../config/schema.ts';
+import { VmConsoles } from '../consoles/vm-consoles.ts';
 import { type EventStore, isNews } from '../events/event-store.ts';
 import { AGENT_SOCKET_NAME, withAgentChannel } from '../guest/agent-channel.ts';
 import { GuestLink } from '../guest/guest-link.ts';
@@ -45,6 +47,11 @@ export interface VmSupervisorOptions {
   /** The guest agent's socket; managed VMs without one get a channel in their runtime dir. */
   qga?: { socket: string } | false | undefined;
   runtimeBase?: string | undefined;
+  /** The VM's VNC display and serial ports when the config names them (else QEMU is asked). */
+  vnc?: VncConfig | undefined;
+  serial?: SerialConfig | undefined;
+  /** Where its serial ports' logs go. */
+  serialLogDir: string;
   store: EventStore;
   log: Logger;
   /** Reconnect backoff cap; short in tests. */
@@ -69,6 +76,7 @@ export class VmSupervisor {
   readonly guest: GuestLink | null;
   /** New QMP connections and QEMU's own events, for the QMP proxy. */
   readonly qmpTap = new QmpTap();
+  readonly consoles: VmConsoles;
   readonly #latestPush: LatestEventPush;
   #qmpProxy: QmpProxyEndpoint | null = null;
   #gone = false;
@@ -109,7 +117,10 @@ export class VmSupervisor {
       onConnected: () => {
         this.runState.refresh();
         const client = this.qmp.client;
-        if (client) this.qmpTap.connected(client);
+        if (client) {
+          this.qmpTap.connected(client);
+          void this.consoles.discover(client);
+        }
       },
       onEvent: (event) => this.#qmpEvent(event),
       maxRetryDelayMs: options.maxRetryDelayMs,
@@ -124,6 +135,16 @@ export class VmSupervisor {
       onChange: () => this.pushIfChanged(),
     });
     this.guest = this.#guestLink();
+    this.consoles = new VmConsoles({
+      vmId: this.id,
+      log,
+      vnc: options.vnc,
+      serial: options.serial,
+      ownSockets: () => this.#ownSockets(),
+      logDir: options.serialLogDir,
+      onChange: () => this.pushIfChanged(),
+      maxRetryMs: options.maxRetryDelayMs,
+    });
   }
 
   get connection(): Connection {
@@ -165,6 +186,7 @@ export class VmSupervisor {
       latestEvent: latest ? { seq: latest.seq, event: latest.event, timestamp: latest.timestamp } : null,
       qmpProxy: this.#qmpProxy,
       usage: this.#usage,
+      consoles: this.consoles.info,
     };
   }
 
@@ -184,6 +206,7 @@ export class VmSupervisor {
   /** At bridge start (or when discovered): a managed VM launches QEMU unless told not to, others connect. */
   async start(): Promise<void> {
     this.guest?.start();
+    this.consoles.start();
     if (this.process) {
       if (this.options.launch?.autostart !== false) await this.startProcess();
       else this.pushIfChanged();
@@ -232,6 +255,7 @@ export class VmSupervisor {
   async stop(): Promise<void> {
     this.#latestPush.cancel();
     if (this.guest) await this.guest.stop();
+    await this.consoles.stop();
     await this.qmp.disconnect('bridge');
     if (this.process) await this.process.stop();
   }
@@ -296,6 +320,16 @@ export class VmSupervisor {
         Date.now() - process.startedAt < SOCKET_APPEARS_WITHIN_MS &&
         ['ENOENT', 'ECONNREFUSED'].includes((error as { code?: string }).code ?? ''),
     };
+  }
+
+  /** The sockets the bridge itself uses for this VM (QMP, guest agent): never offered as a console. */
+  #ownSockets(): string[] {
+    const { address, qga } = this.options;
+    const sockets: string[] = [];
+    if (address && 'path' in address) sockets.push(address.path);
+    if (this.process) sockets.push(this.process.socketPath, join(this.process.dir, AGENT_SOCKET_NAME));
+    if (qga) sockets.push(qga.socket);
+    return sockets;
   }
 
   #guestLink(): GuestLink | null {

@@ -8,6 +8,7 @@ import type { Vm } from '@qmpdeck/protocol';
 import { Link } from 'wouter';
 import { eventTitle, isBridgeEvent } from '../../qemu/event-names.ts';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
+import { ScreenThumbnail } from '../console/thumbnail/ScreenThumbnail.tsx';
 import { GuestSummary } from '../guest/GuestSummary.tsx';
 import { formatAgo } from '../timeline/event-time.ts';
 import { UsageSummary } from '../usage/CpuSparkline.tsx';
@@ -65,16 +66,19 @@ export function VmRow({ vm, selected, onSelect, outcome, now, bridgeReachable }:
         onChange={(event) => onSelect(vm.id, event.target.checked)}
         aria-label={`Select ${vm.name}`}
       />
-      <div className="min-w-0">
-        <Link
-          href={`/vms/${encodeURIComponent(vm.id)}`}
-          className="block truncate font-medium text-sky-800 hover:underline dark:text-sky-300"
-        >
-          {vm.name}
-        </Link>
-        <p className="truncate text-xs text-zinc-500 dark:text-zinc-400" title={message ?? undefined}>
-          {[version, vm.managed ? 'managed' : null, message].filter(Boolean).join(' · ') || vm.id}
-        </p>
+      <div className="flex min-w-0 items-center gap-2">
+        <ScreenThumbnail vm={vm} />
+        <div className="min-w-0">
+          <Link
+            href={`/vms/${encodeURIComponent(vm.id)}`}
+            className="block truncate font-medium text-sky-800 hover:underline dark:text-sky-300"
+          >
+            {vm.name}
+          </Link>
+          <p className="truncate text-xs text-zinc-500 dark:text-zinc-400" title={message ?? undefined}>
+            {[version, vm.managed ? 'managed' : null, message].filter(Boolean).join(' · ') || vm.id}
+          </p>
+        </div>
       </div>
       <div className="justify-self-end md:justify-self-start">
         <StatusBadge vm={vm} />

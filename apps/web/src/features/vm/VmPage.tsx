@@ -10,7 +10,8 @@ import { TAB_PANEL_ID, type VmTabId, VmTabs } from './VmTabs.tsx';
 
 const InfoTab = lazy(() => import('../info/InfoTab.tsx'));
 const CommandsTab = lazy(() => import('../commands/CommandsTab.tsx'));
-const ConsoleTab = lazy(() => import('../console/ConsoleTab.tsx'));
+const ConsoleTab = lazy(() => import('../console/console-chunk.ts').then((m) => ({ default: m.ConsoleTab })));
+const QmpConsoleTab = lazy(() => import('../qmp-console/QmpConsoleTab.tsx'));
 const HardwareTab = lazy(() => import('../hardware/HardwareTab.tsx'));
 // uPlot comes with this tab's chunk: nothing else loads it.
 const UsageTab = lazy(() => import('../usage/UsageTab.tsx'));
@@ -51,6 +52,7 @@ export default function VmPage({ vmId, tab }: { vmId: string; tab: VmTabId }) {
           {tab === 'console' && <ConsoleTab vm={vm} />}
           {tab === 'hardware' && <HardwareTab vm={vm} />}
           {tab === 'usage' && <UsageTab vm={vm} />}
+          {tab === 'qmp' && <QmpConsoleTab vm={vm} />}
         </Suspense>
       </div>
     </main>

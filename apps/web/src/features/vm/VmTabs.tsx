@@ -14,6 +14,7 @@ export const VM_TABS = [
   { id: 'console', label: 'Console', path: '/console' },
   { id: 'hardware', label: 'Hardware', path: '/hardware' },
   { id: 'usage', label: 'Usage', path: '/usage' },
+  { id: 'qmp', label: 'QMP', path: '/qmp' },
 ] as const;
 export type VmTabId = (typeof VM_TABS)[number]['id'];
 
