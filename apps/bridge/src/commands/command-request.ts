@@ -94,4 +94,6 @@ export interface CommandRequest {
   clientCommandId?: string | undefined;
   /** Overrides the timeout of the command's class. */
   timeoutMs?: number | undefined;
+  /** QMP only: run it out-of-band (`exec-oob`), as a QMP proxy client asked. */
+  oob?: boolean | undefined;
 }
