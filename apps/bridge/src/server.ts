@@ -1,7 +1,8 @@
 /**
  * Composes the bridge: the database (events, audit log, sessions), who may do what (users, roles, sessions,
  * failure limits), VM supervisors, the command pipeline, usage sampling and its history with the Prometheus
- * exporter, WebSocket hub and HTTP routes on one HTTP or HTTPS server. `startBridge` is what main runs and what tests run in-process (port 0); `stop` is the graceful shutdown
+ * exporter, WebSocket hub and HTTP routes on one HTTP or HTTPS server, and the QMP proxy's endpoint per VM.
+ * `startBridge` is what main runs and what tests run in-process (port 0); `stop` is the graceful shutdown
  * (in-flight commands answered, clients told, managed QEMUs stopped, audit written, database closed).
  */
 import { once } from 'node:events';
@@ -34,6 +35,9 @@ import { defaultRuntimeRoot } from './launch/runtime-dir.ts';
 import { RuntimeRoot, RuntimeRootBusy } from './launch/runtime-lock.ts';
 import { createLogger, type Logger } from './log.ts';
 import { BridgeMetrics } from './metrics/bridge-metrics.ts';
+import type { ProxyLimits } from './qmp-proxy/limits.ts';
+import { ProxyDirError } from './qmp-proxy/proxy-dir.ts';
+import { QmpProxy } from './qmp-proxy/qmp-proxy.ts';
 import { AddressSet } from './security/address.ts';
 import { readTls } from './security/tls-files.ts';
 import { StartupError } from './startup-error.ts';
@@ -73,6 +77,8 @@ export interface StartOptions {
   policy?: CommandPolicy | undefined;
   /** Where every command's outcome goes besides the audit log (the pipeline's audit step); default: the log. */
   audit?: CommandAudit | undefined;
+  /** What one QMP proxy client may hold; tests lower it. */
+  qmpProxyLimits?: ProxyLimits | undefined;
   /** At most one screendump per VM this often (ms); default 2000. */
   screenshotIntervalMs?: number | undefined;
   /** The clock of sessions, failure counts and the audit log; tests move it to expire a session. */
@@ -89,6 +95,8 @@ export interface RunningBridge {
   store: EventStore;
   hub: Hub;
   pipeline: CommandPipeline;
+  /** The QMP endpoints per VM; null when the config turns them off. */
+  qmpProxy: QmpProxy | null;
   screenshots: Screenshots;
   audit: AuditStore;
   sessions: SessionStore;
@@ -285,6 +293,27 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     trustProxy: config.trustProxy ?? false,
     management,
   };
+  let qmpProxy: QmpProxy | null = null;
+  if (config.qmpProxy !== false) {
+    try {
+      qmpProxy = await QmpProxy.start({
+        config: config.qmpProxy,
+        registry,
+        users,
+        auth,
+        audit: auditStore,
+        pipeline,
+        log,
+        runtimeBase: options.runtimeBase,
+        limits: options.qmpProxyLimits,
+      });
+    } catch (err) {
+      await metrics.stop();
+      db.close();
+      if (err instanceof ProxyDirError) throw new StartupError(err.message);
+      throw err;
+    }
+  }
   const app = await createHttpApp(ctx);
   const { server } = app;
   try {
@@ -293,6 +322,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     server.listen(port, host);
     await once(server, 'listening');
   } catch (err) {
+    await qmpProxy?.stop();
     await metrics.stop();
     db.close();
     runtime.release();
@@ -322,6 +352,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       await pipeline.drain(DRAIN_LIMIT_MS);
       await management.stop();
       await hub.close();
+      await qmpProxy?.stop();
       await Promise.all(registry.all().map((vm) => vm.stop()));
       server.closeAllConnections();
       await closed;
@@ -344,6 +375,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     store,
     hub,
     pipeline,
+    qmpProxy,
     screenshots,
     audit: auditStore,
     sessions,

@@ -1,8 +1,8 @@
 /**
  * THE ONE PLACE EVERY COMMAND PASSES. Whatever reaches a VM on behalf of a person goes through `run()`: a
  * WebSocket `execute` (QMP or `target: "guest"`), `POST /api/vms/:id/execute`, `.../guest/execute`, start and
- * kill of managed VMs, the schema route's fetch, and later consoles, jobs, bulk actions and the QMP proxy. Each
- * step is a small named function:
+ * kill of managed VMs, the schema route's fetch, a QMP proxy client's command, and later consoles, jobs and bulk
+ * actions. Each step is a small named function:
  *
  *   resolve the VM (and the caller's VM SCOPE: a VM out of scope is not found) -> refuse while stopping -> check
  *   the request -> AUTHORIZE (CommandPolicy: the caller's role) -> apply the timeout -> record in flight (and so
@@ -341,7 +341,7 @@ function route(
 ): Promise<unknown> {
   switch (request.target) {
     case 'qmp':
-      return vm.executeQmp(request.command, request.arguments, timeoutMs);
+      return vm.executeQmp(request.command, request.arguments, timeoutMs, request.oob === true);
     case 'guest':
       return vm.executeGuest(request.command, request.arguments, timeoutMs);
     case 'bridge': {

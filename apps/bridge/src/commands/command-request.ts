@@ -111,4 +111,6 @@ export interface CommandRequest {
    * arguments say what it is (`{ storage, name, bytes }`).
    */
   input?: unknown;
+  /** QMP only: run it out-of-band (`exec-oob`), as a QMP proxy client asked. */
+  oob?: boolean | undefined;
 }

@@ -217,6 +217,7 @@ describe('config validation', () => {
         ],
         database: 'data/events.db',
         discover: [{ dir: 'run', pattern: '*.qmp' }],
+        qmpProxy: { dir: 'qmp' },
         tls: { cert: 'tls/cert.pem', key: '/etc/key.pem' },
         dataDir: 'data',
         runtimeDir: 'run/vms',
@@ -240,11 +241,36 @@ describe('config validation', () => {
     expect(config.vms[3]?.serial).toEqual([{ name: 'serial0', socket: join(dir, 'd-s0.sock') }]);
     expect(config.database).toBe(join(dir, 'data/events.db'));
     expect(config.discover).toEqual([{ dir: join(dir, 'run'), pattern: '*.qmp' }]);
+    expect(config.qmpProxy).toEqual({ dir: join(dir, 'qmp') });
     expect(config.tls).toEqual({ cert: join(dir, 'tls/cert.pem'), key: '/etc/key.pem' });
     expect(config.dataDir).toBe(join(dir, 'data'));
     expect(config.runtimeDir).toBe(join(dir, 'run/vms'));
     expect(config.storage?.[0]?.path).toBe(join(dir, 'images'));
     expect(config.uefi).toEqual({ vars: join(dir, 'firmware/vars.fd') });
+  });
+
+  it('takes the QMP proxy section, or false', () => {
+    expect(parseConfig({ qmpProxy: false }).qmpProxy).toBe(false);
+    const users = [{ name: 'ops', role: 'operator', token: 'a-long-enough-token' }];
+    expect(
+      parseConfig({ users, qmpProxy: { dir: '/run/q', tcp: { basePort: 4500 }, group: 'kvm', user: 'ops' } })
+        .qmpProxy,
+    ).toEqual({ dir: '/run/q', tcp: { basePort: 4500 }, group: 'kvm', user: 'ops' });
+    expect(messageOf({ qmpProxy: true })).toContain(
+      'qmpProxy: expected { "dir"?, "tcp"?, "group"?, "user"? } or false',
+    );
+    expect(messageOf({ qmpProxy: { tcp: { basePort: 0 } } })).toContain('qmpProxy');
+  });
+
+  it('takes qmpProxy.user only when it names a configured user', () => {
+    const users = [{ name: 'ops', role: 'operator', token: 'a-long-enough-token' }];
+    expect(messageOf({ users, qmpProxy: { user: 'opz' } })).toContain(
+      'qmpProxy.user: "opz" is not a configured user; add it to "users" or leave qmpProxy.user out',
+    );
+    expect(messageOf({ qmpProxy: { user: 'ops' } })).toContain(
+      'qmpProxy.user: "ops" is not a configured user',
+    );
+    expect(parseConfig({ users, qmpProxy: false }).qmpProxy).toBe(false);
   });
 
   it('reports an unreadable file and invalid JSON without a stack', () => {

@@ -119,6 +119,53 @@ export const RetentionConfig = z
   })
   .describe('How much event history is kept');
 
+export const QmpProxyConfig = z
+  .union(
+    [
+      z.strictObject({
+        dir: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'Where the sockets go (<dir>/<id>.qmp); default $XDG_RUNTIME_DIR/qmpdeck, else <tmp>/qmpdeck-<uid>',
+          ),
+        tcp: z
+          .union([
+            z.boolean(),
+            z.strictObject({
+              basePort: z
+                .number()
+                .int()
+                .min(1)
+                .max(65535)
+                .describe('VMs take the free ports from here up, in the order they are registered'),
+            }),
+          ])
+          .optional()
+          .describe(
+            'Also serve each VM on a loopback TCP port (true: ports the OS picks); clients authenticate',
+          ),
+        group: z
+          .union([z.string().min(1), z.number().int().min(0)])
+          .optional()
+          .describe(
+            'Group (name or gid) allowed to connect: sockets 0660 and the directory 0750 in this group',
+          ),
+        user: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'A name from users: every unix-socket client acts as this user (policy, scope, audit); without it, with users, clients authenticate with their API token',
+          ),
+      }),
+      z.literal(false),
+    ],
+    { error: 'expected { "dir"?, "tcp"?, "group"?, "user"? } or false' },
+  )
+  .describe('A QMP endpoint per VM for qmp-shell and scripts (on unless false)');
+
 export const MetricsConfig = z
   .strictObject({
     enabled: z
@@ -283,6 +330,7 @@ export const BridgeConfig = z.strictObject({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   timeouts: TimeoutsConfig.optional(),
   retention: RetentionConfig.optional(),
+  qmpProxy: QmpProxyConfig.optional(),
   metrics: MetricsConfig.optional(),
   allowedOrigins: z
     .array(z.string())
@@ -341,6 +389,7 @@ export type TimeoutsConfig = z.infer<typeof TimeoutsConfig>;
 export type RetentionConfig = z.infer<typeof RetentionConfig>;
 export type MetricsConfig = z.infer<typeof MetricsConfig>;
 export type DiscoverConfig = z.infer<typeof DiscoverConfig>;
+export type QmpProxyConfig = z.infer<typeof QmpProxyConfig>;
 export type LaunchConfig = z.infer<typeof LaunchConfig>;
 export type VncConfig = z.infer<typeof VncConfig>;
 export type SerialConfig = z.infer<typeof SerialConfig>;

@@ -10,6 +10,7 @@ import type {
   EventRecord,
   InflightCommand,
   QemuVersion,
+  QmpProxyEndpoint,
   RunState,
   Vm,
   VmUsage,
@@ -31,6 +32,7 @@ import type { Logger } from '../log.ts';
 import { EventRecorder } from './event-recorder.ts';
 import { LatestEventPush } from './latest-event-push.ts';
 import { QmpLink } from './qmp-link.ts';
+import { QmpTap } from './qmp-tap.ts';
 import { annotateStatusBefore, RunStateTracker } from './run-state.ts';
 
 /** How long after a managed QEMU's QMP connection ends its process may take to be seen exiting. */
@@ -84,8 +86,11 @@ export class VmSupervisor {
   readonly runState: RunStateTracker;
   readonly process: ManagedProcess | null;
   readonly guest: GuestLink | null;
+  /** New QMP connections and QEMU's own events, for the QMP proxy. */
+  readonly qmpTap = new QmpTap();
   readonly consoles: VmConsoles;
   readonly #latestPush: LatestEventPush;
+  #qmpProxy: QmpProxyEndpoint | null = null;
   #gone = false;
   #lastPushed = '';
   #name: string;
@@ -136,7 +141,10 @@ export class VmSupervisor {
       onConnected: () => {
         this.runState.refresh();
         const client = this.qmp.client;
-        if (client) void this.consoles.discover(client);
+        if (client) {
+          this.qmpTap.connected(client);
+          void this.consoles.discover(client);
+        }
       },
       onEvent: (event) => this.#qmpEvent(event),
       maxRetryDelayMs: options.maxRetryDelayMs,
@@ -222,10 +230,17 @@ export class VmSupervisor {
       origin: this.options.origin,
       guest: this.guest ? this.guest.info : null,
       latestEvent: latest ? { seq: latest.seq, event: latest.event, timestamp: latest.timestamp } : null,
+      qmpProxy: this.#qmpProxy,
       usage: this.#usage,
       consoles: this.consoles.info,
       ...(this.options.origin === 'defined' ? { autostart: this.#autostart } : {}),
     };
+  }
+
+  /** Where the bridge serves QMP for this VM (the QMP proxy sets it once listening; null when off). */
+  setQmpProxy(endpoint: QmpProxyEndpoint | null): void {
+    this.#qmpProxy = endpoint;
+    this.pushIfChanged();
   }
 
   /** A new usage sample (or none): pushed throttled, as a change of `latestEvent` is, not at once. */
@@ -301,13 +316,14 @@ export class VmSupervisor {
     await this.#requireManaged().kill('SIGKILL');
   }
 
-  /** The pipeline's QMP route. */
+  /** The pipeline's QMP route; `oob` sends it out-of-band (`exec-oob`). */
   executeQmp(
     command: string,
     args: Record<string, unknown> | undefined,
     timeoutMs: number,
+    oob = false,
   ): Promise<unknown> {
-    return this.qmp.execute(command, args, timeoutMs);
+    return this.qmp.execute(command, args, timeoutMs, oob);
   }
 
   /** The pipeline's guest route: the agent's errors keep their class, silence is GuestAgentUnavailable. */
@@ -448,6 +464,7 @@ export class VmSupervisor {
   }
 
   #qmpEvent(event: QmpEvent): void {
+    this.qmpTap.event(event);
     this.recorder.record({
       event: event.event,
       data: annotateStatusBefore(event.event, event.data, this.runState.status),
