@@ -10,16 +10,7 @@ import { GuestSummary } from '../guest/GuestSummary.tsx';
 import { InflightLine } from '../inflight-line/InflightLine.tsx';
 import { qemuVersion } from '../overview/overview-model.ts';
 import { ActionBar } from './actions/ActionBar.tsx';
-
-/** QEMU failed by itself: it could not start (a bad argument, a missing image, no KVM) or exited with an error. */
-export function qemuFailed(vm: Pick<Vm, 'process'>): boolean {
-  const process = vm.process;
-  if (!process) return false;
-  return (
-    process.state === 'failed' ||
-    (process.exitCode !== null && process.exitCode !== 0 && process.signal === null)
-  );
-}
+import { qemuFailed } from './qemu-failed.ts';
 
 function ConnectionMessage({ vm }: { vm: Vm }) {
   if (!vm.message || vm.connection === 'connected') return null;
