@@ -101,6 +101,12 @@ describe('SettingsTab', () => {
     expect(saveButton().disabled).toBe(false);
   });
 
+  it('offers the live controls only once QMP is up', () => {
+    renderTab({ ...running, connection: 'connecting' });
+    expect(input('CPUs').disabled).toBe(true);
+    expect(screen.queryByRole('group', { name: 'While it runs' })).toBeNull();
+  });
+
   it("sets a running VM's balloon target with QMP's balloon, in bytes", async () => {
     renderTab(running);
     act(() => FakeSocket.latest().open());

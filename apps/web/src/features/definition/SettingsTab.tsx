@@ -82,8 +82,9 @@ function DefinitionEditor({ vm, definition }: { vm: Vm; definition: VmDefinition
           change the rest.
         </p>
       )}
-      {/* Outside the settings form: its controls are forms of their own, and a submit would bubble into Save. */}
-      {running && <LiveControls vm={vm} />}
+      {/* Outside the settings form: its controls are forms of their own, and a submit would bubble into Save.
+          Only once QMP is up: asked while QEMU starts, its queries would only say it is not connected yet. */}
+      {running && vm.connection === 'connected' && <LiveControls vm={vm} />}
       <form onSubmit={submit} noValidate aria-label="Settings" className="flex flex-col gap-3">
         <ErrorSummary errors={errors} title="The settings were not saved:" />
         <DefinitionForm
