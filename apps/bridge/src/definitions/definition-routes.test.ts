@@ -101,6 +101,8 @@ describe('definition routes on stopped VMs', () => {
       return job && job.status !== 'running' ? job : undefined;
     }, 'the clone job to end');
     expect(done).toMatchObject({ status: 'done', command: 'vm.clone' });
+    // Progress in bytes of the disks' virtual sizes (16 MiB + 8 MiB), from qemu-img convert -p, complete at the end.
+    expect(done.progress).toEqual({ current: 24 * MiB, total: 24 * MiB });
     const source = await definition('one');
     const copy = await definition('one-copy');
     expect(copy.disks).toHaveLength(source.disks.length);
