@@ -156,6 +156,13 @@ export const CAUSE_TABLE: { readonly [C in CausingCommand]?: readonly CauseRule[
   'device.disk-remove': [rule('DEVICE_DELETED', { afterMs: GUEST_REACTION_MS })],
   'vm.start': [rule(BridgeEventName.ProcessStarted)],
   'vm.kill': [rule(BridgeEventName.ProcessExited), rule(BridgeEventName.Disconnected)],
+  // Its steps are its own: the power button, quit, the kill, and QEMU ending by any of them.
+  'vm.stop': [
+    rule('POWERDOWN'),
+    rule('SHUTDOWN'),
+    rule(BridgeEventName.StopEscalated),
+    ...qemuEnds(ANSWERED_WINDOW_MS),
+  ],
 };
 
 /** The rule by which `command` may have caused `event`, if any. */

@@ -13,6 +13,7 @@ import type { LinkMemory } from '../hardware/link-memory.ts';
 import type { Hub } from '../hub/hub.ts';
 import type { Logger } from '../log.ts';
 import type { BridgeMetrics } from '../metrics/bridge-metrics.ts';
+import type { VmManagement } from '../vm-management.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 
 export interface HttpContext {
@@ -47,4 +48,6 @@ export interface HttpContext {
   tls: { cert: Buffer; key: Buffer } | null;
   /** fastify's `trustProxy`: whose X-Forwarded-For to believe for the client's address. */
   trustProxy: boolean | string[];
+  /** Definitions, storage and jobs (the routes of issue 13). */
+  management: VmManagement;
 }
