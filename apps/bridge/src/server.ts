@@ -24,6 +24,11 @@ import { defaultDatabasePath, EventStore } from './events/event-store.ts';
 import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
+import { controlJob } from './jobs/job-control.ts';
+import { JobRegistry } from './jobs/job-registry.ts';
+import { JobStore } from './jobs/job-store.ts';
+import { vmJobTimeline } from './jobs/job-timeline.ts';
+import { VmJobActions } from './jobs/vm-job-actions.ts';
 import { defaultRuntimeRoot } from './launch/runtime-dir.ts';
 import { RuntimeRoot, RuntimeRootBusy } from './launch/runtime-lock.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -80,6 +85,8 @@ export interface RunningBridge {
   store: EventStore;
   hub: Hub;
   pipeline: CommandPipeline;
+  /** The task log: the bridge's and QEMU's jobs. */
+  jobs: JobRegistry;
   audit: AuditStore;
   sessions: SessionStore;
   stop(): Promise<void>;
@@ -130,6 +137,13 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   });
   const roles = new RoleCommandPolicy(effectivePolicies(config.policy));
   const registry = new VmRegistry();
+  const jobs = new JobRegistry(
+    new JobStore(db, now),
+    (job) => hub.publishJob(job),
+    Date.now,
+    vmJobTimeline(registry),
+  );
+  const vmJobs = new VmJobActions({ jobs, db, storage: config.storage ?? [], log });
   const pipeline = new CommandPipeline({
     registry,
     audit: new Audits(options.audit ?? new LogAudit(log), new StoreAudit(auditStore)),
@@ -139,8 +153,11 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       'audit.read': (request) => ({
         entries: auditStore.page({ ...(request.arguments ?? {}), scope: request.principal.vms }),
       }),
+      'job.control': (request) => controlJob(jobs, request),
     },
+    bridgeActions: vmJobs.runners,
   });
+  vmJobs.attach(pipeline);
   const hub = new Hub({
     registry,
     pipeline,
@@ -193,6 +210,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     pipeline,
     store,
     hub,
+    jobs,
     log,
     startedAt: Date.now(),
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
@@ -239,6 +257,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       discovery.stop();
       // Stops listening; requests already being answered finish, and new ones on kept-alive sockets get 503.
       const closed = app.close();
+      // Before the pipeline closes: cancelling a QEMU job sends job-cancel through it.
+      await stopJobs(jobs, DRAIN_LIMIT_MS);
       pipeline.stopAccepting();
       await pipeline.drain(DRAIN_LIMIT_MS);
       await hub.close();
@@ -262,10 +282,21 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     store,
     hub,
     pipeline,
+    jobs,
     audit: auditStore,
     sessions,
     stop,
   };
+}
+
+/** Running jobs are cancelled (those QEMU cannot stop are left to end by themselves), for `limitMs` at most. */
+async function stopJobs(jobs: JobRegistry, limitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, limitMs);
+  });
+  await Promise.race([jobs.stopAll(), limit]);
+  clearTimeout(timer);
 }
 
 /**

@@ -77,7 +77,7 @@ describe('checkDefinition', () => {
     [{ extraArgs: ['-m', '64', '-daemonize'] }, 'extraArgs[2]', '"-daemonize" is not allowed'],
     [{ extraArgs: ['--pidfile', '/tmp/x'] }, 'extraArgs[0]', '"--pidfile" is not allowed'],
   ] as const)('refuses %j, naming %s', (input, field, message) => {
-    const issues = check(input as Omit<VmDefinitionRequest, 'id'>);
+    const issues = check(input as unknown as Omit<VmDefinitionRequest, 'id'>);
     expect(issues).toContainEqual({ field, message: expect.stringContaining(message) });
   });
 

@@ -9,6 +9,7 @@ import type { SessionStore } from '../auth/session-store.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { Hub } from '../hub/hub.ts';
+import type { JobRegistry } from '../jobs/job-registry.ts';
 import type { Logger } from '../log.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 
@@ -17,6 +18,8 @@ export interface HttpContext {
   pipeline: CommandPipeline;
   store: EventStore;
   hub: Hub;
+  /** The task log. */
+  jobs: JobRegistry;
   log: Logger;
   startedAt: number;
   /** Web app build to serve (a "run pnpm build" page when it has no index.html). */

@@ -18,6 +18,7 @@ import { executeRoutes } from './execute-routes.ts';
 import { guestExecuteRoutes } from './guest-execute-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { inflightRoutes } from './inflight-routes.ts';
+import { jobRoutes } from './job-routes.ts';
 import { MAX_BODY_BYTES, parseJsonBodies } from './json-body.ts';
 import { answerNotFound } from './not-found.ts';
 import { guardRequests } from './request-guards.ts';
@@ -68,6 +69,7 @@ export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> 
   await app.register(eventRoutes(ctx));
   await app.register(inflightRoutes(ctx));
   await app.register(schemaRoutes(ctx));
+  await app.register(jobRoutes(ctx));
   await registerStatic(app, ctx);
   answerNotFound(app, ctx, apiPaths);
   await app.ready();

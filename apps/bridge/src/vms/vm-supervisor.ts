@@ -78,6 +78,8 @@ export class VmSupervisor {
   #held: string | null = null;
   /** Called after every change of the link or the process (see #settled). */
   readonly #changeWaiters = new Set<() => void>();
+  /** Who follows QEMU's events as they come (the jobs of this VM). */
+  readonly #eventListeners = new Set<(event: QmpEvent) => void>();
 
   constructor(readonly options: VmSupervisorOptions) {
     this.id = options.id;
@@ -248,6 +250,12 @@ export class VmSupervisor {
     await this.#requireManaged().kill('SIGKILL');
   }
 
+  /** Calls `listener` with each QMP event of this VM (after it is recorded); answers how to stop. */
+  onQmpEvent(listener: (event: QmpEvent) => void): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
+  }
+
   /** The pipeline's QMP route. */
   executeQmp(
     command: string,
@@ -396,6 +404,7 @@ export class VmSupervisor {
     if (isQmpEvent(event, 'RESET')) this.guest?.agentGone('the guest restarted');
     else if (isQmpEvent(event, 'SHUTDOWN')) this.guest?.agentGone('the guest shut down');
     else if (isQmpEvent(event, 'RESUME')) this.guest?.refreshSoon();
+    for (const listener of this.#eventListeners) listener(event);
   }
 
   #processChanged(change: ProcessChange): void {
