@@ -211,6 +211,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     store,
     hub,
     jobs,
+    vmJobs,
     log,
     startedAt: Date.now(),
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,

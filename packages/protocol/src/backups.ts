@@ -25,6 +25,7 @@ export const Backup = z.object({
   base: z.string().nullable().optional(),
 });
 export type Backup = z.infer<typeof Backup>;
+export const BackupList = z.array(Backup);
 
 /** `POST /api/vms/:id/backups`. */
 export const BackupRequest = z.strictObject({
@@ -47,6 +48,7 @@ export const Snapshot = z.object({
   disks: z.array(z.string()),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
+export const SnapshotList = z.array(Snapshot);
 
 /** `POST /api/vms/:id/snapshots`. */
 export const SnapshotRequest = z.strictObject({

@@ -10,6 +10,7 @@ import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { Hub } from '../hub/hub.ts';
 import type { JobRegistry } from '../jobs/job-registry.ts';
+import type { VmJobActions } from '../jobs/vm-job-actions.ts';
 import type { Logger } from '../log.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 
@@ -20,6 +21,8 @@ export interface HttpContext {
   hub: Hub;
   /** The task log. */
   jobs: JobRegistry;
+  /** The VM actions that run as jobs, and what they keep (snapshot descriptions, storage for dumps and backups). */
+  vmJobs: VmJobActions;
   log: Logger;
   startedAt: number;
   /** Web app build to serve (a "run pnpm build" page when it has no index.html). */

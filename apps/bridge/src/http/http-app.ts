@@ -25,6 +25,7 @@ import { guardRequests } from './request-guards.ts';
 import { schemaRoutes } from './schema-routes.ts';
 import { securityHeaders } from './security-headers.ts';
 import { sessionRoutes } from './session-routes.ts';
+import { snapshotRoutes } from './snapshot-routes.ts';
 import { registerStatic } from './static-routes.ts';
 import { vmRoutes } from './vm-routes.ts';
 import { wsRoutes } from './ws-routes.ts';
@@ -70,6 +71,7 @@ export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> 
   await app.register(inflightRoutes(ctx));
   await app.register(schemaRoutes(ctx));
   await app.register(jobRoutes(ctx));
+  await app.register(snapshotRoutes(ctx));
   await registerStatic(app, ctx);
   answerNotFound(app, ctx, apiPaths);
   await app.ready();

@@ -4,18 +4,31 @@
  * routes answer 202); the job's QMP commands then go through the pipeline as the user who started it (see
  * qemu-job-link.ts). The pipeline is given after it is made (`attach`): it needs these runners, they need it.
  */
-import { BridgeErrorClass } from '@qmpdeck/protocol';
+import { BridgeErrorClass, type Job } from '@qmpdeck/protocol';
 import { BridgeError } from '../bridge-error.ts';
 import type { BridgeActionRunners } from '../commands/bridge-actions.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { CommandRequest } from '../commands/command-request.ts';
 import type { StorageConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
+import { snapshotRunners } from '../snapshots/snapshot-actions.ts';
+import { SnapshotNotes } from '../snapshots/snapshot-notes.ts';
 import type { SqliteDatabase } from '../storage/database.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import { controlJob } from './job-control.ts';
-import type { JobRegistry } from './job-registry.ts';
-import { type QemuJobLink, qemuJobLink } from './qemu-job-link.ts';
+import type { JobControls, JobProgress, JobRegistry } from './job-registry.ts';
+import { causeOf, type QemuJobLink, qemuJobLink } from './qemu-job-link.ts';
+
+/** What a QEMU job's starter says of it; who started it and why come from the request. */
+export interface QemuJobSpec {
+  kind: string;
+  description: string;
+  cancellable?: boolean | undefined;
+  controls?: JobControls | undefined;
+  total?: number | undefined;
+}
+
+export type QemuJobWork = (link: QemuJobLink, progress: JobProgress, signal: AbortSignal) => Promise<void>;
 
 export interface VmJobActionsOptions {
   jobs: JobRegistry;
@@ -26,8 +39,12 @@ export interface VmJobActionsOptions {
 
 export class VmJobActions {
   #pipeline: CommandPipeline | null = null;
+  /** The descriptions of internal snapshots. */
+  readonly notes: SnapshotNotes;
 
-  constructor(readonly options: VmJobActionsOptions) {}
+  constructor(readonly options: VmJobActionsOptions) {
+    this.notes = new SnapshotNotes(options.db);
+  }
 
   attach(pipeline: CommandPipeline): void {
     this.#pipeline = pipeline;
@@ -41,10 +58,27 @@ export class VmJobActions {
     return qemuJobLink(this.#pipeline, vm, request);
   }
 
+  /** Starts `work` as a job of `vm`, started by `request` (its user, its command, its cause); answers the job. */
+  start(vm: VmSupervisor, request: CommandRequest, spec: QemuJobSpec, work: QemuJobWork): Job {
+    const link = this.link(vm, request);
+    const { job } = this.options.jobs.start(
+      {
+        ...spec,
+        vm: vm.id,
+        user: request.actor.user,
+        command: request.command,
+        cause: causeOf(request),
+      },
+      (progress, signal) => work(link, progress, signal),
+    );
+    return job;
+  }
+
   get runners(): BridgeActionRunners {
     const { jobs } = this.options;
     return {
       'job.control': async (_vm, request) => controlJob(jobs, request),
+      ...snapshotRunners(this, this.notes),
     };
   }
 }
