@@ -59,3 +59,15 @@ export const SnapshotRequest = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"'),
   description: z.string().max(500).optional(),
 });
+
+/** `GET /api/vms/:id/dumps`: a memory dump (ELF) in a storage location. */
+export const MemoryDump = z.object({
+  name: z.string(),
+  vm: z.string(),
+  storage: z.string(),
+  /** Milliseconds since the epoch. */
+  time: z.number(),
+  size: z.number(),
+});
+export type MemoryDump = z.infer<typeof MemoryDump>;
+export const MemoryDumpList = z.array(MemoryDump);

@@ -12,6 +12,7 @@ import { ApiPaths } from './api-paths.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { authenticateRequests } from './authenticate-requests.ts';
 import type { HttpContext } from './context.ts';
+import { dumpRoutes } from './dump-routes.ts';
 import { answerErrors, answerFrameworkErrors } from './error-handler.ts';
 import { eventRoutes } from './event-routes.ts';
 import { executeRoutes } from './execute-routes.ts';
@@ -72,6 +73,7 @@ export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> 
   await app.register(schemaRoutes(ctx));
   await app.register(jobRoutes(ctx));
   await app.register(snapshotRoutes(ctx));
+  await app.register(dumpRoutes(ctx));
   await registerStatic(app, ctx);
   answerNotFound(app, ctx, apiPaths);
   await app.ready();

@@ -10,6 +10,7 @@ import type { BridgeActionRunners } from '../commands/bridge-actions.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { CommandRequest } from '../commands/command-request.ts';
 import type { StorageConfig } from '../config/schema.ts';
+import { dumpRunners } from '../dumps/dump-actions.ts';
 import type { Logger } from '../log.ts';
 import { snapshotRunners } from '../snapshots/snapshot-actions.ts';
 import { SnapshotNotes } from '../snapshots/snapshot-notes.ts';
@@ -79,6 +80,7 @@ export class VmJobActions {
     return {
       'job.control': async (_vm, request) => controlJob(jobs, request),
       ...snapshotRunners(this, this.notes),
+      ...dumpRunners(this, this.options.storage),
     };
   }
 }
