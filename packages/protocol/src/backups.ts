@@ -31,6 +31,8 @@ export const BackupList = z.array(Backup);
 export const BackupRequest = z.strictObject({
   storage: z.string().optional(),
   incremental: z.boolean().optional(),
+  /** Bytes per second at most (QEMU's `speed`), so a backup leaves the disks to the guest; default unlimited. */
+  speed: z.number().int().positive().optional(),
 });
 /** `POST /api/vms/:id/backups/:backup/restore`: to a new VM (`as`), or over the stopped VM's own disks. */
 export const RestoreRequest = z.strictObject({ as: z.string().optional() });

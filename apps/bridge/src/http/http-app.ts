@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { ApiPaths } from './api-paths.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { authenticateRequests } from './authenticate-requests.ts';
+import { backupRoutes } from './backup-routes.ts';
 import type { HttpContext } from './context.ts';
 import { dumpRoutes } from './dump-routes.ts';
 import { answerErrors, answerFrameworkErrors } from './error-handler.ts';
@@ -74,6 +75,7 @@ export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> 
   await app.register(jobRoutes(ctx));
   await app.register(snapshotRoutes(ctx));
   await app.register(dumpRoutes(ctx));
+  await app.register(backupRoutes(ctx));
   await registerStatic(app, ctx);
   answerNotFound(app, ctx, apiPaths);
   await app.ready();

@@ -5,6 +5,7 @@
  * qemu-job-link.ts). The pipeline is given after it is made (`attach`): it needs these runners, they need it.
  */
 import { BridgeErrorClass, type Job } from '@qmpdeck/protocol';
+import { backupRunners } from '../backups/backup-actions.ts';
 import { BridgeError } from '../bridge-error.ts';
 import type { BridgeActionRunners } from '../commands/bridge-actions.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
@@ -81,6 +82,7 @@ export class VmJobActions {
       'job.control': async (_vm, request) => controlJob(jobs, request),
       ...snapshotRunners(this, this.notes),
       ...dumpRunners(this, this.options.storage),
+      ...backupRunners(this, this.options.storage, this.options.log),
     };
   }
 }

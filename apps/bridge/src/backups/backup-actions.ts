@@ -1,0 +1,245 @@
+/**
+ * `backup.create`, `backup.delete`, `backup.restore`.
+ *
+ * A backup copies all of a VM's disks at one instant while it keeps running: a new qcow2 image per disk
+ * (`qemu-img create`, then `blockdev-add` as a node), one `transaction` of `blockdev-backup` jobs with
+ * `completion-mode: grouped` (they succeed or fail together), followed live; then the target nodes are deleted
+ * (a target file is stale while its node is open) and the manifest is written. A backup that fails or is
+ * cancelled leaves nothing: its images are removed and it never had a manifest.
+ *
+ * A restore copies a backup's images over the VM's own disks with `qemu-img convert` while the VM is stopped
+ * (409 VmRunning otherwise), as a job; the VM is held (may not start) meanwhile.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BackupRequest, BridgeErrorClass, type Job, RestoreRequest } from '@qmpdeck/protocol';
+import { z } from 'zod';
+import { BridgeError, badRequest } from '../bridge-error.ts';
+import type { BridgeActionRunners } from '../commands/bridge-actions.ts';
+import type { CommandRequest } from '../commands/command-request.ts';
+import type { StorageConfig } from '../config/schema.ts';
+import { followQemuJobs, qemuJobControls } from '../jobs/follow-qemu-jobs.ts';
+import type { JobProgress } from '../jobs/job-registry.ts';
+import type { QemuJobLink } from '../jobs/qemu-job-link.ts';
+import { runTool } from '../jobs/run-tool.ts';
+import type { VmJobActions } from '../jobs/vm-job-actions.ts';
+import type { Logger } from '../log.ts';
+import { type BlockInfo, type VmDisk, vmDisks } from '../snapshots/vm-disks.ts';
+import type { VmSupervisor } from '../vms/vm-supervisor.ts';
+import {
+  type BackupManifest,
+  backupLocation,
+  findManifest,
+  imageName,
+  locationPath,
+  newBackupId,
+  removeBackup,
+  writeManifest,
+} from './backup-files.ts';
+
+const BackupId = z.strictObject({ backup: z.string().min(1).max(255) });
+const RestoreArguments = BackupId.extend(RestoreRequest.shape);
+
+export function backupRunners(
+  actions: VmJobActions,
+  storage: readonly StorageConfig[],
+  log: Logger,
+): BridgeActionRunners {
+  return {
+    'backup.create': async (vm, request) => {
+      const { storage: storageId, incremental, speed } = parse(BackupRequest, request);
+      if (incremental) throw badRequest('incremental backups are not offered yet: leave "incremental" out');
+      const location = backupLocation(storage, storageId);
+      const link = actions.link(vm, request);
+      const disks = vmDisks((await link.send('query-block')) as BlockInfo[]);
+      if (disks.length === 0) {
+        throw new BridgeError(
+          BridgeErrorClass.Conflict,
+          `VM "${vm.id}" has no writable disk to back up`,
+          409,
+        );
+      }
+      const id = newBackupId(vm.id);
+      const qemuJobs: string[] = [];
+      return actions.start(
+        vm,
+        request,
+        {
+          kind: 'backup',
+          description: `Backup of ${vm.id} (${disks.length} disk${disks.length === 1 ? '' : 's'}) to ${location.id}:${id}`,
+          total: disks.reduce((sum, disk) => sum + disk.virtualSize, 0),
+          controls: qemuJobControls(link, qemuJobs),
+        },
+        async (jobLink, progress, signal) => {
+          const manifest = await backUp(
+            { link: jobLink, progress, signal, log, qemuJobs },
+            { id, vm: vm.id, location, disks, speed, user: request.actor.user },
+          );
+          writeManifest(location, manifest);
+        },
+      );
+    },
+    'backup.delete': async (vm, request) => {
+      const { backup } = parse(BackupId, request);
+      removeBackup(storage, findManifest(storage, vm.id, backup));
+      return { removed: backup };
+    },
+    'backup.restore': async (vm, request) => {
+      const { backup, as } = parse(RestoreArguments, request);
+      if (as !== undefined) {
+        throw new BridgeError(
+          BridgeErrorClass.NotFound,
+          'restoring to a new VM needs VM definitions, which this bridge does not offer yet; restore over the stopped VM',
+          404,
+        );
+      }
+      const manifest = findManifest(storage, vm.id, backup);
+      return restoreOver(actions, vm, request, storage, manifest);
+    },
+  };
+}
+
+interface BackupRun {
+  link: QemuJobLink;
+  progress: JobProgress;
+  signal: AbortSignal;
+  log: Logger;
+  /** Filled with QEMU's job ids once they exist (pause and resume name them). */
+  qemuJobs: string[];
+}
+
+interface BackupPlan {
+  id: string;
+  vm: string;
+  location: StorageConfig;
+  disks: VmDisk[];
+  speed: number | undefined;
+  user: string | null;
+}
+
+async function backUp(run: BackupRun, plan: BackupPlan): Promise<BackupManifest> {
+  const { link, progress, signal } = run;
+  const targets = plan.disks.map((disk, index) => ({
+    disk,
+    file: imageName(plan.id, index),
+    path: locationPath(plan.location, imageName(plan.id, index)),
+    node: `qmpdeck-backup-${progress.id}-${index}`,
+    job: `qmpdeck-${progress.id}-${index}`,
+  }));
+  const added: string[] = [];
+  let complete = false;
+  try {
+    mkdirSync(resolve(plan.location.path), { recursive: true });
+    for (const target of targets) {
+      await runTool(
+        'qemu-img',
+        ['create', '-q', '-f', 'qcow2', target.path, String(target.disk.virtualSize)],
+        signal,
+      );
+    }
+    for (const target of targets) {
+      signal.throwIfAborted();
+      await link.send('blockdev-add', {
+        driver: 'qcow2',
+        'node-name': target.node,
+        file: { driver: 'file', filename: target.path },
+      });
+      added.push(target.node);
+    }
+    signal.throwIfAborted();
+    const time = Date.now();
+    await link.send('transaction', {
+      actions: targets.map((target) => ({
+        type: 'blockdev-backup',
+        data: {
+          'job-id': target.job,
+          device: target.disk.node,
+          target: target.node,
+          sync: 'full',
+          'auto-dismiss': false,
+          ...(plan.speed === undefined ? {} : { speed: plan.speed }),
+        },
+      })),
+      properties: { 'completion-mode': 'grouped' },
+    });
+    run.qemuJobs.push(...targets.map((target) => target.job));
+    await followQemuJobs(link, run.qemuJobs, progress, signal);
+    complete = true;
+    return {
+      id: plan.id,
+      vm: plan.vm,
+      storage: plan.location.id,
+      time,
+      user: plan.user,
+      disks: targets.map((target) => ({
+        drive: target.disk.drive,
+        file: target.file,
+        virtualSize: target.disk.virtualSize,
+        source: target.disk.file,
+        format: target.disk.format,
+      })),
+    };
+  } finally {
+    // The images are complete only once their nodes are closed.
+    for (const node of added) {
+      await link.send('blockdev-del', { 'node-name': node }).catch((err: unknown) => {
+        run.log.warn({ vm: plan.vm, node, err }, 'could not close a backup target node');
+      });
+    }
+    if (!complete) for (const target of targets) rmSync(target.path, { force: true });
+  }
+}
+
+function restoreOver(
+  actions: VmJobActions,
+  vm: VmSupervisor,
+  request: CommandRequest,
+  storage: readonly StorageConfig[],
+  manifest: BackupManifest,
+): Job {
+  if (vm.connection === 'connected') {
+    throw new BridgeError(
+      BridgeErrorClass.VmRunning,
+      `VM "${vm.id}" is running: stop it before a restore over its disks`,
+      409,
+    );
+  }
+  const location = storage.find((s) => s.id === manifest.storage) as StorageConfig;
+  const managed = vm.process !== null;
+  if (managed) vm.hold(`a backup is being restored over VM "${vm.id}"'s disks`);
+  return actions.start(
+    vm,
+    request,
+    {
+      kind: 'restore',
+      description: `Restore ${manifest.id} over ${vm.id}'s disks`,
+      total: manifest.disks.reduce((sum, disk) => sum + disk.virtualSize, 0),
+    },
+    async (_link, progress, signal) => {
+      try {
+        let done = 0;
+        for (const disk of manifest.disks) {
+          await runTool(
+            'qemu-img',
+            ['convert', '-O', disk.format, locationPath(location, disk.file), disk.source],
+            signal,
+          );
+          done += disk.virtualSize;
+          progress.progress(done);
+        }
+      } finally {
+        if (managed) vm.hold(null);
+      }
+    },
+  );
+}
+
+function parse<T>(schema: z.ZodType<T>, request: CommandRequest): T {
+  const parsed = schema.safeParse(request.arguments ?? {});
+  if (!parsed.success) {
+    throw badRequest(
+      `invalid ${request.command} request: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
