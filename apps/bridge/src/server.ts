@@ -21,6 +21,7 @@ import type { CommandPolicy } from './commands/command-policy.ts';
 import type { BridgeConfig } from './config/schema.ts';
 import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
 import { defaultDatabasePath, EventStore } from './events/event-store.ts';
+import { isHibernated } from './hibernate/hibernation-file.ts';
 import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
@@ -242,6 +243,9 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   }
   const bound = (server.address() as AddressInfo).port;
 
+  for (const vm of registry.all()) {
+    if (vm.process && isHibernated(config.storage ?? [], vm.id)) vm.markHibernated(true);
+  }
   await Promise.all(registry.all().map((vm) => vm.start()));
   discovery.start();
   const pruneTimer = setInterval(() => {

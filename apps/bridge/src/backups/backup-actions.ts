@@ -61,7 +61,7 @@ export function backupRunners(
       }
       const id = newBackupId(vm.id);
       const qemuJobs: string[] = [];
-      return actions.start(
+      return actions.startJob(
         vm,
         request,
         {
@@ -207,7 +207,7 @@ function restoreOver(
   const location = storage.find((s) => s.id === manifest.storage) as StorageConfig;
   const managed = vm.process !== null;
   if (managed) vm.hold(`a backup is being restored over VM "${vm.id}"'s disks`);
-  return actions.start(
+  return actions.startJob(
     vm,
     request,
     {

@@ -28,7 +28,7 @@ export function dumpRunners(actions: VmJobActions, storage: readonly StorageConf
       const location = dumpLocation(storage);
       const name = newDumpName(vm.id);
       const path = dumpPath(location, name);
-      return actions.start(
+      return actions.startJob(
         vm,
         request,
         {

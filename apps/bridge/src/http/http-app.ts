@@ -19,6 +19,7 @@ import { eventRoutes } from './event-routes.ts';
 import { executeRoutes } from './execute-routes.ts';
 import { guestExecuteRoutes } from './guest-execute-routes.ts';
 import { healthRoutes } from './health-routes.ts';
+import { hibernateRoutes } from './hibernate-routes.ts';
 import { inflightRoutes } from './inflight-routes.ts';
 import { jobRoutes } from './job-routes.ts';
 import { MAX_BODY_BYTES, parseJsonBodies } from './json-body.ts';
@@ -76,6 +77,7 @@ export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> 
   await app.register(snapshotRoutes(ctx));
   await app.register(dumpRoutes(ctx));
   await app.register(backupRoutes(ctx));
+  await app.register(hibernateRoutes(ctx));
   await registerStatic(app, ctx);
   answerNotFound(app, ctx, apiPaths);
   await app.ready();

@@ -12,6 +12,7 @@ import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { CommandRequest } from '../commands/command-request.ts';
 import type { StorageConfig } from '../config/schema.ts';
 import { dumpRunners } from '../dumps/dump-actions.ts';
+import { hibernateRunners } from '../hibernate/hibernate-actions.ts';
 import type { Logger } from '../log.ts';
 import { snapshotRunners } from '../snapshots/snapshot-actions.ts';
 import { SnapshotNotes } from '../snapshots/snapshot-notes.ts';
@@ -61,9 +62,14 @@ export class VmJobActions {
   }
 
   /** Starts `work` as a job of `vm`, started by `request` (its user, its command, its cause); answers the job. */
-  start(vm: VmSupervisor, request: CommandRequest, spec: QemuJobSpec, work: QemuJobWork): Job {
+  start(
+    vm: VmSupervisor,
+    request: CommandRequest,
+    spec: QemuJobSpec,
+    work: QemuJobWork,
+  ): { job: Job; done: Promise<Job> } {
     const link = this.link(vm, request);
-    const { job } = this.options.jobs.start(
+    return this.options.jobs.start(
       {
         ...spec,
         vm: vm.id,
@@ -73,7 +79,11 @@ export class VmJobActions {
       },
       (progress, signal) => work(link, progress, signal),
     );
-    return job;
+  }
+
+  /** `start`, answering the job alone (what a route answers with 202). */
+  startJob(vm: VmSupervisor, request: CommandRequest, spec: QemuJobSpec, work: QemuJobWork): Job {
+    return this.start(vm, request, spec, work).job;
   }
 
   get runners(): BridgeActionRunners {
@@ -83,6 +93,7 @@ export class VmJobActions {
       ...snapshotRunners(this, this.notes),
       ...dumpRunners(this, this.options.storage),
       ...backupRunners(this, this.options.storage, this.options.log),
+      ...hibernateRunners(this, this.options.storage),
     };
   }
 }

@@ -88,7 +88,7 @@ function snapshotJob(
   request: CommandRequest,
   job: SnapshotJob,
 ): Job {
-  return actions.start(
+  return actions.startJob(
     vm,
     request,
     { kind: job.kind, description: job.description, cancellable: false },

@@ -76,6 +76,8 @@ export class VmSupervisor {
   #autostart: boolean;
   /** Why the VM may not start now (its disks being copied), or null. */
   #held: string | null = null;
+  /** Its state is saved in a file (Hibernate) and Start restores it. */
+  #hibernated = false;
   /** Called after every change of the link or the process (see #settled). */
   readonly #changeWaiters = new Set<() => void>();
   /** Who follows QEMU's events as they come (the jobs of this VM). */
@@ -144,6 +146,16 @@ export class VmSupervisor {
     this.pushIfChanged();
   }
 
+  get hibernated(): boolean {
+    return this.#hibernated;
+  }
+
+  /** Hibernate saved its state (true), or Start restored it (false). */
+  markHibernated(hibernated: boolean): void {
+    this.#hibernated = hibernated;
+    this.pushIfChanged();
+  }
+
   /** While held (a clone's disks being copied), the VM says why and may not start; null lets it go. */
   hold(why: string | null): void {
     this.#held = why;
@@ -188,6 +200,7 @@ export class VmSupervisor {
       guest: this.guest ? this.guest.info : null,
       latestEvent: latest ? { seq: latest.seq, event: latest.event, timestamp: latest.timestamp } : null,
       ...(this.options.origin === 'defined' ? { autostart: this.#autostart } : {}),
+      ...(this.#hibernated ? { hibernated: true } : {}),
     };
   }
 
@@ -199,7 +212,8 @@ export class VmSupervisor {
     this.guest?.start();
     if (this.process) {
       if (this.process.reattach()) this.qmp.connect({ path: this.process.socketPath });
-      else if (this.#autostart) await this.startProcess();
+      // A hibernated VM waits for Start (restore): booting it afresh would throw its saved session away.
+      else if (this.#autostart && !this.#hibernated) await this.startProcess();
       else this.pushIfChanged();
     } else {
       this.qmp.connect(this.options.address as QmpAddress);
@@ -211,11 +225,11 @@ export class VmSupervisor {
    * Resolves once QMP answers or QEMU has ended (a bad argument, a missing file: QEMU's words are then in
    * `message`), or after SOCKET_APPEARS_WITHIN_MS.
    */
-  async startProcess(): Promise<void> {
+  async startProcess(extraArgs: readonly string[] = []): Promise<void> {
     const process = this.#requireManaged();
     if (process.running) return;
     if (this.#held !== null) throw new BridgeError(BridgeErrorClass.Conflict, this.#held, 409);
-    await process.start();
+    await process.start(extraArgs);
     if (!process.running) return;
     this.qmp.connect({ path: process.socketPath });
     await this.#settled(() => this.qmp.state === 'connected' || !process.running, SOCKET_APPEARS_WITHIN_MS);
