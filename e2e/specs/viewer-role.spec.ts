@@ -4,7 +4,7 @@
  * page over the socket is refused by the bridge: the VM keeps running.
  */
 import { expect, managedVm, test } from '../fixtures/test.ts';
-import { apiExecute, apiRequest, apiSignIn, signIn } from '../helpers/session.ts';
+import { apiExecute, apiRequest, apiSignIn, apiWaitForConnected, signIn } from '../helpers/session.ts';
 import { configUser, type SpecUser } from '../helpers/users.ts';
 import { openTab, statusBadge } from '../helpers/vm-page.ts';
 
@@ -30,6 +30,8 @@ async function description(locator: import('@playwright/test').Locator): Promise
 test.beforeEach(async ({ bridge }) => {
   // An admin boots the VM beside the page, so there is something running for the viewer to (not) pause.
   const admin = await apiSignIn(bridge.url, ada);
+  // The bridge answers before its first QMP connection is up; a command sent earlier is refused (503).
+  await apiWaitForConnected(bridge.url, admin, 'alpha');
   expect((await apiExecute(bridge.url, admin, 'alpha', 'cont')).status).toBe(200);
 });
 

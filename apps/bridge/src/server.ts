@@ -19,15 +19,14 @@ import { type CommandAudit, LogAudit } from './commands/command-audit.ts';
 import { CommandPipeline } from './commands/command-pipeline.ts';
 import type { CommandPolicy } from './commands/command-policy.ts';
 import type { BridgeConfig } from './config/schema.ts';
+import { openDatabase, type SqliteDatabase } from './database/database.ts';
 import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
 import { defaultDatabasePath, EventStore } from './events/event-store.ts';
 import { isHibernated } from './hibernate/hibernation-file.ts';
 import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
-import { controlJob } from './jobs/job-control.ts';
-import { JobRegistry } from './jobs/job-registry.ts';
-import { JobStore } from './jobs/job-store.ts';
+import type { JobRegistry } from './jobs/job-registry.ts';
 import { vmJobTimeline } from './jobs/job-timeline.ts';
 import { VmJobActions } from './jobs/vm-job-actions.ts';
 import { defaultRuntimeRoot } from './launch/runtime-dir.ts';
@@ -36,7 +35,7 @@ import { createLogger, type Logger } from './log.ts';
 import { AddressSet } from './security/address.ts';
 import { readTls } from './security/tls-files.ts';
 import { StartupError } from './startup-error.ts';
-import { openDatabase, type SqliteDatabase } from './storage/database.ts';
+import { openVmManagement, type VmManagement } from './vm-management.ts';
 import { VmRegistry } from './vms/vm-registry.ts';
 import { VmSupervisor, type VmSupervisorOptions } from './vms/vm-supervisor.ts';
 
@@ -138,12 +137,25 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   });
   const roles = new RoleCommandPolicy(effectivePolicies(config.policy));
   const registry = new VmRegistry();
-  const jobs = new JobRegistry(
-    new JobStore(db, now),
-    (job) => hub.publishJob(job),
-    Date.now,
-    vmJobTimeline(registry),
-  );
+  const management = openVmManagement({
+    config,
+    db,
+    registry,
+    runtime,
+    log,
+    publishJob: (job) => hub.publishJob(job),
+    publishRemoved: (id) => hub.publishVmRemoved(id),
+    supervise: ({ guestAgent, ...vm }) =>
+      new VmSupervisor({
+        ...supervisorBase(),
+        ...vm,
+        origin: 'defined',
+        qga: guestAgent ? undefined : false,
+      }),
+    run: (request) => pipeline.run(request),
+    timeline: vmJobTimeline(registry),
+  });
+  const { jobs } = management;
   const vmJobs = new VmJobActions({ jobs, db, storage: config.storage ?? [], log });
   const pipeline = new CommandPipeline({
     registry,
@@ -154,9 +166,9 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       'audit.read': (request) => ({
         entries: auditStore.page({ ...(request.arguments ?? {}), scope: request.principal.vms }),
       }),
-      'job.control': (request) => controlJob(jobs, request),
+      ...management.bridgeWide,
     },
-    bridgeActions: vmJobs.runners,
+    bridgeActions: { ...management.bridgeActions, ...vmJobs.runners },
   });
   vmJobs.attach(pipeline);
   const hub = new Hub({
@@ -200,6 +212,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       }),
     );
   }
+  loadDefinitions(management, runtime, db);
   const discovery = new DiscoveryWatcher(config.discover ?? [], registry, log, {
     create: (id, path) =>
       new VmSupervisor({ ...supervisorBase(), id, origin: 'discovered', address: { path } }),
@@ -227,6 +240,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     proxyUserHeader: config.authProxy?.userHeader.toLowerCase() ?? null,
     tls,
     trustProxy: config.trustProxy ?? false,
+    management,
   };
   const app = await createHttpApp(ctx);
   const { server } = app;
@@ -266,6 +280,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       await stopJobs(jobs, DRAIN_LIMIT_MS);
       pipeline.stopAccepting();
       await pipeline.drain(DRAIN_LIMIT_MS);
+      await management.stop();
       await hub.close();
       await Promise.all(registry.all().map((vm) => vm.stop()));
       server.closeAllConnections();
@@ -318,6 +333,18 @@ function claimRuntimeRoot(path: string, config: BridgeConfig): RuntimeRoot {
     throw new StartupError(`cannot use the runtime directory ${path}: ${(err as Error).message}`);
   }
   return runtime;
+}
+
+/** The VMs of the stored definitions; a runtime root held by another bridge stops the start. */
+function loadDefinitions(management: VmManagement, runtime: RuntimeRoot, db: SqliteDatabase): void {
+  try {
+    management.load();
+  } catch (err) {
+    db.close();
+    runtime.release();
+    if (err instanceof RuntimeRootBusy) throw new StartupError(err.message);
+    throw err;
+  }
 }
 
 /** An event outlives maxAge by a tenth of it at most: a short age limit is pruned often, a long one every minute. */

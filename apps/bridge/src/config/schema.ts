@@ -275,6 +275,13 @@ export const BridgeConfig = z.strictObject({
   uploads: TransferLimit.optional().describe('Uploads into storage locations'),
   downloads: TransferLimit.optional().describe('Downloads from URLs into storage locations'),
   uefi: UefiConfig.optional(),
+  accelerators: z
+    .array(z.enum(['kvm', 'tcg']))
+    .min(1)
+    .optional()
+    .describe(
+      'Accelerators for defined VMs, first that works wins; default ["kvm","tcg"] when /dev/kvm opens, else ["tcg"] (say ["tcg"] where KVM opens but does not work, as on some nested hosts)',
+    ),
 });
 export type BridgeConfig = z.infer<typeof BridgeConfig>;
 export type VmConfig = z.infer<typeof VmConfig>;

@@ -12,6 +12,7 @@ import type { Hub } from '../hub/hub.ts';
 import type { JobRegistry } from '../jobs/job-registry.ts';
 import type { VmJobActions } from '../jobs/vm-job-actions.ts';
 import type { Logger } from '../log.ts';
+import type { VmManagement } from '../vm-management.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 
 export interface HttpContext {
@@ -44,4 +45,6 @@ export interface HttpContext {
   tls: { cert: Buffer; key: Buffer } | null;
   /** fastify's `trustProxy`: whose X-Forwarded-For to believe for the client's address. */
   trustProxy: boolean | string[];
+  /** Definitions, storage and jobs (the routes of issue 13). */
+  management: VmManagement;
 }

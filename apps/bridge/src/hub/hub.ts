@@ -111,14 +111,14 @@ export class Hub {
     }
   }
 
-  /** A job to every client that may see its VM; a job of no VM (a storage transfer) to every client. */
+  /** A job's state: to the clients that may see its VM; a storage job (no VM) to every client. */
   publishJob(job: Job): void {
     if (job.vm !== null) {
       this.#broadcast({ type: 'job', job }, job.vm, false);
       return;
     }
     this.#batches.flush();
-    const text = JSON.stringify({ type: 'job', job });
+    const text = JSON.stringify({ type: 'job', job } satisfies ServerMessage);
     for (const client of this.#clients) client.sendText(text);
   }
 

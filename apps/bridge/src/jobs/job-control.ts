@@ -1,26 +1,21 @@
 /**
- * The `job.control` action: cancel, pause, resume or dismiss a job. It passes the pipeline as every command does
- * (the job's VM resolved with the caller's scope, the policy, the audit log); what QEMU is then sent for it
- * (`job-cancel`, `job-pause`...) goes through the pipeline too, as a step of the job.
+ * `job.control`: cancel, pause, resume or dismiss a job, as a command of the pipeline (on the job's VM, or
+ * bridge-wide for a storage job), so it is authorized and audited like any other.
  */
 import type { Job } from '@qmpdeck/protocol';
-import { z } from 'zod';
 import { badRequest } from '../bridge-error.ts';
 import type { CommandRequest } from '../commands/command-request.ts';
 import type { JobRegistry } from './job-registry.ts';
 
-export const JobVerb = z.enum(['cancel', 'pause', 'resume', 'dismiss']);
-export type JobVerb = z.infer<typeof JobVerb>;
+export const JOB_ACTIONS = ['cancel', 'pause', 'resume', 'dismiss'] as const;
+export type JobAction = (typeof JOB_ACTIONS)[number];
 
-const JobControlArguments = z.strictObject({ job: z.string().min(1), verb: JobVerb });
-
-export function controlJob(jobs: JobRegistry, request: CommandRequest): Promise<Job> | Job {
-  const parsed = JobControlArguments.safeParse(request.arguments ?? {});
-  if (!parsed.success) throw badRequest(`invalid job.control: ${parsed.error.issues[0]?.message ?? ''}`);
-  const { job, verb } = parsed.data;
-  // The VM the pipeline resolved (and scoped) must be the job's own: a job id is not a way into another VM.
-  if (jobs.get(job).vm !== request.vm) throw jobs.notFound(job);
-  switch (verb) {
+export async function controlJob(jobs: JobRegistry, request: CommandRequest): Promise<Job> {
+  const { job, action } = (request.arguments ?? {}) as { job?: unknown; action?: unknown };
+  if (typeof job !== 'string') throw badRequest('job: expected a job id');
+  // On a VM, the job must be that VM's own (resolved and scoped by the pipeline): a job id is no way into another.
+  if (request.vm !== null && jobs.get(job).vm !== request.vm) throw jobs.notFound(job);
+  switch (action) {
     case 'cancel':
       return jobs.cancel(job);
     case 'pause':
@@ -29,5 +24,7 @@ export function controlJob(jobs: JobRegistry, request: CommandRequest): Promise<
       return jobs.resume(job);
     case 'dismiss':
       return jobs.dismiss(job);
+    default:
+      throw badRequest(`action: expected one of ${JOB_ACTIONS.join(', ')}`);
   }
 }

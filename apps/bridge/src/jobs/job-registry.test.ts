@@ -1,6 +1,6 @@
 import type { Job } from '@qmpdeck/protocol';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../storage/database.ts';
+import { openDatabase } from '../database/database.ts';
 import { waitFor } from '../testing/wait-for.ts';
 import { JobRegistry, PUBLISH_EVERY_MS } from './job-registry.ts';
 import { JobStore } from './job-store.ts';

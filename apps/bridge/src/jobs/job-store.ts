@@ -5,7 +5,7 @@
  */
 import type { Job, JobStatus } from '@qmpdeck/protocol';
 import type Database from 'better-sqlite3';
-import type { SqliteDatabase } from '../storage/database.ts';
+import type { SqliteDatabase } from '../database/database.ts';
 
 /** Finished jobs kept; the oldest beyond this are forgotten. */
 export const MAX_KEPT = 1000;

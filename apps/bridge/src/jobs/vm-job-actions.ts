@@ -11,14 +11,13 @@ import type { BridgeActionRunners } from '../commands/bridge-actions.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { CommandRequest } from '../commands/command-request.ts';
 import type { StorageConfig } from '../config/schema.ts';
+import type { SqliteDatabase } from '../database/database.ts';
 import { dumpRunners } from '../dumps/dump-actions.ts';
 import { hibernateRunners } from '../hibernate/hibernate-actions.ts';
 import type { Logger } from '../log.ts';
 import { snapshotRunners } from '../snapshots/snapshot-actions.ts';
 import { SnapshotNotes } from '../snapshots/snapshot-notes.ts';
-import type { SqliteDatabase } from '../storage/database.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
-import { controlJob } from './job-control.ts';
 import type { JobControls, JobProgress, JobRegistry } from './job-registry.ts';
 import { causeOf, type QemuJobLink, qemuJobLink } from './qemu-job-link.ts';
 
@@ -87,9 +86,7 @@ export class VmJobActions {
   }
 
   get runners(): BridgeActionRunners {
-    const { jobs } = this.options;
     return {
-      'job.control': async (_vm, request) => controlJob(jobs, request),
       ...snapshotRunners(this, this.notes),
       ...dumpRunners(this, this.options.storage),
       ...backupRunners(this, this.options.storage, this.options.log),

@@ -3,7 +3,7 @@
  * SQLite file, by VM and snapshot name.
  */
 import type Database from 'better-sqlite3';
-import type { SqliteDatabase } from '../storage/database.ts';
+import type { SqliteDatabase } from '../database/database.ts';
 
 export class SnapshotNotes {
   readonly #set: Database.Statement;

@@ -156,6 +156,11 @@ export class VmSupervisor {
     this.pushIfChanged();
   }
 
+  /** Why the VM may not start now (its disks being copied), or null. */
+  get held(): string | null {
+    return this.#held;
+  }
+
   /** While held (a clone's disks being copied), the VM says why and may not start; null lets it go. */
   hold(why: string | null): void {
     this.#held = why;
@@ -218,6 +223,12 @@ export class VmSupervisor {
     } else {
       this.qmp.connect(this.options.address as QmpAddress);
     }
+  }
+
+  /** A managed VM added while the bridge runs (defined, cloned): its guest link watches; QEMU is not started. */
+  watch(): void {
+    this.guest?.start();
+    this.pushIfChanged();
   }
 
   /**
