@@ -4,7 +4,7 @@
  * included: the overview reads it from there, subscribed to nothing), `event`
  * and `events` append to the VM's timeline pages (coalesced: a replay of
  * 100,000 events in batches is a few writes, not one per event or per batch),
- * `inflight` replaces the VM's in-flight list. While the bridge
+ * `inflight` replaces the VM's in-flight list, `job` updates the task logs. While the bridge
  * is away every cached VM reads as `disconnected` (its last known run state
  * may no longer be true, and nothing can be sent to it); a fresh `hello`
  * after a reconnect refetches the VMs, since `vm` messages were missed.
@@ -15,6 +15,7 @@ import { NEWEST } from '../api/events.ts';
 import { queryKeys } from '../api/queryKeys.ts';
 import { appendEvents, type EventPages } from './event-pages.ts';
 import { queriesChangedBy, refetchFailedInfo } from './info-refresh.ts';
+import { writeJob } from './job-cache.ts';
 import type { LiveState } from './live-state.ts';
 
 export interface CacheWriter {
@@ -112,6 +113,9 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
         return;
       case 'inflight':
         queryClient.setQueryData<InflightCommand[]>(queryKeys.inflight(message.vm), message.commands);
+        return;
+      case 'job':
+        writeJob(queryClient, message.job);
         return;
       case 'hello':
         queryClient.invalidateQueries({ queryKey: queryKeys.vms(), exact: true });

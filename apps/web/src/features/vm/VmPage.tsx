@@ -11,6 +11,7 @@ import { TAB_PANEL_ID, type VmTabId, VmTabs } from './VmTabs.tsx';
 const InfoTab = lazy(() => import('../info/InfoTab.tsx'));
 const CommandsTab = lazy(() => import('../commands/CommandsTab.tsx'));
 const ConsoleTab = lazy(() => import('../console/ConsoleTab.tsx'));
+const TasksTab = lazy(() => import('../jobs/TasksTab.tsx'));
 
 /** Keeps the VM's events (and so its in-flight list and info refreshes) live on every tab. */
 function KeepLive({ vmId }: { vmId: string }) {
@@ -46,6 +47,7 @@ export default function VmPage({ vmId, tab }: { vmId: string; tab: VmTabId }) {
           {tab === 'info' && <InfoTab vm={vm} />}
           {tab === 'commands' && <CommandsTab vm={vm} />}
           {tab === 'console' && <ConsoleTab vm={vm} />}
+          {tab === 'tasks' && <TasksTab vm={vm} />}
         </Suspense>
       </div>
     </main>

@@ -12,6 +12,7 @@ export const VM_TABS = [
   { id: 'info', label: 'Info', path: '/info' },
   { id: 'commands', label: 'Commands', path: '/commands' },
   { id: 'console', label: 'Console', path: '/console' },
+  { id: 'tasks', label: 'Tasks', path: '/tasks' },
 ] as const;
 export type VmTabId = (typeof VM_TABS)[number]['id'];
 
