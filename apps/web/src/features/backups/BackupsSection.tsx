@@ -14,10 +14,20 @@ import { usePermission } from '../session/usePermission.ts';
 
 type Pending = { kind: 'restore' | 'delete'; backup: Backup } | null;
 
+const MiB = 1024 * 1024;
+/** How fast a backup may read the disks (QEMU's `speed`): a busy guest keeps its disk bandwidth. */
+const SPEEDS = [
+  { label: 'No limit', value: 0 },
+  { label: '100 MiB/s', value: 100 * MiB },
+  { label: '20 MiB/s', value: 20 * MiB },
+  { label: '5 MiB/s', value: 5 * MiB },
+];
+
 export function BackupsSection({ vm }: { vm: Vm }) {
   const can = usePermission();
   const backups = useQuery({ queryKey: queryKeys.backups(vm.id), queryFn: () => fetchBackups(vm.id) });
-  const create = useMutation({ mutationFn: () => startBackup(vm.id, {}) });
+  const [speed, setSpeed] = useState(0);
+  const create = useMutation({ mutationFn: () => startBackup(vm.id, speed > 0 ? { speed } : {}) });
   const remove = useMutation({
     mutationFn: (id: string) => deleteBackup(vm.id, id),
     onSuccess: () => backups.refetch(),
@@ -40,6 +50,20 @@ export function BackupsSection({ vm }: { vm: Vm }) {
         >
           Back up now
         </Button>
+        <label className="flex items-center gap-1 text-xs">
+          Speed limit
+          <select
+            value={speed}
+            onChange={(event) => setSpeed(Number(event.target.value))}
+            className="rounded border border-zinc-300 px-1 py-0.5 dark:border-zinc-700 dark:bg-zinc-900"
+          >
+            {SPEEDS.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       {error ? <p className="text-sm text-red-700 dark:text-red-300">{error.message}</p> : null}
       {backups.data?.length === 0 && <p className="text-sm text-zinc-500">No backups yet.</p>}
