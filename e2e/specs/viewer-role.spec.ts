@@ -1,6 +1,6 @@
 /**
  * A viewer in Chromium: every control that would send what the role may not run is disabled with the reason
- * (on hover and for screen readers), the console refuses such a command in the page, and one forced past the
+ * (on hover and for screen readers), the QMP console refuses such a command in the page, and one forced past the
  * page over the socket is refused by the bridge: the VM keeps running.
  */
 import { expect, managedVm, test } from '../fixtures/test.ts';
@@ -102,13 +102,13 @@ test('the command picker marks what a viewer may not run, and its form cannot se
   await expect(statusBadge(page)).toHaveText('running');
 });
 
-test('the console refuses a Pause in the page; forced over the socket, the bridge refuses it', async ({
+test('the QMP console refuses a Pause in the page; forced over the socket, the bridge refuses it', async ({
   page,
   bridge,
 }) => {
   await signIn(page, vic);
   await page.getByRole('link', { name: 'Alpha' }).click();
-  await openTab(page, 'Console');
+  await openTab(page, 'QMP');
   const input = page.getByRole('textbox', { name: 'QMP command' });
   await input.fill('stop');
   await input.press('Enter');

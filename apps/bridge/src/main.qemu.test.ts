@@ -99,7 +99,11 @@ describe('the bridge CLI', () => {
 
   it('stops gracefully on a Ctrl-C that reaches it twice (the whole group, then a wrapper forwarding it)', async () => {
     const runtime = join(dir, 'run');
-    const cli = runCli(['--', '--config', config, '--port', '0'], { ownGroup: true });
+    const xdg = mkdtempSync(join(dir, 'xdg-'));
+    const cli = runCli(['--', '--config', config, '--port', '0'], {
+      env: { XDG_RUNTIME_DIR: xdg },
+      ownGroup: true,
+    });
     const pid = cli.child.pid as number;
     try {
       const url = await waitFor(
@@ -113,6 +117,8 @@ describe('the bridge CLI', () => {
       }, 'the demo VM connected');
       expect(readdirSync(join(runtime, 'vms'))).toEqual(['demo']);
       expect(readdirSync(runtime).sort()).toEqual(['bridge.pid', 'vms']);
+      // The QMP proxy's default directory, with the VM's endpoint.
+      expect(readdirSync(join(xdg, 'qmpdeck'))).toEqual(['demo.qmp']);
       process.kill(-pid, 'SIGINT'); // what a terminal's Ctrl-C does
       cli.child.kill('SIGINT'); // what `pnpm start`'s wrapper then forwards
       expect(await exitOf(cli.child)).toBe(0);
@@ -120,6 +126,7 @@ describe('the bridge CLI', () => {
       // stopVmsOnExit: its QEMU stopped, its directory removed, and the root let go.
       expect(readdirSync(join(runtime, 'vms'))).toEqual([]);
       expect(readdirSync(runtime)).toEqual(['vms']);
+      expect(readdirSync(xdg)).toEqual([]);
     } finally {
       if (cli.child.exitCode === null) process.kill(-pid, 'SIGKILL');
     }

@@ -1,11 +1,13 @@
 /**
  * Composes the bridge: the database (events, audit log, sessions), who may do what (users, roles, sessions,
- * failure limits), VM supervisors, the command pipeline, WebSocket hub and HTTP routes on one HTTP or HTTPS
- * server. `startBridge` is what main runs and what tests run in-process (port 0); `stop` is the graceful shutdown
+ * failure limits), VM supervisors, the command pipeline, usage sampling and its history with the Prometheus
+ * exporter, WebSocket hub and HTTP routes on one HTTP or HTTPS server, and the QMP proxy's endpoint per VM.
+ * `startBridge` is what main runs and what tests run in-process (port 0); `stop` is the graceful shutdown
  * (in-flight commands answered, clients told, managed QEMUs stopped, audit written, database closed).
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuditStore, DEFAULT_AUDIT_RETENTION } from './audit/audit-store.ts';
 import { Audits, StoreAudit } from './audit/store-audit.ts';
@@ -19,9 +21,13 @@ import { type CommandAudit, LogAudit } from './commands/command-audit.ts';
 import { CommandPipeline } from './commands/command-pipeline.ts';
 import type { CommandPolicy } from './commands/command-policy.ts';
 import type { BridgeConfig } from './config/schema.ts';
+import { Screenshots } from './consoles/screenshots.ts';
+import { serialLogDir } from './consoles/vm-consoles.ts';
 import { openDatabase, type SqliteDatabase } from './database/database.ts';
 import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
 import { defaultDatabasePath, EventStore } from './events/event-store.ts';
+import { HardwareRead } from './hardware/hardware-read.ts';
+import { LinkMemory } from './hardware/link-memory.ts';
 import { isHibernated } from './hibernate/hibernation-file.ts';
 import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
@@ -32,6 +38,10 @@ import { VmJobActions } from './jobs/vm-job-actions.ts';
 import { defaultRuntimeRoot } from './launch/runtime-dir.ts';
 import { RuntimeRoot, RuntimeRootBusy } from './launch/runtime-lock.ts';
 import { createLogger, type Logger } from './log.ts';
+import { BridgeMetrics } from './metrics/bridge-metrics.ts';
+import type { ProxyLimits } from './qmp-proxy/limits.ts';
+import { ProxyDirError } from './qmp-proxy/proxy-dir.ts';
+import { QmpProxy } from './qmp-proxy/qmp-proxy.ts';
 import { AddressSet } from './security/address.ts';
 import { readTls } from './security/tls-files.ts';
 import { StartupError } from './startup-error.ts';
@@ -71,6 +81,10 @@ export interface StartOptions {
   policy?: CommandPolicy | undefined;
   /** Where every command's outcome goes besides the audit log (the pipeline's audit step); default: the log. */
   audit?: CommandAudit | undefined;
+  /** What one QMP proxy client may hold; tests lower it. */
+  qmpProxyLimits?: ProxyLimits | undefined;
+  /** At most one screendump per VM this often (ms); default 2000. */
+  screenshotIntervalMs?: number | undefined;
   /** The clock of sessions, failure counts and the audit log; tests move it to expire a session. */
   now?: (() => number) | undefined;
   /** How often open WebSockets' sessions are checked (kept alive, closed once ended); tests shorten it. */
@@ -87,8 +101,12 @@ export interface RunningBridge {
   pipeline: CommandPipeline;
   /** The task log: the bridge's and QEMU's jobs. */
   jobs: JobRegistry;
+  /** The QMP endpoints per VM; null when the config turns them off. */
+  qmpProxy: QmpProxy | null;
+  screenshots: Screenshots;
   audit: AuditStore;
   sessions: SessionStore;
+  metrics: BridgeMetrics;
   stop(): Promise<void>;
 }
 
@@ -121,6 +139,9 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     );
   }
   const runtime = claimRuntimeRoot(options.runtimeBase ?? config.runtimeDir ?? defaultRuntimeRoot(), config);
+  // Serial logs live beside the event database, so they outlive a restart as the events do.
+  const databasePath = config.database ?? defaultDatabasePath();
+  const dataDir = databasePath === ':memory:' ? runtime.path : dirname(databasePath);
   const { db, store, auditStore, sessions } = openStores(config, now);
   const auth = new Authenticator({
     users,
@@ -137,6 +158,23 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   });
   const roles = new RoleCommandPolicy(effectivePolicies(config.policy));
   const registry = new VmRegistry();
+  const links = new LinkMemory();
+  let metrics: BridgeMetrics;
+  try {
+    metrics = new BridgeMetrics({
+      config: config.metrics,
+      eventDatabase: config.database ?? defaultDatabasePath(),
+      registry,
+      log,
+      publishUsage: (vm, sample) => hub.publishUsage(vm, sample),
+      websocketClients: () => hub.clientCount,
+    });
+  } catch (err) {
+    db.close();
+    runtime.release();
+    throw new StartupError(`cannot open the usage history: ${(err as Error).message}`);
+  }
+  const policy = options.policy ?? roles;
   const management = openVmManagement({
     config,
     db,
@@ -147,7 +185,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     publishRemoved: (id) => hub.publishVmRemoved(id),
     supervise: ({ guestAgent, ...vm }) =>
       new VmSupervisor({
-        ...supervisorBase(),
+        ...supervisorBase(vm.id),
         ...vm,
         origin: 'defined',
         qga: guestAgent ? undefined : false,
@@ -159,8 +197,13 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   const vmJobs = new VmJobActions({ jobs, db, storage: config.storage ?? [], log });
   const pipeline = new CommandPipeline({
     registry,
-    audit: new Audits(options.audit ?? new LogAudit(log), new StoreAudit(auditStore)),
-    policy: options.policy ?? roles,
+    audit: new Audits(
+      options.audit ?? new LogAudit(log),
+      new StoreAudit(auditStore),
+      metrics.exporter.commandAudit,
+      links,
+    ),
+    policy,
     timeouts: config.timeouts,
     bridgeWide: {
       'audit.read': (request) => ({
@@ -169,6 +212,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       ...management.bridgeWide,
     },
     bridgeActions: { ...management.bridgeActions, ...vmJobs.runners },
+    vmReads: { 'hardware.read': new HardwareRead(policy, links).runner },
   });
   vmJobs.attach(pipeline);
   const hub = new Hub({
@@ -181,7 +225,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     sessions: users.any ? sessions : undefined,
     sessionCheckMs: options.sessionCheckMs,
   });
-  const supervisorBase = (): Omit<VmSupervisorOptions, 'id' | 'origin'> => ({
+  const supervisorBase = (id: string): Omit<VmSupervisorOptions, 'id' | 'origin'> => ({
+    serialLogDir: serialLogDir(dataDir, id),
     store,
     log,
     runtimeBase: runtime.path,
@@ -191,7 +236,11 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     connectTimeoutMs: options.connectTimeoutMs,
     latestEventPushMs: options.latestEventPushMs,
     onVm: (vm) => hub.publishVm(vm),
-    onEvent: (record) => hub.publishEvent(record),
+    onEvent: (record) => {
+      hub.publishEvent(record);
+      metrics.exporter.countEvent(record);
+      links.eventRecorded(record);
+    },
     onInflight: (vm, commands) => hub.publishInflight(vm, commands),
   });
   for (const vm of config.vms) {
@@ -202,23 +251,34 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
         : undefined;
     registry.add(
       new VmSupervisor({
-        ...supervisorBase(),
+        ...supervisorBase(vm.id),
         id: vm.id,
         name: vm.name,
         origin: 'config',
         address,
         launch: vm.launch,
         qga: vm.qga,
+        vnc: vm.vnc,
+        serial: vm.serial,
       }),
     );
   }
-  loadDefinitions(management, runtime, db);
+  loadDefinitions(management, () => {
+    void metrics.stop();
+    db.close();
+    runtime.release();
+  });
   const discovery = new DiscoveryWatcher(config.discover ?? [], registry, log, {
     create: (id, path) =>
-      new VmSupervisor({ ...supervisorBase(), id, origin: 'discovered', address: { path } }),
+      new VmSupervisor({ ...supervisorBase(id), id, origin: 'discovered', address: { path } }),
     added: (vm) => hub.publishVm(vm.snapshot()),
   });
 
+  const screenshots = new Screenshots({
+    pipeline,
+    runtimeBase: runtime.path,
+    minIntervalMs: options.screenshotIntervalMs,
+  });
   const ctx: HttpContext = {
     registry,
     pipeline,
@@ -227,10 +287,13 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     jobs,
     vmJobs,
     log,
+    links,
+    metrics,
     startedAt: Date.now(),
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
     allowedOrigins: config.allowedOrigins ?? [],
     allowedHosts: config.allowedHosts ?? [],
+    screenshots,
     // With users a rebinding page has no credential to send, so the Host check only runs where it was asked for.
     checkHost: !users.any || config.allowedHosts !== undefined,
     auth,
@@ -242,6 +305,27 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     trustProxy: config.trustProxy ?? false,
     management,
   };
+  let qmpProxy: QmpProxy | null = null;
+  if (config.qmpProxy !== false) {
+    try {
+      qmpProxy = await QmpProxy.start({
+        config: config.qmpProxy,
+        registry,
+        users,
+        auth,
+        audit: auditStore,
+        pipeline,
+        log,
+        runtimeBase: options.runtimeBase,
+        limits: options.qmpProxyLimits,
+      });
+    } catch (err) {
+      await metrics.stop();
+      db.close();
+      if (err instanceof ProxyDirError) throw new StartupError(err.message);
+      throw err;
+    }
+  }
   const app = await createHttpApp(ctx);
   const { server } = app;
   try {
@@ -250,6 +334,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     server.listen(port, host);
     await once(server, 'listening');
   } catch (err) {
+    await qmpProxy?.stop();
+    await metrics.stop();
     db.close();
     runtime.release();
     const code = (err as NodeJS.ErrnoException).code;
@@ -262,6 +348,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   }
   await Promise.all(registry.all().map((vm) => vm.start()));
   discovery.start();
+  metrics.start();
   const pruneTimer = setInterval(() => {
     store.prune();
     auditStore.prune();
@@ -282,11 +369,14 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       await pipeline.drain(DRAIN_LIMIT_MS);
       await management.stop();
       await hub.close();
+      await qmpProxy?.stop();
       await Promise.all(registry.all().map((vm) => vm.stop()));
       server.closeAllConnections();
       await closed;
+      await metrics.stop();
       auditStore.close();
       store.close();
+      screenshots.dispose();
       db.close();
       runtime.release();
     })();
@@ -303,8 +393,11 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     hub,
     pipeline,
     jobs,
+    qmpProxy,
+    screenshots,
     audit: auditStore,
     sessions,
+    metrics,
     stop,
   };
 }
@@ -336,12 +429,11 @@ function claimRuntimeRoot(path: string, config: BridgeConfig): RuntimeRoot {
 }
 
 /** The VMs of the stored definitions; a runtime root held by another bridge stops the start. */
-function loadDefinitions(management: VmManagement, runtime: RuntimeRoot, db: SqliteDatabase): void {
+function loadDefinitions(management: VmManagement, cleanUp: () => void): void {
   try {
     management.load();
   } catch (err) {
-    db.close();
-    runtime.release();
+    cleanUp();
     if (err instanceof RuntimeRootBusy) throw new StartupError(err.message);
     throw err;
   }

@@ -161,6 +161,9 @@ export const CAUSE_TABLE: { readonly [C in CausingCommand]?: readonly CauseRule[
     rule('SHUTDOWN', { afterMs: GUEST_REACTION_MS }),
     ...qemuEnds(GUEST_REACTION_MS),
   ],
+  // The bridge's unplugs wait for the guest to let go, as device_del does.
+  'device.nic-remove': [rule('DEVICE_DELETED', { afterMs: GUEST_REACTION_MS })],
+  'device.disk-remove': [rule('DEVICE_DELETED', { afterMs: GUEST_REACTION_MS })],
   'vm.start': [rule(BridgeEventName.ProcessStarted)],
   'vm.kill': [rule(BridgeEventName.ProcessExited), rule(BridgeEventName.Disconnected)],
   // Its steps are its own: the power button, quit, the kill, and QEMU ending by any of them.

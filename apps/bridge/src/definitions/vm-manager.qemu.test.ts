@@ -90,7 +90,7 @@ describe.skipIf(demoGuest?.iso == null)('VMs made from definitions, with real QE
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id: 'alpha', name: 'Alpha', origin: 'defined' });
-    expect(created.body.process?.running ?? false).toBe(false);
+    expect(created.body).toMatchObject({ connection: 'stopped', process: { state: 'exited', pid: null } });
     const definition = (await getJson(bridge, '/api/vms/alpha/definition')).body;
     expect(definition).toMatchObject({ id: 'alpha', machine: 'q35', firmware: 'bios', memoryMiB: 256 });
     const disk = definition.disks[0].image as string;
@@ -142,7 +142,14 @@ describe.skipIf(demoGuest?.iso == null)('VMs made from definitions, with real QE
     async () => {
       const stopped = await postJson(bridge, '/api/vms/alpha/stop', { timeoutMs: 60_000 });
       expect(stopped.status).toBe(200);
-      expect(stopped.body.process?.running ?? false).toBe(false);
+      expect(stopped.body).toMatchObject({ connection: 'stopped', process: { state: 'exited' } });
+      // The guest heard the power button: no escalation to quit or kill.
+      const timeline = (await getJson(bridge, '/api/vms/alpha/events?limit=1000')).body.events as {
+        event: string;
+      }[];
+      const names = timeline.map((event) => event.event);
+      expect(names).toContain('POWERDOWN');
+      expect(names).not.toContain('BRIDGE_STOP_ESCALATED');
       const clone = await postJson(bridge, '/api/vms/alpha/clone', { id: 'beta', name: 'Beta' });
       expect(clone.status).toBe(202);
       expect(clone.body).toMatchObject({ job: { kind: 'clone' }, vm: { id: 'beta' } });
@@ -168,7 +175,7 @@ describe.skipIf(demoGuest?.iso == null)('VMs made from definitions, with real QE
       await agentAnswers('beta');
       for (const id of ['alpha', 'beta']) {
         expect((await postJson(bridge, `/api/vms/${id}/kill`, {})).status).toBe(200);
-        await waitFor(async () => !(await vmState(id)).process?.running, `${id} to end`);
+        await waitFor(async () => (await vmState(id)).connection === 'stopped', `${id} to end`);
       }
     },
     3 * BOOT_WAIT_MS,

@@ -12,7 +12,7 @@ import { BridgeError } from '../bridge-error.ts';
 import type { Logger } from '../log.ts';
 import { isHostAllowed } from '../security/host.ts';
 import { isOriginAllowed } from '../security/origin.ts';
-import { WS_PATH } from './ws-routes.ts';
+import { isWebSocketPath, WS_PATH } from './ws-routes.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -39,7 +39,7 @@ export function guardRequests(app: FastifyInstance, options: GuardOptions): void
 
 function refusalOf(request: FastifyRequest, options: GuardOptions): BridgeError | null {
   const upgrade = isUpgrade(request);
-  if (upgrade && new URL(request.url, 'http://bridge').pathname !== WS_PATH) {
+  if (upgrade && !isWebSocketPath(new URL(request.url, 'http://bridge').pathname)) {
     return new BridgeError(
       BridgeErrorClass.NotFound,
       `no WebSocket at ${request.url}; it is ${WS_PATH}`,

@@ -5,7 +5,7 @@
  * `/tmp/qmpdeck-<uid>` (config `runtimeDir`). Every directory is 0700 and must be a real directory of this user:
  * no other local user can reach a QMP socket inside, nor swap a directory for a symlink to elsewhere.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,12 +19,24 @@ export function defaultRuntimeRoot(
   return join(tmpdir(), `qmpdeck-${uid}`);
 }
 
+/** `$XDG_RUNTIME_DIR`, else the temp dir: the base of the QMP proxy's default directory (qmp-proxy/proxy-dir.ts). */
+export function runtimeBase(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_RUNTIME_DIR;
+  return xdg && existsSync(xdg) ? xdg : tmpdir();
+}
+
 /** `<root>/vms/<id>`, made (0700) where missing; refused when any part is not a private directory of ours. */
 export function vmRuntimeDir(root: string, vmId: string): string {
   const vms = join(root, 'vms');
   const dir = join(vms, vmId);
   for (const path of [root, vms, dir]) privateDir(path);
   return dir;
+}
+
+/** A private temporary directory under the root, for files QEMU writes for the bridge (screenshots). */
+export function createRuntimeDir(name: string, root: string = defaultRuntimeRoot()): string {
+  privateDir(root);
+  return mkdtempSync(join(root, `qmpdeck-${name.slice(0, 32)}-`));
 }
 
 export function removeRuntimeDir(dir: string): void {

@@ -26,5 +26,10 @@ export const queryKeys = {
   jobs: (vm: string | null) => ['jobs', vm ?? '*'] as const,
   backups: (id: string) => ['vms', id, 'backups'] as const,
   snapshots: (id: string) => ['vms', id, 'snapshots'] as const,
+  /** The VM's screen for the overview's thumbnail (`GET /api/vms/:id/screenshot`). */
+  screenshot: (id: string) => ['vms', id, 'screenshot'] as const,
   infoAll: (id: string) => ['vms', id, 'info'] as const,
+  /** A VM's usage history over a range (all series, or only those named). */
+  metrics: (id: string, range: string, series = 'all') => ['vms', id, 'metrics', range, series] as const,
+  hardware: (id: string) => ['vms', id, 'hardware'] as const,
 };
