@@ -9,6 +9,9 @@
  *
  * A restore copies a backup's images over the VM's own disks with `qemu-img convert` while the VM is stopped
  * (409 VmRunning otherwise), as a job; the VM is held (may not start) meanwhile.
+ *
+ * `backup.delete` removes one backup, or sets the VM's retention rule (`{ keep: N | null }`): who may delete
+ * backups may say how many are kept. The rule applies at once and after each backup.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -36,13 +39,20 @@ import {
   removeBackup,
   writeManifest,
 } from './backup-files.ts';
+import type { BackupRetention } from './backup-retention.ts';
 
 const BackupId = z.strictObject({ backup: z.string().min(1).max(255) });
+/** `backup.delete` either removes one backup or sets the VM's retention rule (which removes those beyond it). */
+const DeleteArguments = z.union([
+  BackupId,
+  z.strictObject({ keep: z.number().int().min(1).max(10_000).nullable() }),
+]);
 const RestoreArguments = BackupId.extend(RestoreRequest.shape);
 
 export function backupRunners(
   actions: VmJobActions,
   storage: readonly StorageConfig[],
+  retention: BackupRetention,
   log: Logger,
 ): BridgeActionRunners {
   return {
@@ -76,13 +86,20 @@ export function backupRunners(
             { id, vm: vm.id, location, disks, speed, user: request.actor.user },
           );
           writeManifest(location, manifest);
+          const removed = retention.apply(storage, vm.id);
+          if (removed.length > 0)
+            log.info({ vm: vm.id, removed }, 'backups beyond the retention rule removed');
         },
       );
     },
     'backup.delete': async (vm, request) => {
-      const { backup } = parse(BackupId, request);
-      removeBackup(storage, findManifest(storage, vm.id, backup));
-      return { removed: backup };
+      const args = parse(DeleteArguments, request);
+      if ('keep' in args) {
+        retention.set(vm.id, args.keep);
+        return { keep: args.keep, removed: retention.apply(storage, vm.id) };
+      }
+      removeBackup(storage, findManifest(storage, vm.id, args.backup));
+      return { removed: args.backup };
     },
     'backup.restore': async (vm, request) => {
       const { backup, as } = parse(RestoreArguments, request);

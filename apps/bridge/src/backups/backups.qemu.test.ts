@@ -48,6 +48,18 @@ describe('backups', () => {
     monitor.execute('human-monitor-command', {
       'command-line': `qemu-io -d /machine/peripheral/${device}/virtio-backend "write -P ${pattern} ${offset} 1M"`,
     });
+  const qemuArgs = () => [
+    '-blockdev',
+    `driver=qcow2,node-name=drvA,file.driver=file,file.filename=${file('a.qcow2')}`,
+    '-device',
+    'virtio-blk-pci,drive=drvA,id=vblk0',
+    '-blockdev',
+    `driver=raw,node-name=drvB,file.driver=file,file.filename=${file('b.raw')}`,
+    '-device',
+    'virtio-blk-pci,drive=drvB,id=vblk1',
+    '-qmp',
+    `unix:${file('second.sock')},server=on,wait=off`,
+  ];
   /** `qemu-img compare`: 0 identical, 1 different. */
   const compare = (a: string, b: string) => spawnSync('qemu-img', ['compare', a, b], { encoding: 'utf8' });
 
@@ -61,18 +73,7 @@ describe('backups', () => {
     execFileSync('qemu-io', ['-f', 'raw', '-c', 'write -P 0x11 0 4M', file('b.raw')], { stdio: 'ignore' });
     copyFileSync(file('a.qcow2'), file('a-at-backup.qcow2'));
     copyFileSync(file('b.raw'), file('b-at-backup.raw'));
-    qemu = await startQemu(dir, 'alpha', [
-      '-blockdev',
-      `driver=qcow2,node-name=drvA,file.driver=file,file.filename=${file('a.qcow2')}`,
-      '-device',
-      'virtio-blk-pci,drive=drvA,id=vblk0',
-      '-blockdev',
-      `driver=raw,node-name=drvB,file.driver=file,file.filename=${file('b.raw')}`,
-      '-device',
-      'virtio-blk-pci,drive=drvB,id=vblk1',
-      '-qmp',
-      `unix:${file('second.sock')},server=on,wait=off`,
-    ]);
+    qemu = await startQemu(dir, 'alpha', qemuArgs());
     monitor = await QmpClient.connect({ path: file('second.sock') });
     bridge = await startTestBridge(dir, {
       vms: [{ id: 'alpha', qmp: { socket: qemu.socket as string } }],
@@ -187,5 +188,37 @@ describe('backups', () => {
     expect(readdirSync(backups)).toEqual([]);
     expect((await getJson(bridge, '/api/vms/alpha/backups', as(viewer))).body).toEqual([]);
     expect(ws.invalid).toEqual([]);
+  });
+
+  it('keeps the last N backups once a retention rule is set (an admin sets it; it applies after each backup)', async () => {
+    await monitor.close();
+    qemu = await startQemu(dir, 'alpha', qemuArgs());
+    monitor = await QmpClient.connect({ path: file('second.sock') });
+    await waitFor(() => bridge.registry.get('alpha')?.status === 'prelaunch', 'alpha connected again');
+    const path = '/api/vms/alpha/backups/retention';
+    expect((await getJson(bridge, path, as(viewer))).body).toEqual({ keep: null });
+    expect((await requestJson(bridge, 'PUT', path, { keep: 2 }, as(operator))).status).toBe(403);
+    expect((await requestJson(bridge, 'PUT', path, { keep: 0 }, as(admin))).status).toBe(400);
+    expect(await requestJson(bridge, 'PUT', path, { keep: 2 }, as(admin))).toMatchObject({
+      status: 200,
+      body: { keep: 2, removed: [] },
+    });
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = await postJson(bridge, '/api/vms/alpha/backups', {}, as(operator));
+      expect(await ended(started.body)).toMatchObject({ status: 'done' });
+      const [newest] = (await getJson(bridge, '/api/vms/alpha/backups', as(viewer))).body as [Backup];
+      made.push(newest.id);
+    }
+    const kept = ((await getJson(bridge, '/api/vms/alpha/backups', as(viewer))).body as Backup[]).map(
+      (b) => b.id,
+    );
+    expect(kept).toEqual([made[2], made[1]]);
+    // Two backups of two disks, each an image per disk and a manifest.
+    expect(readdirSync(backups)).toHaveLength(6);
+    expect(await requestJson(bridge, 'PUT', path, { keep: 1 }, as(admin))).toMatchObject({
+      body: { keep: 1, removed: [made[1]] },
+    });
+    expect(readdirSync(backups)).toHaveLength(3);
   });
 });

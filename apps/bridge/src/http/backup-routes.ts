@@ -1,7 +1,8 @@
 /**
  * A VM's backups: `POST /api/vms/:id/backups` `{ storage?, speed? }` (the action `backup.create`: 202 with its
  * job), `GET /api/vms/:id/backups`, `DELETE /api/vms/:id/backups/:backup` (`backup.delete`) and
- * `POST /api/vms/:id/backups/:backup/restore` `{ as? }` (`backup.restore`: 202 with its job).
+ * `POST /api/vms/:id/backups/:backup/restore` `{ as? }` (`backup.restore`: 202 with its job), and the retention
+ * rule `GET|PUT /api/vms/:id/backups/retention` `{ keep }` (setting it is `backup.delete`).
  */
 import { BackupList, Job } from '@qmpdeck/protocol';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -46,6 +47,14 @@ export function backupRoutes(ctx: HttpContext): FastifyPluginAsync {
         toBackup(storage, manifest),
       );
     });
+
+    /** The retention rule: `{ keep }`, null for every backup kept. */
+    app.get('/api/vms/:id/backups/retention', (request) => ({
+      keep: ctx.vmJobs.retention.keep(visibleVm(ctx, request).id),
+    }));
+
+    /** `{ keep: N | null }`: the command `backup.delete` (it removes the backups beyond it at once). */
+    app.put('/api/vms/:id/backups/retention', (request) => run(request, 'backup.delete', bodyOf(request)));
 
     app.delete('/api/vms/:id/backups/:backup', (request) =>
       run(request, 'backup.delete', { backup: backupOf(request) }),

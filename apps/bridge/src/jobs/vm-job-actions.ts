@@ -6,6 +6,7 @@
  */
 import { BridgeErrorClass, type Job } from '@qmpdeck/protocol';
 import { backupRunners } from '../backups/backup-actions.ts';
+import { BackupRetention } from '../backups/backup-retention.ts';
 import { BridgeError } from '../bridge-error.ts';
 import type { BridgeActionRunners } from '../commands/bridge-actions.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
@@ -43,9 +44,12 @@ export class VmJobActions {
   #pipeline: CommandPipeline | null = null;
   /** The descriptions of internal snapshots. */
   readonly notes: SnapshotNotes;
+  /** How many backups each VM keeps. */
+  readonly retention: BackupRetention;
 
   constructor(readonly options: VmJobActionsOptions) {
     this.notes = new SnapshotNotes(options.db);
+    this.retention = new BackupRetention(options.db);
   }
 
   attach(pipeline: CommandPipeline): void {
@@ -89,7 +93,7 @@ export class VmJobActions {
     return {
       ...snapshotRunners(this, this.notes),
       ...dumpRunners(this, this.options.storage),
-      ...backupRunners(this, this.options.storage, this.options.log),
+      ...backupRunners(this, this.options.storage, this.retention, this.options.log),
       ...hibernateRunners(this, this.options.storage),
     };
   }
