@@ -70,3 +70,17 @@ export function hibernate(vm: string): Promise<Job> {
 export function dumpMemory(vm: string): Promise<Job> {
   return postJson(`${vmPath(vm)}/dump`, Job, { origin: 'Memory dump button' });
 }
+
+const Retention = z.object({ keep: z.number().nullable() });
+
+export function fetchRetention(vm: string) {
+  return fetchJson(`${vmPath(vm)}/backups/retention`, Retention);
+}
+
+export function setRetention(vm: string, keep: number | null) {
+  return fetchJson(`${vmPath(vm)}/backups/retention`, Retention, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ keep }),
+  });
+}

@@ -25,6 +25,7 @@ export const queryKeys = {
   jobsAll: () => ['jobs'] as const,
   jobs: (vm: string | null) => ['jobs', vm ?? '*'] as const,
   backups: (id: string) => ['vms', id, 'backups'] as const,
+  backupRetention: (id: string) => ['vms', id, 'backups', 'retention'] as const,
   snapshots: (id: string) => ['vms', id, 'snapshots'] as const,
   /** The VM's screen for the overview's thumbnail (`GET /api/vms/:id/screenshot`). */
   screenshot: (id: string) => ['vms', id, 'screenshot'] as const,

@@ -11,6 +11,7 @@ import { Button } from '../../ui/Button.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { formatBytes } from '../jobs/job-format.ts';
 import { usePermission } from '../session/usePermission.ts';
+import { RetentionControl } from './RetentionControl.tsx';
 
 type Pending = { kind: 'restore' | 'delete'; backup: Backup } | null;
 
@@ -65,6 +66,7 @@ export function BackupsSection({ vm }: { vm: Vm }) {
           </select>
         </label>
       </div>
+      <RetentionControl vmId={vm.id} onChanged={() => backups.refetch()} />
       {error ? <p className="text-sm text-red-700 dark:text-red-300">{error.message}</p> : null}
       {backups.data?.length === 0 && <p className="text-sm text-zinc-500">No backups yet.</p>}
       <ul className="flex flex-col gap-1" aria-label="Backups">
