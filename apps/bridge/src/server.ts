@@ -194,7 +194,13 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     timeline: vmJobTimeline(registry),
   });
   const { jobs } = management;
-  const vmJobs = new VmJobActions({ jobs, db, storage: config.storage ?? [], log });
+  const vmJobs = new VmJobActions({
+    jobs,
+    db,
+    storage: config.storage ?? [],
+    log,
+    defined: management.defined,
+  });
   const pipeline = new CommandPipeline({
     registry,
     audit: new Audits(

@@ -28,6 +28,7 @@ import { runTool } from '../jobs/run-tool.ts';
 import type { VmJobActions } from '../jobs/vm-job-actions.ts';
 import type { Logger } from '../log.ts';
 import { type BlockInfo, type VmDisk, vmDisks } from '../snapshots/vm-disks.ts';
+import { qemuImgConvert } from '../storage/qemu-img.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import {
   type BackupManifest,
@@ -40,6 +41,7 @@ import {
   writeManifest,
 } from './backup-files.ts';
 import type { BackupRetention } from './backup-retention.ts';
+import { restoreAsNew } from './restore-as-new.ts';
 
 const BackupId = z.strictObject({ backup: z.string().min(1).max(255) });
 /** `backup.delete` either removes one backup or sets the VM's retention rule (which removes those beyond it). */
@@ -103,15 +105,14 @@ export function backupRunners(
     },
     'backup.restore': async (vm, request) => {
       const { backup, as } = parse(RestoreArguments, request);
-      if (as !== undefined) {
-        throw new BridgeError(
-          BridgeErrorClass.NotFound,
-          'restoring to a new VM needs VM definitions, which this bridge does not offer yet; restore over the stopped VM',
-          404,
-        );
-      }
       const manifest = findManifest(storage, vm.id, backup);
-      return restoreOver(actions, vm, request, storage, manifest);
+      if (as === undefined) return restoreOver(actions, vm, request, storage, manifest);
+      const defined = actions.options.defined;
+      if (!defined) {
+        throw new BridgeError(BridgeErrorClass.NotFound, 'this bridge does not offer VM definitions', 404);
+      }
+      const location = storage.find((s) => s.id === manifest.storage) as StorageConfig;
+      return restoreAsNew(defined, vm, request, manifest, location, as);
     },
   };
 }
@@ -236,13 +237,12 @@ function restoreOver(
       try {
         let done = 0;
         for (const disk of manifest.disks) {
-          await runTool(
-            'qemu-img',
-            ['convert', '-O', disk.format, locationPath(location, disk.file), disk.source],
-            signal,
+          await qemuImgConvert(
+            { path: locationPath(location, disk.file), format: 'qcow2' },
+            { path: disk.source, format: disk.format },
+            { signal, onProgress: (fraction) => progress.progress(done + fraction * disk.virtualSize) },
           );
           done += disk.virtualSize;
-          progress.progress(done);
         }
       } finally {
         if (managed) vm.hold(null);

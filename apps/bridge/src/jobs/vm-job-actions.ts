@@ -13,6 +13,7 @@ import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { CommandRequest } from '../commands/command-request.ts';
 import type { StorageConfig } from '../config/schema.ts';
 import type { SqliteDatabase } from '../database/database.ts';
+import type { DefinedVms } from '../definitions/defined-vms.ts';
 import { dumpRunners } from '../dumps/dump-actions.ts';
 import { hibernateRunners } from '../hibernate/hibernate-actions.ts';
 import type { Logger } from '../log.ts';
@@ -35,6 +36,8 @@ export type QemuJobWork = (link: QemuJobLink, progress: JobProgress, signal: Abo
 
 export interface VmJobActionsOptions {
   jobs: JobRegistry;
+  /** The VMs the bridge owns (a backup restored as a new VM becomes one). */
+  defined?: DefinedVms | undefined;
   db: SqliteDatabase;
   storage: readonly StorageConfig[];
   log: Logger;
