@@ -20,6 +20,11 @@ export interface BackupManifest {
   time: number;
   user: string | null;
   disks: { drive: string; file: string; virtualSize: number; source: string; format: string }[];
+  /** Only what changed since `base` (a dirty bitmap); its images have the base's as backing files. */
+  incremental?: boolean | undefined;
+  base?: string | null | undefined;
+  /** The disks' dirty bitmap was (re)started with this backup: an incremental one may build on it. */
+  bitmap?: boolean | undefined;
 }
 
 export function backupLocation(storage: readonly StorageConfig[], id: string | undefined): StorageConfig {
@@ -103,8 +108,8 @@ export function toBackup(storage: readonly StorageConfig[], manifest: BackupMani
     size: disks.reduce((sum, disk) => sum + disk.size, 0),
     user: manifest.user,
     disks,
-    incremental: false,
-    base: null,
+    incremental: manifest.incremental ?? false,
+    base: manifest.base ?? null,
   };
 }
 
@@ -116,6 +121,14 @@ export function findManifest(storage: readonly StorageConfig[], vm: string, id: 
 
 /** Removes a backup: its manifest first (it leaves the listing at once), then its images. */
 export function removeBackup(storage: readonly StorageConfig[], manifest: BackupManifest): void {
+  const child = listManifests(storage, manifest.vm).find((other) => other.base === manifest.id);
+  if (child) {
+    throw new BridgeError(
+      BridgeErrorClass.Conflict,
+      `backup "${child.id}" builds on "${manifest.id}" (incremental): delete it first`,
+      409,
+    );
+  }
   const location = storage.find((s) => s.id === manifest.storage) as StorageConfig;
   rmSync(locationPath(location, `${manifest.id}.json`), { force: true });
   for (const disk of manifest.disks) rmSync(locationPath(location, disk.file), { force: true });

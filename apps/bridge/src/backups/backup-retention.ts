@@ -33,7 +33,14 @@ export class BackupRetention {
   apply(storage: readonly StorageConfig[], vm: string): string[] {
     const keep = this.keep(vm);
     if (keep === null) return [];
-    const beyond = listManifests(storage, vm).slice(keep);
+    const all = listManifests(storage, vm);
+    // The last `keep`, and every backup one of them builds on (an incremental chain stays whole).
+    const kept = new Set(all.slice(0, keep).map((manifest) => manifest.id));
+    for (const manifest of all) {
+      if (kept.has(manifest.id) && manifest.base) kept.add(manifest.base);
+    }
+    // Newest first: a child goes before the backup it builds on.
+    const beyond = all.filter((manifest) => !kept.has(manifest.id));
     for (const manifest of beyond) removeBackup(storage, manifest);
     return beyond.map((manifest) => manifest.id);
   }

@@ -19,6 +19,8 @@ export interface VmDisk {
   /** Bytes the guest sees. */
   virtualSize: number;
   snapshots: InternalSnapshot[];
+  /** Names of its dirty bitmaps (an incremental backup's `qmpdeck-backup`). */
+  bitmaps: string[];
 }
 
 export function vmDisks(blocks: readonly BlockInfo[]): VmDisk[] {
@@ -33,6 +35,7 @@ export function vmDisks(blocks: readonly BlockInfo[]): VmDisk[] {
         file: inserted.file,
         virtualSize: inserted.image['virtual-size'],
         snapshots: inserted.image.snapshots ?? [],
+        bitmaps: (inserted['dirty-bitmaps'] ?? []).flatMap((bitmap) => (bitmap.name ? [bitmap.name] : [])),
       },
     ];
   });
