@@ -28,7 +28,11 @@ export function BackupsSection({ vm }: { vm: Vm }) {
   const can = usePermission();
   const backups = useQuery({ queryKey: queryKeys.backups(vm.id), queryFn: () => fetchBackups(vm.id) });
   const [speed, setSpeed] = useState(0);
-  const create = useMutation({ mutationFn: () => startBackup(vm.id, speed > 0 ? { speed } : {}) });
+  const [incremental, setIncremental] = useState(false);
+  const create = useMutation({
+    mutationFn: () =>
+      startBackup(vm.id, { ...(speed > 0 ? { speed } : {}), ...(incremental ? { incremental } : {}) }),
+  });
   const remove = useMutation({
     mutationFn: (id: string) => deleteBackup(vm.id, id),
     onSuccess: () => backups.refetch(),
@@ -51,6 +55,14 @@ export function BackupsSection({ vm }: { vm: Vm }) {
         >
           Back up now
         </Button>
+        <label className="flex items-center gap-1 text-xs">
+          <input
+            type="checkbox"
+            checked={incremental}
+            onChange={(event) => setIncremental(event.target.checked)}
+          />
+          Only changes since the last backup
+        </label>
         <label className="flex items-center gap-1 text-xs">
           Speed limit
           <select
@@ -78,6 +90,7 @@ export function BackupsSection({ vm }: { vm: Vm }) {
           >
             <span>{new Date(backup.time).toLocaleString()}</span>
             <span className="text-zinc-600 dark:text-zinc-400">
+              {backup.incremental ? 'incremental · ' : ''}
               {formatBytes(backup.size)} · {backup.disks.length} disk{backup.disks.length === 1 ? '' : 's'} ·{' '}
               {backup.user ? `by ${backup.user}` : 'by nobody signed in'}
             </span>
