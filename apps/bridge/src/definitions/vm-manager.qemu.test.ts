@@ -4,7 +4,15 @@
  * one is deleted keeping its disk, the other removing it. The files appear and disappear as said, and the
  * refusals of the contract (400 naming the field, 409 VmExists / VmRunning / NotDefined / InUse) hold.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,8 +54,11 @@ describe.skipIf(demoGuest?.iso == null)('VMs made from definitions, with real QE
     images = join(dir, 'images');
     mkdirSync(images);
     copyFileSync(demoGuest?.iso as string, join(images, 'demo-guest.iso'));
+    // A file in the storage that a config VM has open (its own -drive): in use although no definition names it.
+    writeFileSync(join(images, 'attached.raw'), Buffer.alloc(1024 * 1024));
+    const attached = ['-drive', `file=${join(images, 'attached.raw')},if=none,id=d0,format=raw,readonly=on`];
     bridge = await startTestBridge(dir, {
-      vms: [{ id: 'from-config', launch: { args: [...QEMU_BASE_ARGS] } }],
+      vms: [{ id: 'from-config', launch: { args: [...QEMU_BASE_ARGS, ...attached] } }],
       storage: [{ id: 'local', path: images, content: ['disk', 'iso'] }],
       // What the demo guest's build saw work here: a /dev/kvm that opens may still fail (nested hosts).
       accelerators: demoGuest?.accelerators as ('kvm' | 'tcg')[],
@@ -78,6 +89,13 @@ describe.skipIf(demoGuest?.iso == null)('VMs made from definitions, with real QE
     expect(taken.body.error.class).toBe('VmExists');
     expect(existsSync(join(dir, 'vms', 'bad.json'))).toBe(false);
     expect(await diskFiles()).toEqual([]);
+    await waitFor(async () => (await vmState('from-config')).connection === 'connected', 'from-config up');
+    const open = await requestJson(bridge, 'DELETE', '/api/storage/local/files/attached.raw', undefined);
+    expect(open.status).toBe(409);
+    expect(open.body).toMatchObject({
+      error: { class: 'InUse', desc: expect.stringContaining('from-config') },
+    });
+    expect(existsSync(join(images, 'attached.raw'))).toBe(true);
   });
 
   it('creates a VM with a new 1 GiB qcow2 disk and the ISO, stored as a definition, stopped', async () => {
