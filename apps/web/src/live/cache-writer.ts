@@ -4,29 +4,23 @@
  * included: the overview reads it from there, subscribed to nothing), `event`
  * and `events` append to the VM's timeline pages (coalesced: a replay of
  * 100,000 events in batches is a few writes, not one per event or per batch),
- * `inflight` replaces the VM's in-flight list, `usage` adds a point to the VM's hour of usage history; events that
- * change a VM's devices make its hardware list stale; `job` updates the jobs list (and a transfer or clone that
- * ends refreshes the storage listings it changed). While the bridge
+ * `inflight` replaces the VM's in-flight list, `job` updates the task logs (and a transfer or clone that ends
+ * refreshes the storage listings it changed), `usage` adds a point to the VM's hour of usage history; events that
+ * change a VM's devices make its hardware list stale. While the bridge
  * is away every cached VM reads as `disconnected` (its last known run state
  * may no longer be true, and nothing can be sent to it); a fresh `hello`
  * after a reconnect refetches the VMs, since `vm` messages were missed.
  */
-import type {
-  EventRecord,
-  InflightCommand,
-  Job,
-  MetricsResponse,
-  ServerMessage,
-  Vm,
-} from '@qmpdeck/protocol';
+import type { EventRecord, InflightCommand, MetricsResponse, ServerMessage, Vm } from '@qmpdeck/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { NEWEST } from '../api/events.ts';
 import { queryKeys } from '../api/queryKeys.ts';
 import { hardwareChangedBy } from '../features/hardware/hardware-refresh.ts';
+import { isEnded } from '../features/jobs/job-progress.ts';
 import { appendSample } from '../features/usage/usage-live.ts';
 import { appendEvents, type EventPages } from './event-pages.ts';
 import { queriesChangedBy, refetchFailedInfo } from './info-refresh.ts';
-import { isEnded, upsertJob } from './job-list.ts';
+import { writeJob } from './job-cache.ts';
 import type { LiveState } from './live-state.ts';
 
 export interface CacheWriter {
@@ -141,14 +135,14 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
         );
         return;
       case 'job':
-        queryClient.setQueryData<Job[]>(queryKeys.jobs(), (list) => upsertJob(list, message.job));
+        writeJob(queryClient, message.job);
         // An upload, download or clone that ended added (or left behind) files: the listings ask again.
         if (isEnded(message.job)) queryClient.invalidateQueries({ queryKey: queryKeys.storageAll() });
         return;
       case 'hello':
         queryClient.invalidateQueries({ queryKey: queryKeys.vms(), exact: true });
         // Jobs may have progressed or ended while away (and a job message can come before the first fetch).
-        queryClient.invalidateQueries({ queryKey: queryKeys.jobs() });
+        queryClient.invalidateQueries({ queryKey: queryKeys.jobsAll() });
         // VM details and in-flight lists may have changed while away; events come back by replay.
         queryClient.invalidateQueries({
           predicate: ({ queryKey }) =>

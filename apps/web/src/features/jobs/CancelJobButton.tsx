@@ -5,11 +5,11 @@
  */
 import type { Job } from '@qmpdeck/protocol';
 import { useMutation } from '@tanstack/react-query';
-import { controlJob } from '../../api/job-control.ts';
+import { controlJob } from '../../api/jobs.ts';
 import type { RequestError } from '../../api/request-error.ts';
 import { Button } from '../../ui/Button.tsx';
 import { usePermission } from '../session/usePermission.ts';
-import { jobTitle } from './job-format.ts';
+import { jobTitle } from './job-words.ts';
 
 /** Whether the job can be cancelled now, as the bridge said in its `can`. */
 export function cancellable(job: Job): boolean {

@@ -7,8 +7,8 @@
 import type { Job } from '@qmpdeck/protocol';
 import { ProgressBar } from '../../ui/ProgressBar.tsx';
 import { CancelJobButton } from './CancelJobButton.tsx';
-import { jobProgressText, jobTitle } from './job-format.ts';
 import { jobPercent } from './job-progress.ts';
+import { jobProgressText, jobTitle } from './job-words.ts';
 
 const TONE = {
   running: 'active',

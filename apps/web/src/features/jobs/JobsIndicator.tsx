@@ -3,14 +3,13 @@
  * each one's progress. Hidden while nothing runs. Issue 16's task log links from here.
  */
 import { useId, useState } from 'react';
-import { isActive } from '../../live/job-list.ts';
 import { ProgressBar } from '../../ui/ProgressBar.tsx';
 import { JobProgress } from './JobProgress.tsx';
-import { combinedPercent } from './job-progress.ts';
+import { combinedPercent, isActive } from './job-progress.ts';
 import { useJobs } from './useJobs.ts';
 
 export function JobsIndicator() {
-  const { data } = useJobs();
+  const { data } = useJobs(null);
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const active = (data ?? []).filter(isActive);

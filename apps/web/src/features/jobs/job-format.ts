@@ -1,45 +1,45 @@
-/** A job in words: what it is, how far it got, how fast, how long still; and how it ended. */
+/** Words and numbers of the task log: sizes, rates, time left, durations, a progress fraction. */
 import type { Job } from '@qmpdeck/protocol';
-import { formatBytes } from '../../ui/bytes.ts';
-import { jobPercent } from './job-progress.ts';
 
-/** Kinds whose units are bytes (transfers, copies, backups); others are shown as bare numbers. */
-const BYTE_KINDS = new Set(['upload', 'download', 'clone', 'backup', 'restore']);
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
-export function jobTitle(job: Job): string {
-  return job.description ?? `${job.kind}${job.vm ? ` of ${job.vm}` : ''}`;
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${UNITS[unit]}`;
 }
 
-/** "12 s", "4 min 5 s", "1 h 3 min". */
-export function formatDuration(seconds: number): string {
+export function formatSeconds(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s} s`;
-  const minutes = Math.floor(s / 60);
-  if (minutes < 60) return `${minutes} min ${s % 60} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-function amount(job: Job, value: number): string {
-  return BYTE_KINDS.has(job.kind) ? formatBytes(value) : String(value);
+/** 0..1, or null when the job gives no progress. */
+export function progressFraction(job: Job): number | null {
+  if (!job.progress || job.progress.total <= 0) return null;
+  return Math.min(1, job.progress.current / job.progress.total);
 }
 
-/** "45% · 90 MiB of 200 MiB · 50 MiB/s · 2 s left", "done", "failed: 404 Not Found". */
-export function jobProgressText(job: Job): string {
-  if (job.status === 'done') return 'done';
-  if (job.status === 'cancelled') return 'cancelled';
-  if (job.status === 'failed') return `failed${job.error ? `: ${job.error}` : ''}`;
-  const parts: string[] = [];
-  const percent = jobPercent(job);
-  if (percent !== null) parts.push(`${Math.floor(percent)}%`);
-  if (job.progress) {
-    parts.push(
-      job.progress.total > 0
-        ? `${amount(job, job.progress.current)} of ${amount(job, job.progress.total)}`
-        : amount(job, job.progress.current),
-    );
-  }
-  if (job.rate) parts.push(`${amount(job, job.rate)}/s`);
-  if (job.timeLeft !== null && job.timeLeft !== undefined) parts.push(`${formatDuration(job.timeLeft)} left`);
-  if (job.status === 'paused') parts.push('paused');
-  return parts.length > 0 ? parts.join(' · ') : 'starting…';
+/** Bytes for transfers, backups, dumps; QEMU's own units (shown as a percentage only) for snapshots. */
+export function inBytes(job: Job): boolean {
+  return !job.kind.startsWith('snapshot-');
 }
+
+export function jobDuration(job: Job, now: number): number {
+  return ((job.endedAt ?? now) - job.startedAt) / 1000;
+}
+
+export const STATUS_WORDS: Record<Job['status'], string> = {
+  running: 'Running',
+  paused: 'Paused',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};

@@ -1,5 +1,10 @@
-/** How far jobs got, as a percentage for a progress bar. */
+/** How far jobs got, as a percentage for a progress bar, and whether they still run. */
 import type { Job } from '@qmpdeck/protocol';
+
+const ENDED = new Set<Job['status']>(['done', 'failed', 'cancelled']);
+
+export const isEnded = (job: Job) => ENDED.has(job.status);
+export const isActive = (job: Job) => !isEnded(job);
 
 /** 0-100, or null when the job gives no progress (or no total yet). */
 export function jobPercent(job: Job): number | null {

@@ -11,7 +11,7 @@ import { downloadToStorage } from '../../api/storage.ts';
 import { Button } from '../../ui/Button.tsx';
 import { fieldErrorsFromIssues } from '../definition/field-errors.ts';
 import { JobProgress } from '../jobs/JobProgress.tsx';
-import { useJob } from '../jobs/useJobs.ts';
+import { useJob } from '../jobs/useJob.ts';
 import { usePermission } from '../session/usePermission.ts';
 import { nameFromUrl } from './storage-files.ts';
 

@@ -15,7 +15,7 @@ import { Dialog } from '../../../ui/Dialog.tsx';
 import { INPUT } from '../../definition/FormField.tsx';
 import { fieldErrorsFromDesc } from '../../definition/field-errors.ts';
 import { JobProgress } from '../../jobs/JobProgress.tsx';
-import { useJob } from '../../jobs/useJobs.ts';
+import { useJob } from '../../jobs/useJob.ts';
 import { useVms } from '../../overview/useVms.ts';
 import { usePermission } from '../../session/usePermission.ts';
 import { processRunning } from './vm-actions.ts';

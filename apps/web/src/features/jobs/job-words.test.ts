@@ -1,8 +1,8 @@
 /** A job in words and as a percentage. */
 import type { Job } from '@qmpdeck/protocol';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, jobProgressText } from './job-format.ts';
 import { combinedPercent, jobPercent } from './job-progress.ts';
+import { jobProgressText } from './job-words.ts';
 
 const MiB = 1024 ** 2;
 const job = (change: Partial<Job>): Job => ({
@@ -49,15 +49,5 @@ describe('percentages', () => {
     const small = job({ progress: { current: 10, total: 10 } });
     const large = job({ progress: { current: 0, total: 90 } });
     expect(combinedPercent([small, large])).toBe(10);
-  });
-});
-
-describe('formatDuration', () => {
-  it.each([
-    [5, '5 s'],
-    [245, '4 min 5 s'],
-    [3780, '1 h 3 min'],
-  ])('%d -> %s', (seconds, text) => {
-    expect(formatDuration(seconds)).toBe(text);
   });
 });
