@@ -21,8 +21,10 @@ export const BRIDGE_ACTIONS = [
   'vm.clone',
   'vm.delete',
   'job.control',
+  'device.media',
   'device.nic-add',
   'device.nic-remove',
+  'device.disk-add',
   'device.disk-remove',
   'hardware.read',
 ] as const satisfies readonly ProtocolBridgeAction[];
