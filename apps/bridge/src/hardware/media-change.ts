@@ -41,15 +41,19 @@ export async function changeMedia(
   const found = findDrive(blocks, drive);
   if (found === null)
     throw new BridgeError(BridgeErrorClass.NotFound, `VM "${vm.id}" has no drive "${drive}"`, 404);
-  if (!found.block.removable) {
-    throw badRequest(`drive: "${drive}" is not a removable drive (only a CD-ROM or floppy takes media)`);
+  // A backend with no device says it is removable too; only a CD-ROM or floppy device takes media.
+  const model = await modelOf(client, found.block);
+  const floppy = model === 'floppy';
+  if (!found.block.removable || !(floppy || model?.endsWith('-cd'))) {
+    throw badRequest(
+      `drive: "${drive}" is not a removable drive (only a CD-ROM or floppy takes media; it is ${model ?? 'a drive without a device'})`,
+    );
   }
   const common = { vm: vm.id, target: 'qmp' as const, actor: request.actor, principal: request.principal };
   if (image === null) {
     await deps.run({ ...common, command: 'eject', arguments: { ...found.selector, force: true } });
     return { drive, image: null };
   }
-  const floppy = await isFloppy(client, found.block);
   const medium = await resolveMedium(deps.images, image, floppy, vm.id);
   await deps.run({
     ...common,
@@ -75,14 +79,14 @@ export function findDrive(
   return byId ? { block: byId, selector: { id: drive } } : null;
 }
 
-async function isFloppy(client: ReturnType<typeof liveClient>, block: BlockInfo): Promise<boolean> {
-  if (block.qdev === undefined) return false;
+async function modelOf(client: ReturnType<typeof liveClient>, block: BlockInfo): Promise<string | null> {
+  if (block.qdev === undefined) return null;
   const type = await client.execute(
     'qom-get',
     { path: devicePath(block.qdev), property: 'type' },
     { timeoutMs: QUERY_TIMEOUT_MS },
   );
-  return type === 'floppy';
+  return typeof type === 'string' ? type : null;
 }
 
 interface Medium {

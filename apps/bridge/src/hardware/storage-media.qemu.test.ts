@@ -66,10 +66,12 @@ describe('media and disks from the storage locations', () => {
     symlinkSync(join(dir, 'outside.iso'), join(disks, 'escape.img'));
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(disks, 'data.qcow2'), '32M']);
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(disks, 'held.qcow2'), '16M']);
+    writeFileSync(join(disks, 'floppy.img'), Buffer.alloc(1440 * 1024));
     [q35, holder] = await Promise.all([
       startQemu(dir, 'q35', Q35_DEVICES),
       startQemu(dir, 'holder', [
         ...['-drive', `if=none,id=held,format=qcow2,file=${join(disks, 'held.qcow2')}`],
+        ...['-drive', 'if=floppy,id=fd0'],
       ]),
     ]);
     bridge = await startTestBridge(dir, {
@@ -198,5 +200,34 @@ describe('media and disks from the storage locations', () => {
     // Free again: the same image plugs a second time under the first free names.
     const again = await postJson(bridge, '/api/vms/q35/disks', { image: 'disks:data.qcow2' });
     expect(again).toEqual({ status: 200, body: { device: 'hpdisk0', backend: 'hpimg0' } });
+  });
+
+  it('gives a floppy an image of a disk location, writable, or an ISO read-only', async () => {
+    const floppy = async () =>
+      ((await execute('holder', 'query-block')).body.return as Block[]).find(
+        (block) => block.device === 'fd0',
+      );
+    const insert = await postJson(bridge, '/api/vms/holder/media', {
+      drive: 'fd0',
+      image: 'disks:floppy.img',
+    });
+    expect(insert).toEqual({ status: 200, body: { drive: 'fd0', image: 'disks:floppy.img' } });
+    expect((await floppy())?.inserted).toMatchObject({
+      file: join(disks, 'floppy.img'),
+      ro: false,
+      drv: 'raw',
+    });
+    expect(
+      (await postJson(bridge, '/api/vms/holder/media', { drive: 'fd0', image: 'isos:first.iso' })).status,
+    ).toBe(200);
+    expect((await floppy())?.inserted).toMatchObject({ file: join(isos, 'first.iso'), ro: true });
+    // A drive without a device (QEMU calls its backend removable) takes no media: nothing changes.
+    const fixed = await postJson(bridge, '/api/vms/holder/media', { drive: 'held', image: 'isos:first.iso' });
+    expect(fixed).toMatchObject({ status: 400, body: { error: { class: 'BadRequest' } } });
+    expect(fixed.body.error.desc).toMatch(/not a removable drive/);
+    const held = ((await execute('holder', 'query-block')).body.return as Block[]).find(
+      (block) => block.device === 'held',
+    );
+    expect(held?.inserted?.file).toBe(join(disks, 'held.qcow2'));
   });
 });

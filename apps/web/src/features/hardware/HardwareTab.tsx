@@ -213,7 +213,10 @@ function DriveTable({ vmId, disks, disabled }: { vmId: string; disks: HardwareDi
             )}
           </div>
           <div className="flex flex-wrap items-center gap-1.5">
-            {disk.removable && <MediaForm vmId={vmId} disk={disk} disabled={disabled} />}
+            {/* A backend without a device is "removable" to QEMU, but only a CD-ROM or floppy takes media. */}
+            {disk.removable && disk.qdev !== null && (
+              <MediaForm vmId={vmId} disk={disk} disabled={disabled} />
+            )}
             {disk.removable && <EjectButton vmId={vmId} disk={disk} disabled={disabled} />}
             {disk.unpluggable && disk.qdev && (
               <UnplugButton vmId={vmId} kind="disks" device={disk.qdev} disabled={disabled} />
