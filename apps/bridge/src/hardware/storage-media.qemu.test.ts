@@ -1,7 +1,8 @@
 /**
  * Media and disk hot-plug from the storage locations against real QEMU (no guest): a paused `q35` with an empty
- * CD-ROM and a free PCIe root port (native PCIe hot-plug, so an unplug completes without a guest once the machine
- * runs), and a second VM holding a disk image open. Images are real files; qcow2 ones made by qemu-img.
+ * CD-ROM and a free PCIe root port (native PCIe hot-plug: QEMU 7.2 completes the unplug of a device no guest has
+ * taken over at once), and a second VM, a paused `pc`, holding a disk image open, with a floppy drive (ACPI
+ * hot-plug: an unplug waits for a guest that never answers). Images are real files; qcow2 ones made by qemu-img.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -184,8 +185,8 @@ describe('media and disks from the storage locations', () => {
     const second = await postJson(bridge, '/api/vms/holder/disks', { image: 'disks:data.qcow2' });
     expect(second).toMatchObject({ status: 409, body: { error: { class: 'InUse' } } });
 
-    // Native PCIe unplug completes once the machine runs (in prelaunch nothing answers it).
-    expect((await execute('q35', 'cont')).status).toBe(200);
+    // Native PCIe hot-plug (QEMU 7.2): a device plugged into a slot no guest has taken over goes at once, even in
+    // this paused machine; the route answers only once QEMU said DEVICE_DELETED, and then deletes the node.
     expect(await remove('/api/vms/q35/disks/hpdisk0')).toEqual({
       status: 200,
       body: { device: 'hpdisk0', backend: 'hpimg0' },
@@ -229,5 +230,24 @@ describe('media and disks from the storage locations', () => {
       (block) => block.device === 'held',
     );
     expect(held?.inserted?.file).toBe(join(disks, 'held.qcow2'));
+  });
+
+  it('keeps a disk and its node while the guest has not let go (ACPI hot-plug on pc, no guest)', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', join(disks, 'acpi.img'), '8M']);
+    const added = await postJson(bridge, '/api/vms/holder/disks', {
+      image: 'disks:acpi.img',
+      readOnly: true,
+    });
+    expect(added).toEqual({ status: 200, body: { device: 'hpdisk0', backend: 'hpimg0' } });
+    const plugged = async () =>
+      ((await execute('holder', 'query-block')).body.return as Block[]).find((block) =>
+        block.qdev?.includes('hpdisk0'),
+      );
+    expect((await plugged())?.inserted).toMatchObject({ drv: 'raw', ro: true, 'node-name': 'hpimg0' });
+    const waiting = await remove('/api/vms/holder/disks/hpdisk0?wait=1');
+    expect(waiting).toMatchObject({ status: 504, body: { error: { class: 'Timeout' } } });
+    expect(waiting.body.error.desc).toContain('has not let go of hpdisk0');
+    // No DEVICE_DELETED: the device and the node it uses are both still there.
+    expect((await plugged())?.inserted?.['node-name']).toBe('hpimg0');
   });
 });
