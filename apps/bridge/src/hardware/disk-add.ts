@@ -15,6 +15,7 @@ import type { CommandRequest } from '../commands/command-request.ts';
 import type { Images } from '../definitions/images.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import { hotplugTarget, liveClient, parseArgs, step, withProperties } from './device-actions.ts';
+import { claimImage } from './image-claim.ts';
 import { peripheralsFrom } from './nics.ts';
 
 const DiskAddArgs = DiskAddRequest.omit({ origin: true });
@@ -29,7 +30,7 @@ export async function addDisk(
   const { image, readOnly = false } = parseArgs(DiskAddArgs, request.arguments ?? {}, 'device.disk-add');
   const disk = await images.disk(image, undefined, 'image');
   // A read-only disk may not share either: another VM writing under it would corrupt what this one reads.
-  await images.claim(disk.path, 'disk', vm.id, image, 'image');
+  await claimImage(images, request.principal, { path: disk.path, as: 'disk', vm: vm.id, ref: image });
   const client = liveClient(vm);
   const place = await hotplugTarget(client);
   const { device, node } = await freeNames(client);

@@ -10,6 +10,7 @@
  * (raw, or qcow2 as qemu-img reads it), writable like a disk and so one VM's only.
  */
 import { BridgeErrorClass, type MediaChange, MediaRequest } from '@qmpdeck/protocol';
+import type { Principal } from '../auth/principal.ts';
 import { BridgeError, badRequest } from '../bridge-error.ts';
 import type { CommandRequest } from '../commands/command-request.ts';
 import type { Images } from '../definitions/images.ts';
@@ -17,6 +18,7 @@ import { parseImageRef } from '../storage/storage-locations.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import { liveClient, parseArgs } from './device-actions.ts';
 import { type BlockInfo, deviceId, devicePath } from './disks.ts';
+import { claimImage } from './image-claim.ts';
 
 const QUERY_TIMEOUT_MS = 5_000;
 const MediaArgs = MediaRequest.omit({ origin: true });
@@ -54,7 +56,7 @@ export async function changeMedia(
     await deps.run({ ...common, command: 'eject', arguments: { ...found.selector, force: true } });
     return { drive, image: null };
   }
-  const medium = await resolveMedium(deps.images, image, floppy, vm.id);
+  const medium = await resolveMedium(deps.images, image, floppy, vm.id, request.principal);
   await deps.run({
     ...common,
     command: 'blockdev-change-medium',
@@ -96,16 +98,22 @@ interface Medium {
 }
 
 /** The image's real path inside its location, its format and how it is opened; refusals name `image`. */
-async function resolveMedium(images: Images, ref: string, floppy: boolean, vm: string): Promise<Medium> {
+async function resolveMedium(
+  images: Images,
+  ref: string,
+  floppy: boolean,
+  vm: string,
+  principal: Principal,
+): Promise<Medium> {
   const { storage } = parseImageRef(ref);
   const holdsIso = images.locations.all().some((l) => l.id === storage && l.content.includes('iso'));
   if (floppy && !holdsIso) {
     // A floppy image from a disk location is written to, like a disk: one VM's only.
     const disk = await images.disk(ref, undefined, 'image');
-    await images.claim(disk.path, 'disk', vm, ref, 'image');
+    await claimImage(images, principal, { path: disk.path, as: 'disk', vm, ref });
     return { ...disk, readOnly: false };
   }
   const path = images.path(ref, 'iso', 'image');
-  await images.claim(path, 'cdrom', vm, ref, 'image');
+  await claimImage(images, principal, { path, as: 'cdrom', vm, ref });
   return { path, format: 'raw', readOnly: true };
 }
