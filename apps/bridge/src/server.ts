@@ -28,9 +28,13 @@ import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
 import { defaultDatabasePath, EventStore } from './events/event-store.ts';
 import { HardwareRead } from './hardware/hardware-read.ts';
 import { LinkMemory } from './hardware/link-memory.ts';
+import { isHibernated } from './hibernate/hibernation-file.ts';
 import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
+import type { JobRegistry } from './jobs/job-registry.ts';
+import { vmJobTimeline } from './jobs/job-timeline.ts';
+import { VmJobActions } from './jobs/vm-job-actions.ts';
 import { defaultRuntimeRoot } from './launch/runtime-dir.ts';
 import { RuntimeRoot, RuntimeRootBusy } from './launch/runtime-lock.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -95,6 +99,8 @@ export interface RunningBridge {
   store: EventStore;
   hub: Hub;
   pipeline: CommandPipeline;
+  /** The task log: the bridge's and QEMU's jobs. */
+  jobs: JobRegistry;
   /** The QMP endpoints per VM; null when the config turns them off. */
   qmpProxy: QmpProxy | null;
   screenshots: Screenshots;
@@ -185,6 +191,15 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
         qga: guestAgent ? undefined : false,
       }),
     run: (request) => pipeline.run(request),
+    timeline: vmJobTimeline(registry),
+  });
+  const { jobs } = management;
+  const vmJobs = new VmJobActions({
+    jobs,
+    db,
+    storage: config.storage ?? [],
+    log,
+    defined: management.defined,
   });
   const pipeline = new CommandPipeline({
     registry,
@@ -202,9 +217,10 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       }),
       ...management.bridgeWide,
     },
-    bridgeActions: management.bridgeActions,
+    bridgeActions: { ...management.bridgeActions, ...vmJobs.runners },
     vmReads: { 'hardware.read': new HardwareRead(policy, links).runner },
   });
+  vmJobs.attach(pipeline);
   const hub = new Hub({
     registry,
     pipeline,
@@ -274,6 +290,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     pipeline,
     store,
     hub,
+    jobs,
+    vmJobs,
     log,
     links,
     metrics,
@@ -331,6 +349,9 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   }
   const bound = (server.address() as AddressInfo).port;
 
+  for (const vm of registry.all()) {
+    if (vm.process && isHibernated(config.storage ?? [], vm.id)) vm.markHibernated(true);
+  }
   await Promise.all(registry.all().map((vm) => vm.start()));
   discovery.start();
   metrics.start();
@@ -348,6 +369,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       discovery.stop();
       // Stops listening; requests already being answered finish, and new ones on kept-alive sockets get 503.
       const closed = app.close();
+      // Before the pipeline closes: cancelling a QEMU job sends job-cancel through it.
+      await stopJobs(jobs, DRAIN_LIMIT_MS);
       pipeline.stopAccepting();
       await pipeline.drain(DRAIN_LIMIT_MS);
       await management.stop();
@@ -375,6 +398,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     store,
     hub,
     pipeline,
+    jobs,
     qmpProxy,
     screenshots,
     audit: auditStore,
@@ -382,6 +406,16 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     metrics,
     stop,
   };
+}
+
+/** Running jobs are cancelled (those QEMU cannot stop are left to end by themselves), for `limitMs` at most. */
+async function stopJobs(jobs: JobRegistry, limitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, limitMs);
+  });
+  await Promise.race([jobs.stopAll(), limit]);
+  clearTimeout(timer);
 }
 
 /**

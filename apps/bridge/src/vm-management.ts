@@ -23,7 +23,7 @@ import { defaultDatabasePath } from './events/event-store.ts';
 import { addDisk } from './hardware/disk-add.ts';
 import { changeMedia } from './hardware/media-change.ts';
 import { controlJob } from './jobs/job-control.ts';
-import { JobRegistry } from './jobs/job-registry.ts';
+import { JobRegistry, type JobTimeline } from './jobs/job-registry.ts';
 import { JobStore } from './jobs/job-store.ts';
 import type { RuntimeRoot } from './launch/runtime-lock.ts';
 import type { Logger } from './log.ts';
@@ -45,6 +45,8 @@ export interface VmManagementOptions {
   supervise(options: SuperviseOptions): VmSupervisor;
   /** The command pipeline (given late: it is made with this module's runners). */
   run(request: CommandRequest): Promise<unknown>;
+  /** Where a VM's jobs start and end in its timeline (issue 16). */
+  timeline?: JobTimeline | undefined;
 }
 
 export interface VmManagement {
@@ -69,7 +71,7 @@ export function dataDirOf(config: BridgeConfig): string {
 
 export function openVmManagement(options: VmManagementOptions): VmManagement {
   const { config, registry, log } = options;
-  const jobs = new JobRegistry(new JobStore(options.db), options.publishJob);
+  const jobs = new JobRegistry(new JobStore(options.db), options.publishJob, Date.now, options.timeline);
   const locations = new StorageLocations(config.storage ?? [], log);
   let defined: DefinedVms | undefined;
   const usage = new FileUsage(locations, () => defined?.all() ?? [], registry);

@@ -44,6 +44,10 @@ export const BridgeEventName = {
   Reattached: 'BRIDGE_REATTACHED',
   /** A stop went on to its next step: `data.step` is `quit` or `kill`, `data.afterMs` since the stop began. */
   StopEscalated: 'BRIDGE_STOP_ESCALATED',
+  /** A job began (`data`: `job`, `kind`, `description`); its cause is the command and user that started it. */
+  JobStarted: 'BRIDGE_JOB_STARTED',
+  /** A job ended (`data`: `job`, `kind`, `outcome` done/failed/cancelled, `error`, `durationMs`); same cause. */
+  JobEnded: 'BRIDGE_JOB_ENDED',
 } as const;
 
 export const EventRecord = z.object({

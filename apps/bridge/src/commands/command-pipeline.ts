@@ -311,7 +311,10 @@ function decide(policy: CommandPolicy, request: CommandRequest): PolicyDecision 
 
 /** The policy's refusal as an error to answer, or null when the command may run. */
 async function authorize(policy: CommandPolicy, request: CommandRequest): Promise<BridgeError | null> {
-  const decided = decide(policy, request);
+  // A job's own step is allowed when the action that started the job is (see CommandRequest.partOf).
+  const asked: CommandRequest =
+    request.partOf === undefined ? request : { ...request, target: 'bridge', command: request.partOf };
+  const decided = decide(policy, asked);
   // Most decisions are immediate: no extra turn of the event loop for them.
   const decision = decided instanceof Promise ? await decided : decided;
   return decision.allowed ? null : new BridgeError(BridgeErrorClass.Forbidden, decision.desc, 403);

@@ -20,6 +20,14 @@ export const BRIDGE_ACTIONS = [
   'vm.define',
   'vm.clone',
   'vm.delete',
+  'vm.hibernate',
+  'vm.dump',
+  'backup.create',
+  'backup.delete',
+  'backup.restore',
+  'snapshot.create',
+  'snapshot.revert',
+  'snapshot.delete',
   'job.control',
   'device.media',
   'device.nic-add',
@@ -113,6 +121,12 @@ export interface CommandRequest {
    * arguments say what it is (`{ storage, name, bytes }`).
    */
   input?: unknown;
+  /**
+   * Set on the QMP commands a job sends for the bridge action that started it (a backup's `transaction`, its
+   * `job-cancel`): they run as the user who started it and are audited one by one, but are authorized as that
+   * action (an operator may back up without being allowed raw `transaction`). Only the bridge sets it.
+   */
+  partOf?: BridgeAction | undefined;
   /** QMP only: run it out-of-band (`exec-oob`), as a QMP proxy client asked. */
   oob?: boolean | undefined;
 }

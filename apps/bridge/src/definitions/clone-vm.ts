@@ -19,7 +19,7 @@ import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import { type DefinedVms, vmRunning } from './defined-vms.ts';
 import { withMacs } from './mac-address.ts';
 
-interface DiskCopy {
+export interface DiskCopy {
   index: number;
   source: { path: string; format: string };
   virtualSize: number;
@@ -121,7 +121,7 @@ export async function cloneVm(
 }
 
 /** The copy takes the first free name `<vm>-disk<N>.<ext>`, never another file's. */
-function placeCopy(copy: DiskCopy, vm: string, disk: DiskDefinition): DiskDefinition {
+export function placeCopy(copy: DiskCopy, vm: string, disk: DiskDefinition): DiskDefinition {
   const extension = copy.source.format === 'qcow2' ? 'qcow2' : 'img';
   for (let n = copy.index; ; n++) {
     const name = `${vm}-disk${n}.${extension}`;

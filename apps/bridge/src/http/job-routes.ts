@@ -33,8 +33,10 @@ export function jobRoutes(ctx: HttpContext): FastifyPluginAsync {
       return jobs.list(request.query).filter((job) => job.vm === null || principalSees(principal, job.vm));
     });
 
-    app.get('/api/vms/:id/jobs', { schema: { response: { 200: JobList } } }, (request) =>
-      jobs.list({ vm: visibleVm(ctx, request).id }),
+    app.get(
+      '/api/vms/:id/jobs',
+      { schema: { querystring: JobQuery.omit({ vm: true }), response: { 200: JobList } } },
+      (request) => jobs.list({ ...request.query, vm: visibleVm(ctx, request).id }),
     );
 
     for (const action of JOB_ACTIONS) {

@@ -13,6 +13,8 @@ export type JobAction = (typeof JOB_ACTIONS)[number];
 export async function controlJob(jobs: JobRegistry, request: CommandRequest): Promise<Job> {
   const { job, action } = (request.arguments ?? {}) as { job?: unknown; action?: unknown };
   if (typeof job !== 'string') throw badRequest('job: expected a job id');
+  // On a VM, the job must be that VM's own (resolved and scoped by the pipeline): a job id is no way into another.
+  if (request.vm !== null && jobs.get(job).vm !== request.vm) throw jobs.notFound(job);
   switch (action) {
     case 'cancel':
       return jobs.cancel(job);

@@ -145,4 +145,48 @@ describe('JobRegistry', () => {
     await waitFor(() => jobs.list({})[0]?.status === 'cancelled', 'the job cancelled');
     expect(jobs.list({})[0]?.error).toBe('the bridge is stopping');
   });
+
+  it('pauses and resumes a job that gives controls, and says so in can; a job may refuse to be cancelled', async () => {
+    const { jobs, published } = registry();
+    const calls: string[] = [];
+    const work = gate();
+    const controls = {
+      pause: async () => {
+        calls.push('pause');
+      },
+      resume: async () => {
+        calls.push('resume');
+      },
+    };
+    const { job, done } = jobs.start({ ...SPEC, controls, cancellable: false }, () => work.opened);
+    expect(job.can).toEqual({ pause: true, resume: false, cancel: false, dismiss: false });
+    expect(await jobs.pause(job.id)).toMatchObject({ status: 'paused', can: { pause: false, resume: true } });
+    expect(() => jobs.pause(job.id)).toThrow(/cannot pause: it is paused/);
+    expect(published.at(-1)?.status).toBe('paused');
+    expect(await jobs.resume(job.id)).toMatchObject({ status: 'running' });
+    await expect(jobs.cancel(job.id)).rejects.toMatchObject({
+      desc: expect.stringMatching(/QEMU cannot stop it/),
+    });
+    expect(calls).toEqual(['pause', 'resume']);
+    work.release();
+    expect((await done).status).toBe('done');
+  });
+
+  it("puts a VM's job start and end in its timeline with the starting command as their cause", async () => {
+    const db = openDatabase(':memory:');
+    const told: [string, string, string | null][] = [];
+    const jobs = new JobRegistry(
+      new JobStore(db),
+      () => {},
+      Date.now,
+      (job, phase, cause) => told.push([job.id, phase, cause?.command ?? null]),
+    );
+    const cause = { command: 'backup.create', id: 'http-1', client: 'http', user: 'ana', origin: null };
+    await jobs.start({ ...SPEC, vm: 'web', cause }, async () => {}).done;
+    await jobs.start({ ...SPEC, vm: null }, async () => {}).done;
+    expect(told).toEqual([
+      ['1', 'started', 'backup.create'],
+      ['1', 'ended', 'backup.create'],
+    ]);
+  });
 });

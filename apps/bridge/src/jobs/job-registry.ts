@@ -4,9 +4,13 @@
  * registry keeps its state, its rate and time left over the last few seconds, stores it (the task log survives
  * restarts) and publishes it: at most a few times a second per job while it runs, and always its final state.
  *
- * Bridge jobs can be cancelled, not paused (a transfer holds a connection that cannot wait): `can` says so.
+ * Bridge jobs can be cancelled, not paused (a transfer holds a connection that cannot wait): `can` says so. QEMU's
+ * jobs give `controls` (job-pause, job-resume) and may say they cannot be cancelled (a memory dump).
+ *
+ * Each job of a VM is in that VM's timeline twice, BRIDGE_JOB_STARTED and BRIDGE_JOB_ENDED, with the command and
+ * user that started it as their cause (`timeline`, given by the server).
  */
-import { BridgeErrorClass, type Job, type JobStatus } from '@qmpdeck/protocol';
+import { BridgeErrorClass, type Cause, type Job, type JobStatus } from '@qmpdeck/protocol';
 import { BridgeError, toErrorBody } from '../bridge-error.ts';
 import { JobRate } from './job-rate.ts';
 import type { JobQuery, JobStore, StoredJob } from './job-store.ts';
@@ -23,7 +27,21 @@ export interface JobSpec {
   description: string;
   /** The total in the job's units when known at the start (bytes of an upload). */
   total?: number | null | undefined;
+  /** Pause and resume, for work that can wait (QEMU's block jobs); absent: the job cannot. */
+  controls?: JobControls | undefined;
+  /** False for work that cannot be stopped once begun (QEMU has no way to cancel a memory dump). */
+  cancellable?: boolean | undefined;
+  /** The command that started it, named as the cause of its timeline events. */
+  cause?: Cause | null | undefined;
 }
+
+export interface JobControls {
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+}
+
+/** A job's start or end, for the VM's timeline. */
+export type JobTimeline = (job: Job, phase: 'started' | 'ended', cause: Cause | null) => void;
 
 export interface JobProgress {
   /** The job's id, for words that name it. */
@@ -35,6 +53,7 @@ export type JobWork = (job: JobProgress, signal: AbortSignal) => Promise<void>;
 
 interface Live {
   job: StoredJob;
+  spec: JobSpec;
   controller: AbortController;
   rate: JobRate;
   lastPublished: number;
@@ -52,6 +71,7 @@ export class JobRegistry {
     readonly store: JobStore,
     readonly publish: (job: Job) => void,
     readonly now: () => number = Date.now,
+    readonly timeline: JobTimeline = () => {},
   ) {}
 
   /** Starts `work` as a job; answers the job at once and a promise of its final state. */
@@ -71,6 +91,7 @@ export class JobRegistry {
     const controller = new AbortController();
     const live: Live = {
       job: { ...base, id, endedAt: null, error: null },
+      spec,
       controller,
       rate: new JobRate(this.now),
       lastPublished: 0,
@@ -81,8 +102,13 @@ export class JobRegistry {
     const handle: JobProgress = { id, progress: (current, total) => this.#progress(live, current, total) };
     this.#publishNow(live);
     const first = this.#view(live.job, live);
+    this.#tell(first, 'started', spec);
     live.done = this.#run(live, work, handle);
     return { job: first, done: live.done };
+  }
+
+  notFound(id: string): BridgeError {
+    return jobNotFound(id);
   }
 
   get(id: string): Job {
@@ -104,17 +130,25 @@ export class JobRegistry {
   /** Asks a running job to stop; answers once it has (status `cancelled`, or how it ended meanwhile). */
   async cancel(id: string): Promise<Job> {
     const live = this.#live.get(id);
-    if (!live) throw this.#cannot(id, 'cancel');
+    if (!live || live.spec.cancellable === false) throw this.#cannot(id, 'cancel');
     live.controller.abort(new BridgeError(BridgeErrorClass.Cancelled, 'cancelled', 409));
     return live.done;
   }
 
-  pause(id: string): never {
-    throw this.#cannot(id, 'pause');
+  /** Pauses a running job that can wait (its controls); answers it paused. Throws at once when it cannot. */
+  pause(id: string): Promise<Job> {
+    const live = this.#live.get(id);
+    const controls = live?.spec.controls;
+    if (!live || !controls || live.job.status !== 'running') throw this.#cannot(id, 'pause');
+    return controls.pause().then(() => this.#setStatus(live, 'paused'));
   }
 
-  resume(id: string): never {
-    throw this.#cannot(id, 'resume');
+  /** Resumes a paused job; answers it running. Throws at once when it cannot. */
+  resume(id: string): Promise<Job> {
+    const live = this.#live.get(id);
+    const controls = live?.spec.controls;
+    if (!live || !controls || live.job.status !== 'paused') throw this.#cannot(id, 'resume');
+    return controls.resume().then(() => this.#setStatus(live, 'running'));
   }
 
   /** Forgets a finished job (it leaves the task log); answers it as it was. */
@@ -149,7 +183,23 @@ export class JobRegistry {
     live.job = { ...live.job, status, error, endedAt: this.now() };
     this.#live.delete(live.job.id);
     this.#publishNow(live);
-    return this.#view(live.job, undefined);
+    const final = this.#view(live.job, undefined);
+    this.#tell(final, 'ended', live.spec);
+    return final;
+  }
+
+  #setStatus(live: Live, status: 'running' | 'paused'): Job {
+    // The work may have ended while QEMU answered.
+    if (this.#live.has(live.job.id)) {
+      live.job = { ...live.job, status };
+      this.#publishNow(live);
+    }
+    return this.#view(live.job, this.#live.get(live.job.id));
+  }
+
+  /** A VM's job into its timeline; a failure there is the timeline's (it logs it), never the job's. */
+  #tell(job: Job, phase: 'started' | 'ended', spec: JobSpec): void {
+    if (job.vm !== null) this.timeline(job, phase, spec.cause ?? null);
   }
 
   #progress(live: Live, current: number, total?: number | null): void {
@@ -177,22 +227,36 @@ export class JobRegistry {
   /** The job as clients see it: with its rate and time left while it runs, and what may be done with it. */
   #view(job: StoredJob, live: Live | undefined): Job {
     const running = live !== undefined;
-    const rate = running ? live.rate.rate : null;
+    const rate = running && job.status === 'running' ? live.rate.rate : null;
+    const controls = running && live.spec.controls !== undefined;
     return {
       ...job,
       rate,
-      timeLeft: running && job.progress ? live.rate.timeLeft(job.progress.current, job.progress.total) : null,
-      can: { pause: false, resume: false, cancel: running, dismiss: !running },
+      timeLeft:
+        rate !== null && job.progress ? live?.rate.timeLeft(job.progress.current, job.progress.total) : null,
+      can: {
+        pause: controls && job.status === 'running',
+        resume: controls && job.status === 'paused',
+        cancel: running && live.spec.cancellable !== false,
+        dismiss: !running,
+      },
     };
   }
 
   #cannot(id: string, action: string): BridgeError {
     const job = this.get(id);
+    const live = this.#live.get(id);
     const why =
       action === 'pause' || action === 'resume'
-        ? `the bridge's own jobs cannot ${action} (a transfer holds a connection that cannot wait)`
+        ? live?.spec.controls
+          ? `it is ${job.status}`
+          : live
+            ? `the bridge's own jobs cannot ${action} (a transfer holds a connection that cannot wait)`
+            : `it is ${job.status}, not running`
         : action === 'cancel'
-          ? `it is ${job.status}, not running`
+          ? live
+            ? 'QEMU cannot stop it once begun'
+            : `it is ${job.status}, not running`
           : 'it is still running; cancel it first';
     return new BridgeError(BridgeErrorClass.Conflict, `job ${id} cannot ${action}: ${why}`, 409);
   }

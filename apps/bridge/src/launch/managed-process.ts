@@ -155,9 +155,9 @@ export class ManagedProcess {
   }
 
   /** Plans and spawns QEMU unless it already runs. Resolves once it has started or failed to. */
-  start(): Promise<void> {
+  start(extraArgs: readonly string[] = []): Promise<void> {
     if (this.#running) return Promise.resolve();
-    this.#starting ??= this.#start().finally(() => {
+    this.#starting ??= this.#start(extraArgs).finally(() => {
       this.#starting = null;
     });
     return this.#starting;
@@ -202,7 +202,8 @@ export class ManagedProcess {
     if (this.#running?.kind === 'child') this.#running.child.unref();
   }
 
-  async #start(): Promise<void> {
+  /** `extraArgs` for this start only (a restore's `-incoming defer`). */
+  async #start(extraArgs: readonly string[]): Promise<void> {
     this.#exitRequested = null;
     this.#detached = false;
     this.#startedAt = Date.now();
@@ -219,6 +220,7 @@ export class ManagedProcess {
     this.#binary = plan.binary;
     const argv = [
       ...plan.args,
+      ...extraArgs,
       ...['-qmp', `unix:${this.socketPath},server=on,wait=off`],
       ...['-pidfile', this.pidPath],
     ];

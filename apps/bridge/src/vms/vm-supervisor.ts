@@ -97,8 +97,12 @@ export class VmSupervisor {
   #autostart: boolean;
   /** Why the VM may not start now (its disks being copied), or null. */
   #held: string | null = null;
+  /** Its state is saved in a file (Hibernate) and Start restores it. */
+  #hibernated = false;
   /** Called after every change of the link or the process (see #settled). */
   readonly #changeWaiters = new Set<() => void>();
+  /** Who follows QEMU's events as they come (the jobs of this VM). */
+  readonly #eventListeners = new Set<(event: QmpEvent) => void>();
   /** The latest usage sample (metrics/usage-sampler.ts); null while not sampled. */
   #usage: VmUsage | null = null;
 
@@ -182,6 +186,16 @@ export class VmSupervisor {
     this.pushIfChanged();
   }
 
+  get hibernated(): boolean {
+    return this.#hibernated;
+  }
+
+  /** Hibernate saved its state (true), or Start restored it (false). */
+  markHibernated(hibernated: boolean): void {
+    this.#hibernated = hibernated;
+    this.pushIfChanged();
+  }
+
   /** Why the VM may not start now (its disks being copied), or null. */
   get held(): string | null {
     return this.#held;
@@ -234,6 +248,7 @@ export class VmSupervisor {
       usage: this.#usage,
       consoles: this.consoles.info,
       ...(this.options.origin === 'defined' ? { autostart: this.#autostart } : {}),
+      ...(this.#hibernated ? { hibernated: true } : {}),
     };
   }
 
@@ -259,7 +274,8 @@ export class VmSupervisor {
     this.consoles.start();
     if (this.process) {
       if (this.process.reattach()) this.qmp.connect({ path: this.process.socketPath });
-      else if (this.#autostart) await this.startProcess();
+      // A hibernated VM waits for Start (restore): booting it afresh would throw its saved session away.
+      else if (this.#autostart && !this.#hibernated) await this.startProcess();
       else this.pushIfChanged();
     } else {
       this.qmp.connect(this.options.address as QmpAddress);
@@ -277,11 +293,11 @@ export class VmSupervisor {
    * Resolves once QMP answers or QEMU has ended (a bad argument, a missing file: QEMU's words are then in
    * `message`), or after SOCKET_APPEARS_WITHIN_MS.
    */
-  async startProcess(): Promise<void> {
+  async startProcess(extraArgs: readonly string[] = []): Promise<void> {
     const process = this.#requireManaged();
     if (process.running) return;
     if (this.#held !== null) throw new BridgeError(BridgeErrorClass.Conflict, this.#held, 409);
-    await process.start();
+    await process.start(extraArgs);
     if (!process.running) return;
     this.qmp.connect({ path: process.socketPath });
     await this.#settled(() => this.qmp.state === 'connected' || !process.running, SOCKET_APPEARS_WITHIN_MS);
@@ -314,6 +330,12 @@ export class VmSupervisor {
   /** Managed VMs only (the `vm.kill` action): SIGKILL, as a person pulling the plug. */
   async killProcess(): Promise<void> {
     await this.#requireManaged().kill('SIGKILL');
+  }
+
+  /** Calls `listener` with each QMP event of this VM (after it is recorded); answers how to stop. */
+  onQmpEvent(listener: (event: QmpEvent) => void): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
   }
 
   /** The pipeline's QMP route; `oob` sends it out-of-band (`exec-oob`). */
@@ -477,6 +499,7 @@ export class VmSupervisor {
     if (isQmpEvent(event, 'RESET')) this.guest?.agentGone('the guest restarted');
     else if (isQmpEvent(event, 'SHUTDOWN')) this.guest?.agentGone('the guest shut down');
     else if (isQmpEvent(event, 'RESUME')) this.guest?.refreshSoon();
+    for (const listener of this.#eventListeners) listener(event);
   }
 
   #processChanged(change: ProcessChange): void {

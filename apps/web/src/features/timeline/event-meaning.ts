@@ -112,6 +112,9 @@ const MEANINGS: Meanings = {
     d.step === 'kill'
       ? `QEMU did not quit: killed, ${text(d.afterMs)} ms into the stop`
       : `the guest did not power down: QEMU asked to quit, ${text(d.afterMs)} ms into the stop`,
+  BRIDGE_JOB_STARTED: (d) => `job ${text(d.job)} (${text(d.kind)}) started: ${text(d.description)}`,
+  BRIDGE_JOB_ENDED: (d) =>
+    `job ${text(d.job)} (${text(d.kind)}) ${d.outcome === 'done' ? 'done' : text(d.outcome)}${d.error ? `: ${text(d.error)}` : ''}`,
 };
 
 /** The meaning of an event; a RESUME's depends on what came before it (see `resumedFrom`). */
