@@ -33,4 +33,7 @@ export const queryKeys = {
   /** A VM's usage history over a range (all series, or only those named). */
   metrics: (id: string, range: string, series = 'all') => ['vms', id, 'metrics', range, series] as const,
   hardware: (id: string) => ['vms', id, 'hardware'] as const,
+  /** The storage locations, and the files of one (image pickers). */
+  storageLocations: () => ['storage'] as const,
+  storageFiles: (storage: string) => ['storage', storage, 'files'] as const,
 };
