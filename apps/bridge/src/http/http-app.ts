@@ -19,6 +19,7 @@ import { guestExecuteRoutes } from './guest-execute-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { inflightRoutes } from './inflight-routes.ts';
 import { MAX_BODY_BYTES, parseJsonBodies } from './json-body.ts';
+import { answerMalformedRequests } from './malformed-request.ts';
 import { answerNotFound } from './not-found.ts';
 import { guardRequests } from './request-guards.ts';
 import { schemaRoutes } from './schema-routes.ts';
@@ -41,11 +42,8 @@ export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> 
     bodyLimit: MAX_BODY_BYTES,
     // An `:id` decoded with a malformed %-escape never reaches a route: answered as the API's own 400.
     frameworkErrors: answerFrameworkErrors,
-    // A client that sends something that is not HTTP: dropped, as before (at debug).
-    clientErrorHandler: (err, socket) => {
-      ctx.log.debug({ err }, 'malformed HTTP request');
-      socket.destroy();
-    },
+    // A request node cannot parse: a 400 with the one error body, then closed (at debug).
+    clientErrorHandler: answerMalformedRequests(ctx.log),
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(plainSerializerCompiler);
