@@ -25,10 +25,12 @@ export interface GuardOptions {
 
 export function guardRequests(app: FastifyInstance, options: GuardOptions): void {
   app.addHook('onRequest', (request, reply, done) => {
+    // An upgrade answered with plain HTTP (refused here or by the credential check, or no route for its method)
+    // is on a socket node's server no longer tracks: closed once the answer is written, or it stays open for good
+    // and holds up the bridge's stop (the fuzzer found this). An upgrade that succeeds writes no such answer.
+    if (isUpgrade(request)) reply.raw.once('finish', () => request.raw.socket.destroy());
     const refusal = refusalOf(request, options);
     if (refusal) {
-      // A refused upgrade's socket carries only this answer: closed once it is written (nothing upgrades it).
-      if (isUpgrade(request)) reply.raw.once('finish', () => request.raw.socket.destroy());
       done(refusal);
       return;
     }
