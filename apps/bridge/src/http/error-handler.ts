@@ -8,6 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { BridgeError, toErrorBody } from '../bridge-error.ts';
 import type { Logger } from '../log.ts';
 import { MAX_BODY_BYTES } from './json-body.ts';
+import { FALLBACK_SECURITY_HEADERS } from './security-headers.ts';
 
 export function answerErrors(app: FastifyInstance, log: Logger): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -26,13 +27,17 @@ export function answerErrors(app: FastifyInstance, log: Logger): void {
   });
 }
 
-/** For the router's own failures, which never reach the error handler (a malformed %-escape in the path). */
+/**
+ * For the router's own failures, which never reach the error handler (a malformed %-escape in the path). No hook
+ * ran, so the security headers are set here (the fuzzer found these answers without them).
+ */
 export function answerFrameworkErrors(
   err: FastifyError,
   _request: FastifyRequest,
   reply: FastifyReply,
 ): void {
   const { body, status } = toErrorBody(asBridgeError(err));
+  reply.headers(FALLBACK_SECURITY_HEADERS);
   sendError(reply, status, body);
 }
 

@@ -8,11 +8,11 @@
 import type { Socket } from 'node:net';
 import { BridgeErrorClass, type ErrorResponse } from '@qmpdeck/protocol';
 import type { Logger } from '../log.ts';
-import { CONTENT_SECURITY_POLICY } from './security-headers.ts';
+import { FALLBACK_SECURITY_HEADERS } from './security-headers.ts';
 
-const CSP = Object.entries(CONTENT_SECURITY_POLICY)
-  .map(([directive, values]) => `${directive} ${values.join(' ')}`)
-  .join('; ');
+const SECURITY_HEADER_LINES = Object.entries(FALLBACK_SECURITY_HEADERS)
+  .map(([name, value]) => `${name}: ${value}\r\n`)
+  .join('');
 
 export function answerMalformedRequests(log: Logger): (err: Error, socket: Socket) => void {
   return (err, socket) => {
@@ -35,8 +35,7 @@ export function answerMalformedRequests(log: Logger): (err: Error, socket: Socke
         'content-type: application/json; charset=utf-8\r\n' +
         `content-length: ${Buffer.byteLength(text)}\r\n` +
         'cache-control: no-store\r\n' +
-        'x-content-type-options: nosniff\r\n' +
-        `content-security-policy: ${CSP}\r\n` +
+        SECURITY_HEADER_LINES +
         'connection: close\r\n\r\n' +
         text,
     );
