@@ -43,7 +43,7 @@ export async function runFuzz<T>(
   });
   let failure: string | null = null;
   for (const seed of plan.seeds) {
-    const details = await fc.check(property, { seed, numRuns: plan.runsPerSeed });
+    const details = await fc.check(property, { seed, numRuns: plan.runsPerSeed, includeErrorInReport: true });
     if (details.failed) {
       failure =
         `fuzz ${plan.target} (${options.property ?? plan.target}) failed with seed ${seed} (replay: FUZZ_SEED=${seed}; path ${details.counterexamplePath})\n` +
