@@ -9,6 +9,7 @@ import { BridgeError } from '../bridge-error.ts';
 import type { ApiPaths } from './api-paths.ts';
 import type { HttpContext } from './context.ts';
 import { isUpgrade } from './request-guards.ts';
+import { pathOf } from './request-path.ts';
 import { serveAppFallback } from './static-routes.ts';
 
 export function answerNotFound(app: FastifyInstance, ctx: HttpContext, apiPaths: ApiPaths): void {
@@ -16,7 +17,7 @@ export function answerNotFound(app: FastifyInstance, ctx: HttpContext, apiPaths:
     // The request guards refuse upgrades anywhere but /api/ws, so one here is /api/ws with another method than
     // GET: a 405 like any API path's (the fuzzer found it answered with an empty 404), and the socket not kept.
     if (isUpgrade(request)) reply.header('connection', 'close');
-    const path = new URL(request.url, 'http://bridge').pathname;
+    const path = pathOf(request.url);
     const { method } = request;
     if (path === '/api' || path.startsWith('/api/')) {
       if (apiPaths.has(path)) {
