@@ -5,7 +5,9 @@
  * Everything after the handshake is the hub's (hub/), for the principal the credential named.
  */
 import fastifyWebsocket from '@fastify/websocket';
+import { BridgeErrorClass } from '@qmpdeck/protocol';
 import type { FastifyInstance } from 'fastify';
+import { BridgeError } from '../bridge-error.ts';
 import { HARD_FRAME_LIMIT } from '../hub/limits.ts';
 import type { HttpContext } from './context.ts';
 import { clientAddress, principalOf } from './http-actor.ts';
@@ -29,8 +31,21 @@ export function wsRoutes(ctx: HttpContext) {
       // The hub says goodbye to its clients itself (1001) when the bridge stops.
       preClose: (done) => done(),
     });
-    app.get(WS_PATH, { websocket: true }, (socket, request) => {
-      ctx.hub.accept(socket, principalOf(request), clientAddress(request));
+    app.route({
+      method: 'GET',
+      url: WS_PATH,
+      // A plain GET (no upgrade) had @fastify/websocket's empty 404; the HTTP fuzzer found it: the API's error body.
+      handler: async () => {
+        throw new BridgeError(
+          BridgeErrorClass.BadRequest,
+          `${WS_PATH} is a WebSocket: send the upgrade (Connection: Upgrade, Upgrade: websocket)`,
+          426,
+          { upgrade: 'websocket' },
+        );
+      },
+      wsHandler: (socket, request) => {
+        ctx.hub.accept(socket, principalOf(request), clientAddress(request));
+      },
     });
   };
 }
