@@ -25,6 +25,7 @@ import type {
   ServerMessage,
 } from '@qmpdeck/protocol';
 import { expect } from 'vitest';
+import { withDeadline } from '../../../../testing/fuzz/deadline.ts';
 import type { RunningBridge } from '../server.ts';
 import { bearer, getJson, postJson, startTestBridge } from './bridge.ts';
 import { captureLog, type LogLine } from './log-capture.ts';
@@ -163,6 +164,9 @@ function errorLines(lines: readonly LogLine[]): string[] {
   return lines.map((line) => `${line.msg}: ${JSON.stringify(line.err ?? line)}`);
 }
 
+/** Far longer than a stop or cont takes, even on a loaded machine: missing it means the VM's commands are stuck. */
+const TOGGLE_DEADLINE_MS = 20_000;
+
 interface Toggler {
   stop(): Promise<{ toggles: number; failures: string[] }>;
 }
@@ -175,16 +179,23 @@ function startToggler(bridge: RunningBridge, admin: Record<string, string>): Tog
   const loop = (async () => {
     let paused = true;
     while (running) {
-      const answer = await postJson(
-        bridge,
-        `/api/vms/${STREAM_VM}/execute`,
-        { execute: paused ? 'cont' : 'stop' },
-        admin,
-      );
-      if (answer.status === 200) {
-        toggles++;
-        paused = !paused;
-      } else failures.push(`${answer.status} ${answer.text}`);
+      const execute = paused ? 'cont' : 'stop';
+      try {
+        const answer = await withDeadline(
+          postJson(bridge, `/api/vms/${STREAM_VM}/execute`, { execute }, admin),
+          TOGGLE_DEADLINE_MS,
+          `the admin's ${execute} of ${STREAM_VM}`,
+        );
+        if (answer.status === 200) {
+          toggles++;
+          paused = !paused;
+        } else failures.push(`${execute}: ${answer.status} ${answer.text}`);
+      } catch (err) {
+        failures.push(
+          `${execute}: ${String(err)}; in flight: ${JSON.stringify(bridge.registry.get(STREAM_VM)?.inflight.list() ?? null)}`,
+        );
+        running = false;
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   })();
