@@ -53,7 +53,9 @@ function idOf(raw: unknown): CommandId | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const id = (raw as { id?: unknown }).id;
   if (typeof id === 'string') return id.length <= MAX_ID_LENGTH ? id : undefined;
-  return typeof id === 'number' ? id : undefined;
+  // 1e400 parses as Infinity, which JSON writes as null: echoed, it made a `result` with an id no client can match
+  // and the protocol refuses (found by the WebSocket fuzzer).
+  return typeof id === 'number' && Number.isFinite(id) ? id : undefined;
 }
 
 function typeOf(raw: unknown): unknown {
