@@ -12,6 +12,7 @@
 import type { ServerMessage } from '@qmpdeck/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeadlineMissed } from '../../../../testing/fuzz/deadline.ts';
 import { runFuzz } from '../../../../testing/fuzz/run-fuzz.ts';
 import { fuzzPlan, fuzzTimeoutMs } from '../../../../testing/fuzz/settings.ts';
 import { bearer, getJson } from '../testing/bridge.ts';
@@ -23,7 +24,6 @@ import {
   startFuzzBridge,
 } from '../testing/fuzz-bridge.ts';
 import { type Expectation, expectationOf, type WsFrame, wsFrame } from '../testing/fuzz-ws.ts';
-import { waitFor } from '../testing/wait-for.ts';
 import { TestWsClient } from '../testing/ws-client.ts';
 
 /** Longer than any honest answer: a guest command without an agent, a 5 s command timeout, a replay. */
@@ -117,17 +117,16 @@ async function answerAfter(
   match: (m: ServerMessage) => boolean,
   what: string,
 ): Promise<{ message: ServerMessage; index: number }> {
-  return waitFor(
+  return whenReceived(
+    socket,
     () => {
       for (let i = from; i < socket.messages.length; i++) {
         const message = socket.messages[i] as ServerMessage;
         if (ANSWER_TYPES.has(message.type) && match(message)) return { message, index: i };
       }
-      if (socket.closed) throw new Error(`the socket closed (${socket.closeCode}) waiting for: ${what}`);
       return undefined;
     },
     what,
-    DEADLINE_MS,
   );
 }
 
@@ -228,9 +227,9 @@ async function sendBurst(
   const owed = expectations.filter((e) => e.kind !== 'unsubscribe' && e.kind !== 'subscribe').length + 1;
   const described = `burst of ${frames.length}: ${frames.map(what).join(' | ').slice(0, 600)}`;
   const executes = expectations.flatMap((e) => (e.kind === 'execute' ? [e.id] : []));
-  await waitFor(
+  await whenReceived(
+    socket,
     () => {
-      if (socket.closed) throw new Error(`the socket closed (${socket.closeCode}): ${described}`);
       const answers = socket.messages
         .slice(from)
         .filter((m) => ANSWER_TYPES.has(m.type) && m.type !== 'subscribed');
@@ -239,16 +238,52 @@ async function sendBurst(
         answers.some((m) => m.type === 'result' && Object.is(m.id, id)),
       );
       // VmNotFound errors of subscribes may come on top of what is owed.
-      return hasBarrier && resulted && answers.length >= owed;
+      return hasBarrier && resulted && answers.length >= owed ? answers : undefined;
     },
     `every answer of a ${described}`,
-    DEADLINE_MS,
   );
   const answers = socket.messages.slice(from).filter((m) => m.type === 'error' || m.type === 'result');
   const errors = answers.filter((m) => 'error' in m);
   for (const m of errors) expectErrorBody(m, `${described} -> ${JSON.stringify(m).slice(0, 300)}`);
   const bad = expectations.filter((e) => e.kind === 'bad').length;
   expect(errors.length, `an error for each bad frame: ${described}`).toBeGreaterThanOrEqual(bad);
+}
+
+/**
+ * What `check` finds in the socket's messages, looked for again as each message arrives (a frame's answer takes
+ * a round trip, and the run sends thousands: no polling interval added to each); fails when the socket closes or
+ * nothing is found within the deadline.
+ */
+function whenReceived<T>(socket: TestWsClient, check: () => T | undefined, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const look = (): void => {
+      const found = check();
+      if (found !== undefined) {
+        stop();
+        resolve(found);
+      } else if (socket.closed) {
+        stop();
+        reject(new Error(`the socket closed (${socket.closeCode}) waiting for ${what}`));
+      }
+    };
+    const timer = setTimeout(() => {
+      stop();
+      const invalid =
+        socket.invalid.length === 0
+          ? ''
+          : `; messages the protocol refuses: ${JSON.stringify(socket.invalid.slice(-3)).slice(0, 500)}`;
+      reject(new DeadlineMissed(`no answer within ${DEADLINE_MS} ms: ${what}${invalid}`));
+    }, DEADLINE_MS);
+    const stop = (): void => {
+      clearTimeout(timer);
+      socket.ws.off('message', look);
+      socket.ws.off('close', look);
+    };
+    // TestWsClient's own listeners were added first: a message is in `messages` before `look` runs.
+    socket.ws.on('message', look);
+    socket.ws.on('close', look);
+    look();
+  });
 }
 
 /** The VM a message is about, if any. */

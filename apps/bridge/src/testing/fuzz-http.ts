@@ -370,7 +370,9 @@ function body(kind: BodyKind): fc.Arbitrary<Buffer | null> {
     { arbitrary: encoded(anyJson()), weight: 40 },
     { arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)), weight: 20 },
     {
-      arbitrary: fc.constantFrom(1024 * 1024, 1024 * 1024 + 1).map((n) => Buffer.from(`"${'x'.repeat(n - 2)}"`)),
+      arbitrary: fc
+        .constantFrom(1024 * 1024, 1024 * 1024 + 1)
+        .map((n) => Buffer.from(`"${'x'.repeat(n - 2)}"`)),
       weight: none ? 0 : 1,
     },
   );
