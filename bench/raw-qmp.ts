@@ -25,11 +25,12 @@ export class RawQmp {
     return raw;
   }
 
-  execute(name: string): Promise<unknown> {
+  execute(name: string, args?: Record<string, unknown>): Promise<unknown> {
     const id = this.#nextId++;
+    const members = args === undefined ? '' : `,"arguments":${JSON.stringify(args)}`;
     return new Promise((resolve) => {
       this.#pending.set(id, resolve);
-      this.#socket.write(`{"execute":"${name}","id":${id}}\n`);
+      this.#socket.write(`{"execute":"${name}"${members},"id":${id}}\n`);
     });
   }
 

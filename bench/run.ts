@@ -18,6 +18,9 @@ const benches = [
   { name: 'bridge', file: 'bridge.bench.ts', fn: 'benchBridge' },
   { name: 'web', file: 'web.bench.ts', fn: 'benchWeb' },
   { name: 'guest', file: 'guest.bench.ts', fn: 'benchGuest' },
+  { name: 'qmp-proxy', file: 'qmp-proxy.bench.ts', fn: 'benchQmpProxy' },
+  { name: 'metrics', file: 'metrics.bench.ts', fn: 'benchMetrics' },
+  { name: 'console', file: 'console.bench.ts', fn: 'benchConsole' },
 ];
 
 const report: Report = (section, rows) => {

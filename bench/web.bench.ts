@@ -63,6 +63,16 @@ function build(): void {
 const kb = (bytes: number) => Math.round(bytes / 102.4) / 10;
 const gzipSize = (file: string) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
 
+/** The Console tab's chunks, each loaded only when asked for: the tab itself, then noVNC or xterm.js. */
+function consoleRows(chunks: string[], gzipKB: (files: string[]) => number): Record<string, unknown>[] {
+  const named = (prefix: string) => chunks.filter((name) => name.startsWith(prefix) && name.endsWith('.js'));
+  return [
+    { what: 'Console tab chunk (opening the tab adds it)', prefix: 'console-chunk-' },
+    { what: 'noVNC chunk (the screen adds it)', prefix: 'rfb-' },
+    { what: 'xterm.js chunk (a serial port adds it)', prefix: 'xterm-modules-' },
+  ].map(({ what, prefix }) => ({ what, files: named(prefix).length, gzipKB: gzipKB(named(prefix)) }));
+}
+
 /** The JS a first visit to `/` loads: index.html's module script and what it preloads. */
 function bundleRows(): Record<string, unknown>[] {
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
@@ -88,6 +98,7 @@ function bundleRows(): Record<string, unknown>[] {
       aimKB: 120,
     },
     { what: 'VM page chunk (a deep link adds it)', files: vmPage.length, gzipKB: kb(sum(vmPage, 'assets/')) },
+    ...consoleRows(chunks, (files) => kb(sum(files, 'assets/'))),
     { what: 'initial CSS', files: css.length, gzipKB: kb(sum(css)) },
     { what: 'all JS (every tab loaded)', files: allJs.length, gzipKB: kb(sum(allJs, 'assets/')) },
   ];

@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { accelArgs, type DemoGuest, demoGuestCacheDir, findDemoGuest } from './guest/cache.ts';
+import { GUEST_KERNEL_ARGS } from './kernel-args.ts';
 import { copyUefiVars, uefiFirmwareArgs } from './testing/firmware.ts';
 import { BANNER_LINE, launchGuestVm } from './testing/guest-vm.ts';
 
@@ -32,7 +33,7 @@ function machineArgs(guest: DemoGuest, media: Media): (dir: string) => string[] 
   if (media === 'kernel') {
     return () => [
       ...['-M', 'pc', ...common, ...nic],
-      ...['-kernel', guest.kernel, '-initrd', guest.initrd, '-append', 'console=ttyS0 quiet'],
+      ...['-kernel', guest.kernel, '-initrd', guest.initrd, '-append', GUEST_KERNEL_ARGS.join(' ')],
     ];
   }
   if (guest.iso === null) throw new Error('this demo guest cache has no ISO');

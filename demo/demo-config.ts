@@ -10,6 +10,7 @@
  * runtime dir (`{dir}`, filled in by the bridge, which also adds QMP and the guest agent's channel).
  */
 import { accelArgs, type DemoGuest, findDemoGuest } from './guest/cache.ts';
+import { GUEST_KERNEL_ARGS_WITH_DISPLAY } from './kernel-args.ts';
 
 export interface DemoVm {
   id: string;
@@ -50,7 +51,7 @@ export function pausedVm(guest: DemoGuest | null = null): DemoVm {
 /** The demo guest's machine: booted straight from its kernel and initramfs, a virtio NIC on user networking. */
 function linuxArgs(guest: DemoGuest, hostname?: string): string[] {
   // The last console= becomes /dev/console: ttyS0 last, so the boot messages and shell reach the serial port.
-  const append = ['console=tty0 console=ttyS0 quiet', ...(hostname ? [`qmpdeck.hostname=${hostname}`] : [])];
+  const append = [...GUEST_KERNEL_ARGS_WITH_DISPLAY, ...(hostname ? [`qmpdeck.hostname=${hostname}`] : [])];
   return [
     ...['-M', 'pc', '-m', '128', '-nodefaults', '-vga', 'std', ...accelArgs(guest)],
     ...['-kernel', guest.kernel, '-initrd', guest.initrd, '-append', append.join(' ')],

@@ -2,20 +2,18 @@
  * Where `promtool` (Prometheus's own checker, for `promtool check metrics` in the tests) is found: the copy that
  * fetch.ts unpacked from Debian's prometheus package into a cache, else one on PATH (a host with Prometheus).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { readManifestFields, toolCacheDir } from '../tool-cache.ts';
 
+export { MANIFEST_FILE } from '../tool-cache.ts';
 export const PROMTOOL_FILE = 'promtool';
-export const MANIFEST_FILE = 'manifest.json';
 export const NOT_FETCHED_REASON =
   'promtool is not fetched (run: node --import tsx demo/promtool/fetch.ts) nor on PATH; its tests skipped';
 
 /** `$QMPDECK_PROMTOOL_DIR`, else `$XDG_CACHE_HOME/qmpdeck/promtool`, else `~/.cache/qmpdeck/promtool`. */
 export function promtoolCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.QMPDECK_PROMTOOL_DIR) return env.QMPDECK_PROMTOOL_DIR;
-  const cacheHome = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(cacheHome, 'qmpdeck', 'promtool');
+  return toolCacheDir('promtool', 'QMPDECK_PROMTOOL_DIR', env);
 }
 
 export interface PromtoolManifest {
@@ -26,17 +24,9 @@ export interface PromtoolManifest {
 }
 
 export function readManifest(dir: string): PromtoolManifest | null {
-  const path = join(dir, MANIFEST_FILE);
-  if (!existsSync(path)) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    // A torn manifest only means "not fetched": the next setup fetches again.
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const { package: name, version, fetchedAt } = value as Record<string, unknown>;
+  const fields = readManifestFields(dir);
+  if (fields === null) return null;
+  const { package: name, version, fetchedAt } = fields;
   if (typeof name !== 'string' || typeof version !== 'string' || typeof fetchedAt !== 'string') return null;
   return { package: name, version, fetchedAt };
 }

@@ -7,6 +7,13 @@ export async function storedSeqs(bridgeUrl: string, vm: string): Promise<number[
   return page.events.map((event) => event.seq);
 }
 
+/** The names of the VM's stored events, oldest first. */
+export async function storedEventNames(bridgeUrl: string, vm: string): Promise<string[]> {
+  const response = await fetch(`${bridgeUrl}/api/vms/${vm}/events?after=0&limit=1000`);
+  const page = (await response.json()) as EventPage;
+  return page.events.map((event) => event.event);
+}
+
 export async function execute(
   bridgeUrl: string,
   vm: string,

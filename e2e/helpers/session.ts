@@ -78,3 +78,14 @@ export function apiExecute(
   const body = { execute, ...(args ? { arguments: args } : {}), ...(origin ? { origin } : {}) };
   return apiRequest(bridgeUrl, cookie, `/api/vms/${vm}/execute`, { method: 'POST', body });
 }
+
+/** Waits until the bridge reports the VM connected to QEMU, as the signed-in user sees it. */
+export async function apiWaitForConnected(bridgeUrl: string, cookie: string, vm: string): Promise<void> {
+  await expect
+    .poll(
+      async () =>
+        ((await apiRequest(bridgeUrl, cookie, `/api/vms/${vm}`)).body as { connection?: string })?.connection,
+      { timeout: 15_000, message: `VM ${vm} connected` },
+    )
+    .toBe('connected');
+}

@@ -21,7 +21,10 @@ export async function timelineSeqs(page: Page): Promise<number[]> {
   return texts.map((text) => Number(/#(\d+)/.exec(text)?.[1] ?? Number.NaN));
 }
 
-export async function openTab(page: Page, tab: 'Timeline' | 'Info' | 'Commands' | 'Console'): Promise<void> {
+export async function openTab(
+  page: Page,
+  tab: 'Timeline' | 'Info' | 'Commands' | 'Console' | 'Hardware' | 'Usage' | 'QMP',
+): Promise<void> {
   await page.getByRole('tab', { name: tab }).click();
   await expect(page.getByRole('tab', { name: tab })).toHaveAttribute('aria-selected', 'true');
 }

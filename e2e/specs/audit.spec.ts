@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { AuditEntry } from '@qmpdeck/protocol';
 import { expect, managedVm, test } from '../fixtures/test.ts';
-import { apiExecute, apiSignIn, signIn } from '../helpers/session.ts';
+import { apiExecute, apiSignIn, apiWaitForConnected, signIn } from '../helpers/session.ts';
 import { configUser, type SpecUser } from '../helpers/users.ts';
 import { statusBadge } from '../helpers/vm-page.ts';
 
@@ -41,6 +41,7 @@ test('lists the commands just sent with the user, filters by user and VM, pages 
 
   // More history than one page of the log: the admin's own queries on the other VM, over HTTP.
   const admin = await apiSignIn(bridge.url, ada);
+  await apiWaitForConnected(bridge.url, admin, 'beta');
   for (let i = 0; i < 210; i++)
     expect((await apiExecute(bridge.url, admin, 'beta', 'query-status')).status).toBe(200);
 

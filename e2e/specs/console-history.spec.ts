@@ -12,7 +12,7 @@ test.use({
 
 test('typed by the schema, monitor text as text, and all of it kept across a reload', async ({ page }) => {
   await openVm(page, 'Alpha');
-  await openTab(page, 'Console');
+  await openTab(page, 'QMP');
   const input = page.getByLabel('QMP command');
   const transcript = page.getByTestId('console-transcript');
   await expect(page.getByText(/\(\d+ commands\)/)).toBeVisible();

@@ -29,7 +29,7 @@ test('info panel shows machine, CPUs, memory and devices, and follows a tray eve
 
 test('console: qmp-shell and JSON input, errors, history and completion', async ({ page }) => {
   await openVm(page, 'Alpha');
-  await openTab(page, 'Console');
+  await openTab(page, 'QMP');
   const input = page.getByLabel('QMP command');
   const transcript = page.getByTestId('console-transcript');
 

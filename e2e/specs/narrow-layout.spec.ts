@@ -24,7 +24,7 @@ test('overview and VM page fit 360 px and still work', async ({ page }) => {
   await expect(page.getByTestId('timeline').getByText('RESUME', { exact: true })).toBeInViewport();
   expect(await overflow(page)).toBeLessThanOrEqual(0);
 
-  for (const tab of ['Info', 'Commands', 'Console'] as const) {
+  for (const tab of ['Info', 'Commands', 'Console', 'QMP'] as const) {
     await openTab(page, tab);
     expect(await overflow(page)).toBeLessThanOrEqual(0);
   }

@@ -1,10 +1,10 @@
 /**
  * A viewer in Chromium: every control that would send what the role may not run is disabled with the reason
- * (on hover and for screen readers), the console refuses such a command in the page, and one forced past the
+ * (on hover and for screen readers), the QMP console refuses such a command in the page, and one forced past the
  * page over the socket is refused by the bridge: the VM keeps running.
  */
 import { expect, managedVm, test } from '../fixtures/test.ts';
-import { apiExecute, apiRequest, apiSignIn, signIn } from '../helpers/session.ts';
+import { apiExecute, apiRequest, apiSignIn, apiWaitForConnected, signIn } from '../helpers/session.ts';
 import { configUser, type SpecUser } from '../helpers/users.ts';
 import { openTab, statusBadge } from '../helpers/vm-page.ts';
 
@@ -30,6 +30,8 @@ async function description(locator: import('@playwright/test').Locator): Promise
 test.beforeEach(async ({ bridge }) => {
   // An admin boots the VM beside the page, so there is something running for the viewer to (not) pause.
   const admin = await apiSignIn(bridge.url, ada);
+  // The bridge answers before its first QMP connection is up; a command sent earlier is refused (503).
+  await apiWaitForConnected(bridge.url, admin, 'alpha');
   expect((await apiExecute(bridge.url, admin, 'alpha', 'cont')).status).toBe(200);
 });
 
@@ -100,13 +102,13 @@ test('the command picker marks what a viewer may not run, and its form cannot se
   await expect(statusBadge(page)).toHaveText('running');
 });
 
-test('the console refuses a Pause in the page; forced over the socket, the bridge refuses it', async ({
+test('the QMP console refuses a Pause in the page; forced over the socket, the bridge refuses it', async ({
   page,
   bridge,
 }) => {
   await signIn(page, vic);
   await page.getByRole('link', { name: 'Alpha' }).click();
-  await openTab(page, 'Console');
+  await openTab(page, 'QMP');
   const input = page.getByRole('textbox', { name: 'QMP command' });
   await input.fill('stop');
   await input.press('Enter');

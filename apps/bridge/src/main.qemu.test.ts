@@ -112,7 +112,9 @@ describe('the bridge CLI', () => {
         const list = VmList.parse(await (await fetch(`${url}/api/vms`)).json());
         return list[0]?.status === 'prelaunch';
       }, 'the demo VM connected');
-      expect(readdirSync(runtime)).toHaveLength(1);
+      // The managed VM's private directory, and the QMP proxy's default one with the VM's endpoint.
+      expect(readdirSync(runtime).sort()).toEqual(['qmpdeck', expect.stringMatching(/^qmpdeck-demo-/)]);
+      expect(readdirSync(join(runtime, 'qmpdeck'))).toEqual(['demo.qmp']);
       process.kill(-pid, 'SIGINT'); // what a terminal's Ctrl-C does
       cli.child.kill('SIGINT'); // what `pnpm start`'s wrapper then forwards
       expect(await exitOf(cli.child)).toBe(0);

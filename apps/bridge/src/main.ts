@@ -50,7 +50,6 @@ async function main(): Promise<void> {
     if (err instanceof StartupError) exitWith(2, err.message);
     throw err;
   }
-  process.stdout.write(`listening on ${bridge.url}\n`);
   let stopping: { signal: NodeJS.Signals; at: number } | null = null;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -76,6 +75,8 @@ async function main(): Promise<void> {
     );
   };
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
+  // Only once a stop signal has somewhere to go: whoever waits for this line may signal right after reading it.
+  process.stdout.write(`listening on ${bridge.url}\n`);
 }
 
 function exitWith(code: number, message: string): never {

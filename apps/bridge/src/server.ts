@@ -1,11 +1,13 @@
 /**
  * Composes the bridge: the database (events, audit log, sessions), who may do what (users, roles, sessions,
- * failure limits), VM supervisors, the command pipeline, WebSocket hub and HTTP routes on one HTTP or HTTPS
- * server. `startBridge` is what main runs and what tests run in-process (port 0); `stop` is the graceful shutdown
+ * failure limits), VM supervisors, the command pipeline, usage sampling and its history with the Prometheus
+ * exporter, WebSocket hub and HTTP routes on one HTTP or HTTPS server, and the QMP proxy's endpoint per VM.
+ * `startBridge` is what main runs and what tests run in-process (port 0); `stop` is the graceful shutdown
  * (in-flight commands answered, clients told, managed QEMUs stopped, audit written, database closed).
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuditStore, DEFAULT_AUDIT_RETENTION } from './audit/audit-store.ts';
 import { Audits, StoreAudit } from './audit/store-audit.ts';
@@ -19,16 +21,25 @@ import { type CommandAudit, LogAudit } from './commands/command-audit.ts';
 import { CommandPipeline } from './commands/command-pipeline.ts';
 import type { CommandPolicy } from './commands/command-policy.ts';
 import type { BridgeConfig } from './config/schema.ts';
+import { Screenshots } from './consoles/screenshots.ts';
+import { serialLogDir } from './consoles/vm-consoles.ts';
+import { openDatabase, type SqliteDatabase } from './database/database.ts';
 import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
 import { defaultDatabasePath, EventStore } from './events/event-store.ts';
+import { HardwareRead } from './hardware/hardware-read.ts';
+import { LinkMemory } from './hardware/link-memory.ts';
 import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
+import { runtimeBase } from './launch/runtime-dir.ts';
 import { createLogger, type Logger } from './log.ts';
+import { BridgeMetrics } from './metrics/bridge-metrics.ts';
+import type { ProxyLimits } from './qmp-proxy/limits.ts';
+import { ProxyDirError } from './qmp-proxy/proxy-dir.ts';
+import { QmpProxy } from './qmp-proxy/qmp-proxy.ts';
 import { AddressSet } from './security/address.ts';
 import { readTls } from './security/tls-files.ts';
 import { StartupError } from './startup-error.ts';
-import { openDatabase, type SqliteDatabase } from './storage/database.ts';
 import { VmRegistry } from './vms/vm-registry.ts';
 import { VmSupervisor, type VmSupervisorOptions } from './vms/vm-supervisor.ts';
 
@@ -64,6 +75,10 @@ export interface StartOptions {
   policy?: CommandPolicy | undefined;
   /** Where every command's outcome goes besides the audit log (the pipeline's audit step); default: the log. */
   audit?: CommandAudit | undefined;
+  /** What one QMP proxy client may hold; tests lower it. */
+  qmpProxyLimits?: ProxyLimits | undefined;
+  /** At most one screendump per VM this often (ms); default 2000. */
+  screenshotIntervalMs?: number | undefined;
   /** The clock of sessions, failure counts and the audit log; tests move it to expire a session. */
   now?: (() => number) | undefined;
   /** How often open WebSockets' sessions are checked (kept alive, closed once ended); tests shorten it. */
@@ -78,8 +93,12 @@ export interface RunningBridge {
   store: EventStore;
   hub: Hub;
   pipeline: CommandPipeline;
+  /** The QMP endpoints per VM; null when the config turns them off. */
+  qmpProxy: QmpProxy | null;
+  screenshots: Screenshots;
   audit: AuditStore;
   sessions: SessionStore;
+  metrics: BridgeMetrics;
   stop(): Promise<void>;
 }
 
@@ -111,6 +130,10 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
         'unencrypted; set "tls" in the config or put a TLS reverse proxy in front (docs/operations.md, "Behind a reverse proxy")',
     );
   }
+  // Serial logs live beside the event database, so they outlive a restart as the events do.
+  const databasePath = config.database ?? defaultDatabasePath();
+  const dataDir =
+    databasePath === ':memory:' ? (options.runtimeBase ?? runtimeBase()) : dirname(databasePath);
   const { db, store, auditStore, sessions } = openStores(config, now);
   const auth = new Authenticator({
     users,
@@ -127,16 +150,38 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   });
   const roles = new RoleCommandPolicy(effectivePolicies(config.policy));
   const registry = new VmRegistry();
+  const links = new LinkMemory();
+  let metrics: BridgeMetrics;
+  try {
+    metrics = new BridgeMetrics({
+      config: config.metrics,
+      eventDatabase: config.database ?? defaultDatabasePath(),
+      registry,
+      log,
+      publishUsage: (vm, sample) => hub.publishUsage(vm, sample),
+      websocketClients: () => hub.clientCount,
+    });
+  } catch (err) {
+    db.close();
+    throw new StartupError(`cannot open the usage history: ${(err as Error).message}`);
+  }
+  const policy = options.policy ?? roles;
   const pipeline = new CommandPipeline({
     registry,
-    audit: new Audits(options.audit ?? new LogAudit(log), new StoreAudit(auditStore)),
-    policy: options.policy ?? roles,
+    audit: new Audits(
+      options.audit ?? new LogAudit(log),
+      new StoreAudit(auditStore),
+      metrics.exporter.commandAudit,
+      links,
+    ),
+    policy,
     timeouts: config.timeouts,
     bridgeWide: {
       'audit.read': (request) => ({
         entries: auditStore.page({ ...(request.arguments ?? {}), scope: request.principal.vms }),
       }),
     },
+    vmReads: { 'hardware.read': new HardwareRead(policy, links).runner },
   });
   const hub = new Hub({
     registry,
@@ -148,7 +193,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     sessions: users.any ? sessions : undefined,
     sessionCheckMs: options.sessionCheckMs,
   });
-  const supervisorBase = (): Omit<VmSupervisorOptions, 'id' | 'origin'> => ({
+  const supervisorBase = (id: string): Omit<VmSupervisorOptions, 'id' | 'origin'> => ({
+    serialLogDir: serialLogDir(dataDir, id),
     store,
     log,
     runtimeBase: options.runtimeBase,
@@ -157,7 +203,11 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     connectTimeoutMs: options.connectTimeoutMs,
     latestEventPushMs: options.latestEventPushMs,
     onVm: (vm) => hub.publishVm(vm),
-    onEvent: (record) => hub.publishEvent(record),
+    onEvent: (record) => {
+      hub.publishEvent(record);
+      metrics.exporter.countEvent(record);
+      links.eventRecorded(record);
+    },
     onInflight: (vm, commands) => hub.publishInflight(vm, commands),
   });
   for (const vm of config.vms) {
@@ -168,32 +218,42 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
         : undefined;
     registry.add(
       new VmSupervisor({
-        ...supervisorBase(),
+        ...supervisorBase(vm.id),
         id: vm.id,
         name: vm.name,
         origin: 'config',
         address,
         launch: vm.launch,
         qga: vm.qga,
+        vnc: vm.vnc,
+        serial: vm.serial,
       }),
     );
   }
   const discovery = new DiscoveryWatcher(config.discover ?? [], registry, log, {
     create: (id, path) =>
-      new VmSupervisor({ ...supervisorBase(), id, origin: 'discovered', address: { path } }),
+      new VmSupervisor({ ...supervisorBase(id), id, origin: 'discovered', address: { path } }),
     added: (vm) => hub.publishVm(vm.snapshot()),
   });
 
+  const screenshots = new Screenshots({
+    pipeline,
+    runtimeBase: options.runtimeBase,
+    minIntervalMs: options.screenshotIntervalMs,
+  });
   const ctx: HttpContext = {
     registry,
     pipeline,
     store,
     hub,
     log,
+    links,
+    metrics,
     startedAt: Date.now(),
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
     allowedOrigins: config.allowedOrigins ?? [],
     allowedHosts: config.allowedHosts ?? [],
+    screenshots,
     // With users a rebinding page has no credential to send, so the Host check only runs where it was asked for.
     checkHost: !users.any || config.allowedHosts !== undefined,
     auth,
@@ -204,6 +264,27 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     tls,
     trustProxy: config.trustProxy ?? false,
   };
+  let qmpProxy: QmpProxy | null = null;
+  if (config.qmpProxy !== false) {
+    try {
+      qmpProxy = await QmpProxy.start({
+        config: config.qmpProxy,
+        registry,
+        users,
+        auth,
+        audit: auditStore,
+        pipeline,
+        log,
+        runtimeBase: options.runtimeBase,
+        limits: options.qmpProxyLimits,
+      });
+    } catch (err) {
+      await metrics.stop();
+      db.close();
+      if (err instanceof ProxyDirError) throw new StartupError(err.message);
+      throw err;
+    }
+  }
   const app = await createHttpApp(ctx);
   const { server } = app;
   try {
@@ -212,6 +293,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     server.listen(port, host);
     await once(server, 'listening');
   } catch (err) {
+    await qmpProxy?.stop();
+    await metrics.stop();
     db.close();
     const code = (err as NodeJS.ErrnoException).code;
     throw new StartupError(`cannot listen on ${host}:${port}: ${code ?? (err as Error).message}`);
@@ -220,6 +303,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
 
   await Promise.all(registry.all().map((vm) => vm.start()));
   discovery.start();
+  metrics.start();
   const pruneTimer = setInterval(() => {
     store.prune();
     auditStore.prune();
@@ -237,11 +321,14 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       pipeline.stopAccepting();
       await pipeline.drain(DRAIN_LIMIT_MS);
       await hub.close();
+      await qmpProxy?.stop();
       await Promise.all(registry.all().map((vm) => vm.stop()));
       server.closeAllConnections();
       await closed;
+      await metrics.stop();
       auditStore.close();
       store.close();
+      screenshots.dispose();
       db.close();
     })();
     return stopping;
@@ -256,8 +343,11 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     store,
     hub,
     pipeline,
+    qmpProxy,
+    screenshots,
     audit: auditStore,
     sessions,
+    metrics,
     stop,
   };
 }

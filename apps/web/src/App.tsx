@@ -3,7 +3,8 @@
  * is behind the session gate, which also decides when the live socket opens (once someone is signed in).
  */
 import { lazy, Suspense } from 'react';
-import { Link, Route, Switch, useLocation } from 'wouter';
+import { Link, Route, Switch, useLocation, useSearch } from 'wouter';
+import { isPopout, parseConsolePath } from './features/console/console-route.ts';
 import { OverviewPage } from './features/overview/OverviewPage.tsx';
 import { SIGN_IN_PATH } from './features/session/next-path.ts';
 import { SessionGate } from './features/session/SessionGate.tsx';
@@ -22,6 +23,10 @@ const TAB_IDS = new Set<string>(VM_TABS.map((tab) => tab.id));
 // splitting it off made the bundler move everything it shares with the app into one more initial chunk.
 const VmPage = lazy(() => import('./features/vm/VmPage.tsx'));
 const AuditPage = lazy(() => import('./features/audit/AuditPage.tsx'));
+// A console's pop-out window: the console alone, without the app's header and tabs.
+const ConsolePopout = lazy(() =>
+  import('./features/console/console-chunk.ts').then((m) => ({ default: m.ConsolePopout })),
+);
 
 function NotFound() {
   return (
@@ -79,6 +84,7 @@ function SignedInRoutes() {
         <AuditPage />
       </Route>
       <Route path="/vms/:id">{(params) => <VmPage vmId={params.id} tab="timeline" />}</Route>
+      <Route path="/vms/:id/console/*">{(params) => <VmPage vmId={params.id} tab="console" />}</Route>
       <Route path="/vms/:id/:tab">
         {(params) =>
           TAB_IDS.has(params.tab) ? <VmPage vmId={params.id} tab={params.tab as VmTabId} /> : <NotFound />
@@ -93,6 +99,7 @@ function SignedInRoutes() {
 
 export function App() {
   const [location] = useLocation();
+  const popout = isPopout(useSearch()) ? parseConsolePath(location) : null;
   return (
     <div className="flex h-dvh flex-col">
       <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:p-2">
@@ -112,15 +119,24 @@ export function App() {
         <Route>
           <SessionGate>
             <LiveProvider>
-              <Header signedIn />
-              <ConnectionBanner />
-              <div id="content" className="flex min-h-0 flex-1 flex-col overflow-auto">
-                <ErrorBoundary resetKey={location}>
-                  <Suspense fallback={LOADING}>
-                    <SignedInRoutes />
-                  </Suspense>
-                </ErrorBoundary>
-              </div>
+              {popout ? (
+                // A console's pop-out window: signed in like the rest, without the app's header and tabs.
+                <Suspense fallback={LOADING}>
+                  <ConsolePopout location={popout} />
+                </Suspense>
+              ) : (
+                <>
+                  <Header signedIn />
+                  <ConnectionBanner />
+                  <div id="content" className="flex min-h-0 flex-1 flex-col overflow-auto">
+                    <ErrorBoundary resetKey={location}>
+                      <Suspense fallback={LOADING}>
+                        <SignedInRoutes />
+                      </Suspense>
+                    </ErrorBoundary>
+                  </div>
+                </>
+              )}
             </LiveProvider>
           </SessionGate>
         </Route>

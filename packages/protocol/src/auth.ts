@@ -79,5 +79,17 @@ export const BridgeAction = {
   SnapshotDelete: 'snapshot.delete',
   JobControl: 'job.control',
   AuditRead: 'audit.read',
+  /** `GET /metrics` (Prometheus): viewer and up; a scoped user's scrape holds only their VMs. */
+  MetricsRead: 'metrics.read',
+  /** `GET /api/vms/:id/hardware`: the Hardware tab's fixed queries as one command; viewer and up. */
+  HardwareRead: 'hardware.read',
+  /** Hot-plug a disk from a storage location (`blockdev-add` + `device_add`); needs issue 13's storage locations. */
+  DiskAdd: 'device.disk-add',
+  /** Unplug a disk (`device_del`, wait for `DEVICE_DELETED`, `blockdev-del`): operator and up. */
+  DiskRemove: 'device.disk-remove',
+  /** Hot-plug a NIC (`netdev_add` + `device_add`): operator and up. */
+  NicAdd: 'device.nic-add',
+  /** Unplug a NIC (`device_del`, wait for `DEVICE_DELETED`, `netdev_del`): operator and up. */
+  NicRemove: 'device.nic-remove',
 } as const;
 export type BridgeAction = (typeof BridgeAction)[keyof typeof BridgeAction];

@@ -5,6 +5,7 @@ export * from './definition.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './glob.ts';
+export * from './hardware.ts';
 export * from './http.ts';
 export * from './inflight.ts';
 export * from './jobs.ts';

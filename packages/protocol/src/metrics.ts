@@ -12,6 +12,15 @@ import { z } from 'zod';
 export const MetricsRange = z.enum(['hour', 'day', 'week', 'month', 'year']);
 export type MetricsRange = z.infer<typeof MetricsRange>;
 
+/** Seconds each range covers, back from now. */
+export const RANGE_SECONDS: Readonly<Record<MetricsRange, number>> = {
+  hour: 3600,
+  day: 86_400,
+  week: 7 * 86_400,
+  month: 31 * 86_400,
+  year: 366 * 86_400,
+};
+
 /** `[unixSeconds, value]`; value null where no sample was taken. */
 export const MetricsPoint = z.tuple([z.number(), z.number().nullable()]);
 

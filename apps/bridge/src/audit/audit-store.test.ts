@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../storage/database.ts';
+import { openDatabase } from '../database/database.ts';
 import { AuditStore, type NewAuditEntry } from './audit-store.ts';
 
 const DAY = 86_400_000;

@@ -11,7 +11,7 @@
  */
 import { type AuditEntry, type AuditKind, type Role, scopeIncludes } from '@qmpdeck/protocol';
 import type Database from 'better-sqlite3';
-import type { SqliteDatabase } from '../storage/database.ts';
+import type { SqliteDatabase } from '../database/database.ts';
 
 export type NewAuditEntry = Omit<AuditEntry, 'id'>;
 

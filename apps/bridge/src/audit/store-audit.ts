@@ -3,6 +3,7 @@
  * error's class, `Forbidden` for a refusal), with the arguments as the pipeline redacted them.
  */
 import type { CommandAudit, CommandRecord } from '../commands/command-audit.ts';
+import { BRIDGE_CLIENT } from '../commands/command-request.ts';
 import type { AuditStore } from './audit-store.ts';
 
 export class StoreAudit implements CommandAudit {
@@ -10,6 +11,9 @@ export class StoreAudit implements CommandAudit {
 
   record({ request, arguments: args, error, durationMs }: CommandRecord): void {
     const { actor, principal } = request;
+    // The bridge's own shared commands (one screendump every few seconds per VM while thumbnails show) are nobody's
+    // action and would push people's rows out of the capped log; each viewer's `console.view` decided who may see.
+    if (actor.client === BRIDGE_CLIENT) return;
     this.store.append({
       time: this.store.now(),
       kind: 'command',

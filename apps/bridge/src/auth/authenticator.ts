@@ -4,7 +4,8 @@
  *
  *   1. the reverse proxy's user header, believed only when the request's peer is a trusted proxy (an unknown
  *      name is 403: the proxy signed someone in whom this bridge does not know);
- *   2. `Authorization: Bearer <token>` (API clients, on HTTP and on the WebSocket upgrade);
+ *   2. `Authorization: Bearer <token>` (API clients, on HTTP and on the WebSocket upgrade; a QMP proxy client
+ *      presents the same token in a command, `authenticateToken`);
  *   3. the session cookie (people, after signing in).
  *
  * Without users nobody needs a credential (the bridge then serves loopback only). Failures are counted by the
@@ -105,10 +106,22 @@ export class Authenticator {
     return { user: sessionUserOf(user), vms: user.vms, via: 'proxy', sessionKey: null };
   }
 
-  async #fromToken(authorization: string, client: string | null): Promise<Principal> {
+  /**
+   * An API token presented outside HTTP (a QMP proxy client's): the same check, failure count and delay as a
+   * bearer token, or throws the 401 / 429 to answer.
+   */
+  async authenticateToken(token: string, client: string | null): Promise<Principal> {
+    if (!this.enabled) throw unauthorized('this bridge has no users, so it has no API tokens');
+    return this.#checkToken(token, client);
+  }
+
+  #fromToken(authorization: string, client: string | null): Promise<Principal> {
+    return this.#checkToken(BEARER.exec(authorization)?.[1], client);
+  }
+
+  async #checkToken(token: string | undefined, client: string | null): Promise<Principal> {
     const keys: FailureKeys = { address: client };
     const verdict = this.#admit(keys);
-    const token = BEARER.exec(authorization)?.[1];
     const user = token === undefined ? undefined : this.deps.users.byToken(token);
     if (user === undefined) {
       await this.#failed(keys, verdict, 'token');

@@ -68,6 +68,13 @@ describe('credentials', () => {
       ['POST', '/api/vms/alpha/guest/execute', { execute: 'guest-ping' }],
       ['POST', '/api/vms/alpha/start', {}],
       ['POST', '/api/vms/alpha/kill', {}],
+      ['GET', '/api/vms/alpha/metrics?range=hour'],
+      ['GET', '/api/vms/alpha/hardware'],
+      ['POST', '/api/vms/alpha/nics', {}],
+      ['DELETE', '/api/vms/alpha/nics/nic0'],
+      ['DELETE', '/api/vms/alpha/disks/disk0'],
+      // Outside /api, but the Prometheus exposition is protected like it.
+      ['GET', '/metrics'],
       ['GET', '/api/session'],
       ['GET', '/api/audit'],
       ['GET', '/api/no-such-route'],

@@ -41,6 +41,12 @@ const TABLE: [string, Role[]][] = [
   ['migrate', ['admin']],
   ['vm.delete', ['admin']],
   ['audit.read', ['admin']],
+  ['hardware.read', ['viewer', 'operator', 'admin']],
+  ['metrics.read', ['viewer', 'operator', 'admin']],
+  ['set_link', ['operator', 'admin']],
+  ['device.nic-add', ['operator', 'admin']],
+  ['device.nic-remove', ['operator', 'admin']],
+  ['device.disk-remove', ['operator', 'admin']],
 ];
 
 describe('the default policy', () => {

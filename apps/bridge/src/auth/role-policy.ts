@@ -3,8 +3,9 @@
  * such as `vm.start`), deny winning over allow. These are the defaults; a role given in the config's `policy`
  * replaces its default rule whole (docs/api.md says why each entry is there).
  *
- * Viewers run queries, minus those that show host paths, socket paths or launch secrets. Operators run the
- * everyday lifecycle and device commands and the guest agent's reads, and may run the queries viewers may not
+ * Viewers run queries, minus those that show host paths, socket paths or launch secrets, and read the Hardware
+ * tab and the Prometheus metrics. Operators run the everyday lifecycle and device commands (media, links, the
+ * bridge's NIC hot-plug and unplugs) and the guest agent's reads, and may run the queries viewers may not
  * (they already give host paths to `blockdev-change-medium`). Admins run everything, including
  * `human-monitor-command`, hot-plug, `guest-exec` and reading the audit log.
  */
@@ -24,7 +25,12 @@ export const VIEWER_DENIED_QUERIES: readonly string[] = [
   'query-migrate-parameters', // TLS credential ids, host names, migration tuning
 ];
 
-const VIEWER_ALLOW: readonly string[] = ['query-*', BridgeAction.ConsoleView];
+const VIEWER_ALLOW: readonly string[] = [
+  'query-*',
+  BridgeAction.ConsoleView,
+  BridgeAction.HardwareRead,
+  BridgeAction.MetricsRead,
+];
 
 const OPERATOR_EXTRA: readonly string[] = [
   'stop',
@@ -52,6 +58,10 @@ const OPERATOR_EXTRA: readonly string[] = [
   BridgeAction.SnapshotCreate,
   BridgeAction.SnapshotRevert,
   BridgeAction.JobControl,
+  // The bridge's NIC hot-plug and its unplugs: a NIC of user networking, and devices the VM already had.
+  BridgeAction.NicAdd,
+  BridgeAction.NicRemove,
+  BridgeAction.DiskRemove,
   // The guest agent's reads: what the guest is, never something that changes it.
   'guest-ping',
   'guest-info',

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBridge } from '../server.ts';
 import { bearer, type JsonAnswer, postJson, requestJson, startTestBridge } from '../testing/bridge.ts';
+import { refusedUpgrade } from '../testing/console-ws.ts';
 import { startQemu, type TestQemu } from '../testing/qemu.ts';
 import { testUser, userConfig } from '../testing/users.ts';
 import { waitFor } from '../testing/wait-for.ts';
@@ -48,6 +49,8 @@ describe('a user scoped to some VMs', () => {
           { id: HIDDEN, qmp: { socket: hidden.socket as string } },
         ],
         users: [userConfig(scoped), userConfig(admin)],
+        // Usage samples every second, so usage messages and series of both VMs exist while the user listens.
+        metrics: { intervalSeconds: 1 },
       },
       { latestEventPushMs: 10 },
     );
@@ -111,6 +114,14 @@ describe('a user scoped to some VMs', () => {
       () => byToken.messages.some((m) => m.type === 'events' && m.events.some((e) => e.event === 'STOP')),
       "the visible VM's batched events",
     );
+    await waitFor(
+      () => adminWs.messages.some((m) => m.type === 'usage' && m.vm === HIDDEN),
+      "the hidden VM's usage (as the admin sees it)",
+    );
+    await waitFor(
+      () => bySession.messages.some((m) => m.type === 'usage' && m.vm === 'web-1'),
+      "the visible VM's usage",
+    );
     // The admin's socket did get vm messages about the hidden VM, so they were sent, just not to this user.
     expect(adminWs.messages.some((m) => m.type === 'vm' && m.vm.id === HIDDEN)).toBe(true);
     expect(bySession.messages.some((m) => m.type === 'vm' && m.vm.id === 'web-1')).toBe(true);
@@ -153,6 +164,13 @@ describe('a user scoped to some VMs', () => {
       ['POST', '/api/vms/ID/guest/execute', { execute: 'guest-ping' }],
       ['POST', '/api/vms/ID/start', {}],
       ['POST', '/api/vms/ID/kill', {}],
+      ['GET', '/api/vms/ID/metrics?range=day'],
+      ['GET', '/api/vms/ID/hardware'],
+      ['POST', '/api/vms/ID/nics', {}],
+      ['DELETE', '/api/vms/ID/nics/nic0'],
+      ['DELETE', '/api/vms/ID/disks/disk0'],
+      ['GET', '/api/vms/ID/screenshot'],
+      ['GET', '/api/vms/ID/serial/serial0/log'],
     ];
     for (const [method, path, body] of routes) {
       const hiddenAnswer = await asScoped(method, path.replace('ID', HIDDEN), body);
@@ -162,6 +180,16 @@ describe('a user scoped to some VMs', () => {
       expect(hiddenAnswer.body).toEqual({
         error: { class: 'VmNotFound', desc: `no VM with id "${HIDDEN}"` },
       });
+    }
+    // The consoles' WebSocket upgrades with the session cookie, as the Console tab opens them.
+    for (const path of ['/api/vms/ID/vnc', '/api/vms/ID/serial/serial0']) {
+      const hiddenAnswer = await refusedUpgrade(bridge.url, path.replace('ID', HIDDEN), { cookie });
+      const missingAnswer = await refusedUpgrade(bridge.url, path.replace('ID', MISSING), { cookie });
+      expect(hiddenAnswer, path).toEqual({
+        status: 404,
+        body: { error: { class: 'VmNotFound', desc: `no VM with id "${HIDDEN}"` } },
+      });
+      expect(JSON.stringify(hiddenAnswer).replaceAll(HIDDEN, MISSING)).toBe(JSON.stringify(missingAnswer));
     }
   });
 
@@ -175,8 +203,17 @@ describe('a user scoped to some VMs', () => {
       asScoped('GET', '/api/health'),
       asScoped('GET', '/api/audit'),
       asScoped('GET', `/api/audit?vm=${HIDDEN}`),
+      asScoped('GET', '/api/vms/web-1/hardware'),
     ]);
-    const [list, vm, events, , session, health, audit] = answers;
+    const [list, vm, events, , session, health, audit, , hardware] = answers;
+    expect(hardware?.status).toBe(200);
+    // The Prometheus exposition of the same session: its VM's series, the hidden one's left out (checked below).
+    const metrics = await fetch(`${bridge.url}/metrics`, { headers: { cookie } });
+    expect(metrics.status).toBe(200);
+    const exposition = await metrics.text();
+    expect(exposition).toContain('qmpdeck_vm_up{vm="web-1"} 1');
+    expect(exposition).toContain('qmpdeck_vm_memory_rss_bytes{vm="web-1"}');
+    received.push(exposition);
     expect(list?.body.map((v: { id: string }) => v.id)).toEqual(['web-1']);
     expect(vm?.body.id).toBe('web-1');
     expect(events?.body.events.length).toBeGreaterThan(0);

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionKey } from '../auth/session-store.ts';
 import { sha256 } from '../auth/token.ts';
 import { createLogger } from '../log.ts';
+import { LineClient } from '../qmp-proxy/testing/line-client.ts';
 import type { RunningBridge } from '../server.ts';
 import { bearer, getJson, postJson, requestJson, startTestBridge } from '../testing/bridge.ts';
 import { startQemu, type TestQemu } from '../testing/qemu.ts';
@@ -176,6 +177,25 @@ describe('secrets in logs, answers and the audit log', () => {
     viewerWs.close();
     answers.push(...ws.frames, ...viewerWs.frames);
 
+    // The QMP proxy (no qmpProxy.user: a client presents its token): a bad token, a good one, a secret in a command.
+    const proxy = await LineClient.negotiated({
+      path: bridge.registry.get('alpha')?.snapshot().qmpProxy?.socket as string,
+    });
+    const authenticate = (token: string, id: number) =>
+      `{"execute":"__org.qmpdeck_authenticate","arguments":{"token":"${token}"},"id":${id}}`;
+    await proxy.request(authenticate(badToken, 1), '1');
+    await proxy.request(authenticate(admin.token, 2), '2');
+    await proxy.request(
+      `{"execute":"set_password","arguments":{"protocol":"vnc","password":"${vncPassword}"},"id":3}`,
+      '3',
+    );
+    answers.push(...proxy.lines);
+    // Not JSON: QEMU's parse error may quote a piece of it back to its sender (as QEMU does), never to the log.
+    const from = proxy.lines.length;
+    proxy.send(`{"execute":"__org.qmpdeck_authenticate","arguments":{"token":${shortSecret}}}\n`);
+    await proxy.waitForLine((line) => line.includes('JSON parse error'), 'the parse error', 10_000, from);
+    await proxy.close();
+
     keep(await requestJson(bridge, 'DELETE', '/api/session', undefined, { cookie }));
     keep(await getJson(bridge, '/api/vms/alpha/inflight', bearer(admin.token)));
     keep(await getJson(bridge, '/api/vms/alpha/events?after=0&limit=1000', bearer(admin.token)));
@@ -197,6 +217,7 @@ describe('secrets in logs, answers and the audit log', () => {
   it('answered nothing, error bodies and the audit log included, that mentions any of them', () => {
     const everything = answers.join('\n');
     expect(everything).toContain('"kind":"sign-in-failed"');
+    expect(everything).toContain('"origin":"qmp-proxy"');
     expect(everything).toContain('set_password');
     for (const secret of secrets) expect(everything, secret).not.toContain(secret);
   });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../storage/database.ts';
+import { openDatabase } from '../database/database.ts';
 import { SessionStore, sessionKey } from './session-store.ts';
 
 const MINUTE = 60_000;

@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { SqliteDatabase } from '../storage/database.ts';
+import type { SqliteDatabase } from '../database/database.ts';
 import { sha256 } from './token.ts';
 
 export interface SessionLimits {

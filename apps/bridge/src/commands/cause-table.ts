@@ -151,6 +151,9 @@ export const CAUSE_TABLE: { readonly [C in CausingCommand]?: readonly CauseRule[
     rule('SHUTDOWN', { afterMs: GUEST_REACTION_MS }),
     ...qemuEnds(GUEST_REACTION_MS),
   ],
+  // The bridge's unplugs wait for the guest to let go, as device_del does.
+  'device.nic-remove': [rule('DEVICE_DELETED', { afterMs: GUEST_REACTION_MS })],
+  'device.disk-remove': [rule('DEVICE_DELETED', { afterMs: GUEST_REACTION_MS })],
   'vm.start': [rule(BridgeEventName.ProcessStarted)],
   'vm.kill': [rule(BridgeEventName.ProcessExited), rule(BridgeEventName.Disconnected)],
 };

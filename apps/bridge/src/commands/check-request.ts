@@ -13,6 +13,11 @@ const QMP_COMMAND = /^(__[A-Za-z0-9.-]+_)?[A-Za-z][A-Za-z0-9_-]*$/;
 /** Agent commands are all `guest-*`; anything else is a mistake (a QMP command sent to the agent). */
 const GUEST_COMMAND = /^guest-[a-z0-9-]+$/;
 
+/** Whether QEMU could have a command of this name (the QMP proxy answers others as QEMU does: not found). */
+export function isQmpCommandName(name: string): boolean {
+  return QMP_COMMAND.test(name);
+}
+
 export function checkRequest(request: CommandRequest): void {
   checkCommandName(request);
   checkArgumentDepth(request.arguments);

@@ -6,7 +6,7 @@
  */
 import type { ErrorBody } from '@qmpdeck/protocol';
 import type { Logger } from '../log.ts';
-import type { CommandRequest } from './command-request.ts';
+import { BRIDGE_CLIENT, type CommandRequest } from './command-request.ts';
 
 export interface CommandRecord {
   request: CommandRequest;
@@ -27,7 +27,10 @@ export class LogAudit implements CommandAudit {
 
   record({ request, outcome, error, durationMs }: CommandRecord): void {
     const { actor } = request;
-    const level = outcome === 'refused' ? 'warn' : request.command.startsWith('query-') ? 'debug' : 'info';
+    // Reads and the bridge's own shared commands (a screendump every few seconds while thumbnails show) would
+    // drown the rest at info.
+    const routine = isRead(request.command) || actor.client === BRIDGE_CLIENT;
+    const level = outcome === 'refused' ? 'warn' : routine ? 'debug' : 'info';
     if (!this.log.isLevelEnabled(level)) return;
     this.log[level](
       {
@@ -46,4 +49,12 @@ export class LogAudit implements CommandAudit {
       'command',
     );
   }
+}
+
+/**
+ * Reads are logged at debug, so a dashboard's looks (a Hardware tab refreshed on every tray event) do not fill the
+ * operator's log: QMP queries, and the bridge's own reads (`hardware.read`, `audit.read`), named `*.read`.
+ */
+function isRead(command: string): boolean {
+  return command.startsWith('query-') || command.endsWith('.read');
 }

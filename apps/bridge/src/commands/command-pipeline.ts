@@ -1,15 +1,21 @@
 /**
  * THE ONE PLACE EVERY COMMAND PASSES. Whatever reaches a VM on behalf of a person goes through `run()`: a
  * WebSocket `execute` (QMP or `target: "guest"`), `POST /api/vms/:id/execute`, `.../guest/execute`, start and
- * kill of managed VMs, the schema route's fetch, and later consoles, jobs, bulk actions and the QMP proxy. Each
- * step is a small named function:
+ * kill of managed VMs, the schema route's fetch, a QMP proxy client's command, and later consoles, jobs and bulk
+ * actions. Each step is a small named function:
  *
  *   resolve the VM (and the caller's VM SCOPE: a VM out of scope is not found) -> refuse while stopping -> check
  *   the request -> AUTHORIZE (CommandPolicy: the caller's role) -> apply the timeout -> record in flight (and so
  *   the cause of its events; arguments with secrets redacted) -> route to QMP / the guest agent / a bridge action
  *   -> AUDIT (CommandAudit), whatever the outcome
  *
- * A bridge-wide action (`audit.read`, `vm: null`) skips the VM's steps and runs the same checks, policy and audit.
+ * A bridge-wide action (`audit.read`, `vm: null`) skips the VM's steps and runs the same checks, policy and audit;
+ * `metrics.read` is only admitted (`admit`: a refusal audited, a scrape not) and its route answers it. The VM
+ * reads the server owns (`hardware.read`) run like the bridge's other actions, with the runner the server gives.
+ *
+ * Connection-level actions (opening a console: `console.view`; may that connection type: `console.input`,
+ * `serial.input`) pass `authorizeConnection()`: the same resolve (with scope), refusal while stopping, policy and
+ * audit, and nothing sent to QEMU. A console is audited once per connection, never per key.
  *
  * The bridge's own housekeeping does not pass here: the run-state query after events, the guest link's heartbeat
  * and reads, autostart and shutdown of managed VMs. They are not anybody's command, cause no events and need no
@@ -18,19 +24,32 @@
 import { BridgeErrorClass } from '@qmpdeck/protocol';
 import { redactArguments } from '../audit/redact-arguments.ts';
 import { principalSees } from '../auth/principal.ts';
-import { BridgeError, toErrorBody, vmNotFound } from '../bridge-error.ts';
+import { BridgeError, badRequest, toErrorBody, vmNotFound } from '../bridge-error.ts';
 import type { TimeoutsConfig } from '../config/schema.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import { BRIDGE_ACTION_RUNNERS } from './bridge-actions.ts';
 import { checkRequest } from './check-request.ts';
 import type { CommandAudit, CommandRecord } from './command-audit.ts';
-import { allowEverything, type CommandPolicy } from './command-policy.ts';
-import type { BridgeAction, BridgeWideAction, CommandRequest } from './command-request.ts';
+import { allowEverything, type CommandPolicy, type PolicyDecision } from './command-policy.ts';
+import {
+  type BridgeAction,
+  type CommandRequest,
+  type ConnectionAction,
+  isVmReadAction,
+  type RunnableBridgeWideAction,
+  type VmReadAction,
+} from './command-request.ts';
 import { DEFAULT_TIMEOUTS, timeoutFor } from './timeouts.ts';
 
 /** What the bridge-wide actions do; given by the server, which owns what they read. */
-export type BridgeWideRunners = Readonly<Record<BridgeWideAction, (request: CommandRequest) => unknown>>;
+export type BridgeWideRunners = Readonly<
+  Record<RunnableBridgeWideAction, (request: CommandRequest) => unknown>
+>;
+/** What the bridge's reads of one VM do (`hardware.read`); given by the server, which owns what they read. */
+export type VmReadRunners = Readonly<
+  Record<VmReadAction, (vm: VmSupervisor, request: CommandRequest) => Promise<unknown>>
+>;
 
 export interface CommandPipelineOptions {
   registry: VmRegistry;
@@ -38,11 +57,36 @@ export interface CommandPipelineOptions {
   policy?: CommandPolicy | undefined;
   timeouts?: TimeoutsConfig | undefined;
   bridgeWide?: BridgeWideRunners | undefined;
+  vmReads?: VmReadRunners | undefined;
 }
+
+/** A connection-level action to decide: who asks, on which VM, and what the audit should keep with it. */
+export interface ConnectionRequest {
+  vm: string;
+  action: ConnectionAction;
+  actor: CommandRequest['actor'];
+  principal: CommandRequest['principal'];
+  /** Kept by the audit with the decision (e.g. `{ console: "vnc" }`). */
+  arguments?: Record<string, unknown> | undefined;
+  /**
+   * Further actions decided for the same connection once `action` is allowed (a console's `console.input`: may it
+   * type?). Their answers come back in `also` and go into the one audit record's arguments, so a console is
+   * audited once, with what it may do.
+   */
+  alsoDecide?: readonly ConnectionAction[] | undefined;
+}
+
+export type ConnectionDecision = PolicyDecision & { also: Partial<Record<ConnectionAction, boolean>> };
 
 const NO_BRIDGE_WIDE_RUNNERS: BridgeWideRunners = {
   'audit.read': () => {
     throw new BridgeError(BridgeErrorClass.NotFound, 'this bridge keeps no audit log', 404);
+  },
+};
+
+const NO_VM_READ_RUNNERS: VmReadRunners = {
+  'hardware.read': () => {
+    throw new BridgeError(BridgeErrorClass.NotFound, 'this bridge reads no hardware', 404);
   },
 };
 
@@ -52,6 +96,7 @@ export class CommandPipeline {
   readonly #policy: CommandPolicy;
   readonly #timeouts: TimeoutsConfig | undefined;
   readonly #bridgeWide: BridgeWideRunners;
+  readonly #vmReads: VmReadRunners;
   #accepting = true;
 
   constructor(options: CommandPipelineOptions) {
@@ -60,6 +105,7 @@ export class CommandPipeline {
     this.#policy = options.policy ?? allowEverything;
     this.#timeouts = options.timeouts;
     this.#bridgeWide = options.bridgeWide ?? NO_BRIDGE_WIDE_RUNNERS;
+    this.#vmReads = options.vmReads ?? NO_VM_READ_RUNNERS;
   }
 
   /** The policy this pipeline authorizes with. */
@@ -82,7 +128,7 @@ export class CommandPipeline {
         outcome = 'refused';
         throw refusal;
       }
-      if (vm === null) return await this.#bridgeWide[request.command as BridgeWideAction](request);
+      if (vm === null) return await runBridgeWide(this.#bridgeWide, request);
       const timeoutMs = timeoutOf(request, vm, this.#timeouts);
       shownArguments = redactArguments(request.command, request.arguments);
       const entry = vm.inflight.begin({
@@ -94,7 +140,7 @@ export class CommandPipeline {
         timeoutMs,
       });
       try {
-        return await route(vm, request, timeoutMs);
+        return await route(vm, request, timeoutMs, this.#vmReads);
       } finally {
         vm.inflight.complete(entry);
       }
@@ -146,6 +192,57 @@ export class CommandPipeline {
     }
   }
 
+  /**
+   * Decides a connection-level action without sending anything to QEMU: resolves the VM with the caller's scope
+   * (404 `VmNotFound`, the same for a VM out of scope), refuses while stopping (`ShuttingDown`), asks the policy.
+   * Resolves with the decision, so a caller can take a refusal as "view only" rather than an error; rejects only
+   * for the errors above. With `audit`, the decision (or the error) is recorded once, as a command of target
+   * `bridge` would be.
+   */
+  async authorizeConnection(
+    request: ConnectionRequest,
+    options: { audit: boolean },
+  ): Promise<ConnectionDecision> {
+    const started = performance.now();
+    const command: CommandRequest = {
+      vm: request.vm,
+      target: 'bridge',
+      command: request.action,
+      arguments: request.arguments,
+      actor: request.actor,
+      principal: request.principal,
+    };
+    let decision: PolicyDecision | null = null;
+    const also: ConnectionDecision['also'] = {};
+    let failure: unknown = null;
+    try {
+      resolveVm(this.#registry, command, request.vm);
+      refuseWhileStopping(this.#accepting);
+      decision = await decide(this.#policy, command);
+      if (decision.allowed) {
+        for (const action of request.alsoDecide ?? []) {
+          also[action] = (await decide(this.#policy, { ...command, command: action })).allowed;
+        }
+      }
+      return { ...decision, also };
+    } catch (err) {
+      failure = err;
+      throw err;
+    } finally {
+      if (options.audit) {
+        const recorded = request.alsoDecide
+          ? { ...command, arguments: { ...request.arguments, ...also } }
+          : command;
+        this.#audit.record({
+          request: recorded,
+          arguments: redactArguments(recorded.command, recorded.arguments),
+          ...connectionOutcome(decision, failure),
+          durationMs: performance.now() - started,
+        });
+      }
+    }
+  }
+
   /** First step of shutdown: new commands get `ShuttingDown` while those in flight are still answered. */
   stopAccepting(): void {
     this.#accepting = false;
@@ -169,13 +266,38 @@ function resolveVm(registry: VmRegistry, request: CommandRequest, id: string): V
   return vm;
 }
 
+function runBridgeWide(runners: BridgeWideRunners, request: CommandRequest): unknown {
+  const runner = runners[request.command as RunnableBridgeWideAction] as
+    | BridgeWideRunners[RunnableBridgeWideAction]
+    | undefined;
+  if (runner === undefined) throw badRequest(`"${request.command}" is answered by its own route only`);
+  return runner(request);
+}
+
 function refuseWhileStopping(accepting: boolean): void {
   if (!accepting) throw new BridgeError(BridgeErrorClass.ShuttingDown, 'the bridge is shutting down', 503);
 }
 
+/** A connection decision as the audit keeps it: refused (Forbidden), failed, or ok. */
+function connectionOutcome(
+  decision: PolicyDecision | null,
+  failure: unknown,
+): Pick<CommandRecord, 'outcome' | 'error'> {
+  if (failure !== null) return { outcome: 'error', error: toErrorBody(failure).body };
+  if (decision !== null && !decision.allowed) {
+    return { outcome: 'refused', error: { class: BridgeErrorClass.Forbidden, desc: decision.desc } };
+  }
+  return { outcome: 'ok', error: null };
+}
+
+/** The policy's decision; most are immediate, and then cost no extra turn of the event loop. */
+function decide(policy: CommandPolicy, request: CommandRequest): PolicyDecision | Promise<PolicyDecision> {
+  return policy.decide(request);
+}
+
 /** The policy's refusal as an error to answer, or null when the command may run. */
 async function authorize(policy: CommandPolicy, request: CommandRequest): Promise<BridgeError | null> {
-  const decided = policy.decide(request);
+  const decided = decide(policy, request);
   // Most decisions are immediate: no extra turn of the event loop for them.
   const decision = decided instanceof Promise ? await decided : decided;
   return decision.allowed ? null : new BridgeError(BridgeErrorClass.Forbidden, decision.desc, 403);
@@ -196,13 +318,22 @@ function timeoutOf(request: CommandRequest, vm: VmSupervisor, config: TimeoutsCo
   }
 }
 
-function route(vm: VmSupervisor, request: CommandRequest, timeoutMs: number): Promise<unknown> {
+function route(
+  vm: VmSupervisor,
+  request: CommandRequest,
+  timeoutMs: number,
+  vmReads: VmReadRunners,
+): Promise<unknown> {
   switch (request.target) {
     case 'qmp':
-      return vm.executeQmp(request.command, request.arguments, timeoutMs);
+      return vm.executeQmp(request.command, request.arguments, timeoutMs, request.oob === true);
     case 'guest':
       return vm.executeGuest(request.command, request.arguments, timeoutMs);
     case 'bridge':
-      return BRIDGE_ACTION_RUNNERS[request.command as BridgeAction](vm);
+      if (isVmReadAction(request.command)) return vmReads[request.command](vm, request);
+      return BRIDGE_ACTION_RUNNERS[request.command as Exclude<BridgeAction, VmReadAction>](
+        vm,
+        request.arguments,
+      );
   }
 }

@@ -13,19 +13,67 @@ export type CommandTarget = NonNullable<InflightCommand['target']>;
  * agent name (QAPI names have no dots outside a `__vendor.` prefix); later issues add `vm.stop`, `vm.create`,
  * `vm.delete`, `backup.create`, console input...
  */
-export const BRIDGE_ACTIONS = ['vm.start', 'vm.kill'] as const satisfies readonly ProtocolBridgeAction[];
+export const BRIDGE_ACTIONS = [
+  'vm.start',
+  'vm.kill',
+  'device.nic-add',
+  'device.nic-remove',
+  'device.disk-remove',
+  'hardware.read',
+] as const satisfies readonly ProtocolBridgeAction[];
 export type BridgeAction = (typeof BRIDGE_ACTIONS)[number];
+
+/**
+ * The bridge's reads of one VM whose runner the server gives, since they read what it owns beside QEMU:
+ * `hardware.read` (the Hardware tab's fixed queries as one command, with the NICs' remembered links).
+ */
+export const VM_READ_ACTIONS = ['hardware.read'] as const satisfies readonly BridgeAction[];
+export type VmReadAction = (typeof VM_READ_ACTIONS)[number];
+
+export function isVmReadAction(name: string): name is VmReadAction {
+  return (VM_READ_ACTIONS as readonly string[]).includes(name);
+}
 
 export function isBridgeAction(name: string): name is BridgeAction {
   return (BRIDGE_ACTIONS as readonly string[]).includes(name);
 }
 
 /**
- * The bridge's actions on no VM in particular (target `bridge`, `vm: null`): reading the audit log. They pass the
- * same pipeline (policy, audit) as everything else; only HTTP routes send them.
+ * Actions that are decisions about a connection, not commands to run: may this actor open the VM's console
+ * (`console.view`), may that connection type into it (`console.input`, `serial.input`). The pipeline decides and
+ * audits them (`CommandPipeline.authorizeConnection`); nothing is sent to QEMU for them, so they are not
+ * `BRIDGE_ACTIONS` (a WebSocket `execute` cannot run one).
  */
-export const BRIDGE_WIDE_ACTIONS = ['audit.read'] as const satisfies readonly ProtocolBridgeAction[];
+export const CONNECTION_ACTIONS = [
+  'console.view',
+  'console.input',
+  'serial.input',
+] as const satisfies readonly ProtocolBridgeAction[];
+export type ConnectionAction = (typeof CONNECTION_ACTIONS)[number];
+
+/**
+ * The actor's `client` when the bridge itself runs a command on behalf of many people at once (one `screendump`
+ * shared by every thumbnail of a VM); whoever asked was authorized first, as themselves.
+ */
+export const BRIDGE_CLIENT = 'bridge';
+
+/**
+ * The bridge's actions on no VM in particular (target `bridge`, `vm: null`): reading the audit log, scraping the
+ * metrics. They pass the same pipeline (policy, audit) as everything else; only HTTP routes send them.
+ */
+export const BRIDGE_WIDE_ACTIONS = [
+  'audit.read',
+  'metrics.read',
+] as const satisfies readonly ProtocolBridgeAction[];
 export type BridgeWideAction = (typeof BRIDGE_WIDE_ACTIONS)[number];
+
+/**
+ * Bridge-wide actions the pipeline only admits (`pipeline.admit`: policy, and a refusal audited) while their route
+ * answers itself: `metrics.read`, since a Prometheus scrape every 15 s run as a command would fill the audit log
+ * (and the log) with reads of counters.
+ */
+export type AdmittedOnlyAction = 'metrics.read';
+export type RunnableBridgeWideAction = Exclude<BridgeWideAction, AdmittedOnlyAction>;
 
 export function isBridgeWideAction(name: string): name is BridgeWideAction {
   return (BRIDGE_WIDE_ACTIONS as readonly string[]).includes(name);
@@ -46,4 +94,6 @@ export interface CommandRequest {
   clientCommandId?: string | undefined;
   /** Overrides the timeout of the command's class. */
   timeoutMs?: number | undefined;
+  /** QMP only: run it out-of-band (`exec-oob`), as a QMP proxy client asked. */
+  oob?: boolean | undefined;
 }

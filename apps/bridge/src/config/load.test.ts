@@ -52,6 +52,29 @@ describe('config validation', () => {
       },
       'vms[1].id: "a" is used twice',
     ],
+    [
+      { vms: [{ id: 'a', qmp: { socket: '/s' }, vnc: { port: 5900 } }] },
+      'vms[0].vnc: expected { "socket": PATH } or { "host", "port" }',
+    ],
+    [
+      {
+        vms: [
+          {
+            id: 'a',
+            qmp: { socket: '/s' },
+            serial: [
+              { name: 's', socket: '/1' },
+              { name: 's', socket: '/2' },
+            ],
+          },
+        ],
+      },
+      'vms[0].serial: serial port names must differ',
+    ],
+    [
+      { vms: [{ id: 'a', qmp: { socket: '/s' }, serial: [{ name: '../x', socket: '/1' }] }] },
+      'vms[0].serial[0].name',
+    ],
   ])('names the field: %j', (json, expected) => {
     expect(messageOf(json)).toContain(expected);
   });
@@ -147,10 +170,17 @@ describe('config validation', () => {
         vms: [
           { id: 'a', qmp: { socket: 'a.sock' } },
           { id: 'b', qmp: { socket: '/abs/b.sock' } },
-          { id: 'c', qmp: { host: 'h', port: 1 } },
+          { id: 'c', qmp: { host: 'h', port: 1 }, vnc: { host: 'h', port: 5901 } },
+          {
+            id: 'd',
+            qmp: { socket: 'd.sock' },
+            vnc: { socket: 'd-vnc.sock' },
+            serial: [{ name: 'serial0', socket: 'd-s0.sock' }],
+          },
         ],
         database: 'data/events.db',
         discover: [{ dir: 'run', pattern: '*.qmp' }],
+        qmpProxy: { dir: 'qmp' },
         tls: { cert: 'tls/cert.pem', key: '/etc/key.pem' },
       }),
     );
@@ -159,10 +189,43 @@ describe('config validation', () => {
       { socket: join(dir, 'a.sock') },
       { socket: '/abs/b.sock' },
       { host: 'h', port: 1 },
+      { socket: join(dir, 'd.sock') },
     ]);
+    expect(config.vms.map((vm) => vm.vnc)).toEqual([
+      undefined,
+      undefined,
+      { host: 'h', port: 5901 },
+      { socket: join(dir, 'd-vnc.sock') },
+    ]);
+    expect(config.vms[3]?.serial).toEqual([{ name: 'serial0', socket: join(dir, 'd-s0.sock') }]);
     expect(config.database).toBe(join(dir, 'data/events.db'));
     expect(config.discover).toEqual([{ dir: join(dir, 'run'), pattern: '*.qmp' }]);
+    expect(config.qmpProxy).toEqual({ dir: join(dir, 'qmp') });
     expect(config.tls).toEqual({ cert: join(dir, 'tls/cert.pem'), key: '/etc/key.pem' });
+  });
+
+  it('takes the QMP proxy section, or false', () => {
+    expect(parseConfig({ qmpProxy: false }).qmpProxy).toBe(false);
+    const users = [{ name: 'ops', role: 'operator', token: 'a-long-enough-token' }];
+    expect(
+      parseConfig({ users, qmpProxy: { dir: '/run/q', tcp: { basePort: 4500 }, group: 'kvm', user: 'ops' } })
+        .qmpProxy,
+    ).toEqual({ dir: '/run/q', tcp: { basePort: 4500 }, group: 'kvm', user: 'ops' });
+    expect(messageOf({ qmpProxy: true })).toContain(
+      'qmpProxy: expected { "dir"?, "tcp"?, "group"?, "user"? } or false',
+    );
+    expect(messageOf({ qmpProxy: { tcp: { basePort: 0 } } })).toContain('qmpProxy');
+  });
+
+  it('takes qmpProxy.user only when it names a configured user', () => {
+    const users = [{ name: 'ops', role: 'operator', token: 'a-long-enough-token' }];
+    expect(messageOf({ users, qmpProxy: { user: 'opz' } })).toContain(
+      'qmpProxy.user: "opz" is not a configured user; add it to "users" or leave qmpProxy.user out',
+    );
+    expect(messageOf({ qmpProxy: { user: 'ops' } })).toContain(
+      'qmpProxy.user: "ops" is not a configured user',
+    );
+    expect(parseConfig({ users, qmpProxy: false }).qmpProxy).toBe(false);
   });
 
   it('reports an unreadable file and invalid JSON without a stack', () => {

@@ -42,10 +42,20 @@ export function resolvePaths(config: BridgeConfig, base: string): BridgeConfig {
       ...vm,
       ...(vm.qmp?.socket === undefined ? {} : { qmp: { ...vm.qmp, socket: at(vm.qmp.socket) } }),
       ...(vm.qga === undefined || vm.qga === false ? {} : { qga: { ...vm.qga, socket: at(vm.qga.socket) } }),
+      ...(vm.vnc === undefined || !('socket' in vm.vnc) ? {} : { vnc: { socket: at(vm.vnc.socket) } }),
+      ...(vm.serial === undefined
+        ? {}
+        : { serial: vm.serial.map((port) => ({ ...port, socket: at(port.socket) })) }),
     })),
+    ...(config.metrics?.database === undefined || config.metrics.database === ':memory:'
+      ? {}
+      : { metrics: { ...config.metrics, database: at(config.metrics.database) } }),
     ...(config.discover === undefined
       ? {}
       : { discover: config.discover.map((d) => ({ ...d, dir: at(d.dir) })) }),
+    ...(config.qmpProxy === undefined || config.qmpProxy === false || config.qmpProxy.dir === undefined
+      ? {}
+      : { qmpProxy: { ...config.qmpProxy, dir: at(config.qmpProxy.dir) } }),
     ...(config.tls === undefined ? {} : { tls: { cert: at(config.tls.cert), key: at(config.tls.key) } }),
   };
 }
@@ -71,6 +81,13 @@ export function parseConfig(json: unknown, source = 'config'): BridgeConfig {
   if (result.data.authProxy !== undefined && names.size === 0) {
     throw new ConfigError(
       `invalid ${source}:\n  authProxy: the proxy's user names are mapped to configured users; add "users"`,
+    );
+  }
+  const proxyUser = result.data.qmpProxy === false ? undefined : result.data.qmpProxy?.user;
+  if (proxyUser !== undefined && !names.has(proxyUser)) {
+    // A name the policy cannot find would otherwise mean nobody's rights: all of them without users, none with.
+    throw new ConfigError(
+      `invalid ${source}:\n  qmpProxy.user: "${proxyUser}" is not a configured user; add it to "users" or leave qmpProxy.user out`,
     );
   }
   return result.data;

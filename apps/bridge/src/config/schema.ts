@@ -41,6 +41,34 @@ export const LaunchConfig = z
   })
   .describe('The bridge launches this QEMU itself and adds -qmp on a socket it creates');
 
+export const VncConfig = z
+  .union(
+    [
+      z.strictObject({ socket: z.string().min(1).describe('Path of the VNC unix socket (-vnc unix:PATH)') }),
+      z.strictObject({
+        host: z.string().min(1).describe('Host of the VNC server'),
+        port: z.number().int().min(1).max(65535).describe('Its TCP port (5900 + display number)'),
+      }),
+    ],
+    { error: 'expected { "socket": PATH } or { "host", "port" }' },
+  )
+  .describe("Where the VM's VNC display listens, instead of asking QEMU (query-vnc)");
+
+export const SerialConfig = z
+  .array(
+    z.strictObject({
+      name: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9._-]{0,63}$/, 'expected a chardev id such as "serial0"')
+        .describe('The name shown and used in /api/vms/:id/serial/:name, e.g. "serial0"'),
+      socket: z.string().min(1).describe('Path of the unix socket QEMU serves the port on (server=on)'),
+    }),
+  )
+  .refine((ports) => new Set(ports.map((port) => port.name)).size === ports.length, {
+    message: 'serial port names must differ',
+  })
+  .describe("The VM's serial ports, instead of asking QEMU (query-chardev); [] for none");
+
 export const VmConfig = z
   .strictObject({
     id: z.string().regex(VM_ID_PATTERN, 'expected letters, digits, ".", "_" or "-" (at most 128)'),
@@ -61,6 +89,8 @@ export const VmConfig = z
       .describe(
         'The QEMU Guest Agent channel (-chardev socket + virtserialport name=org.qemu.guest_agent.0); managed VMs get one automatically, false turns that off (e.g. machines without PCI)',
       ),
+    vnc: VncConfig.optional(),
+    serial: SerialConfig.optional(),
   })
   .refine((vm) => (vm.qmp === undefined) !== (vm.launch === undefined), {
     message: 'give either "qmp" (a running QEMU) or "launch" (the bridge starts QEMU)',
@@ -88,6 +118,74 @@ export const RetentionConfig = z
     maxAgeDays: z.number().positive().optional().describe('default: no age limit'),
   })
   .describe('How much event history is kept');
+
+export const QmpProxyConfig = z
+  .union(
+    [
+      z.strictObject({
+        dir: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'Where the sockets go (<dir>/<id>.qmp); default $XDG_RUNTIME_DIR/qmpdeck, else <tmp>/qmpdeck-<uid>',
+          ),
+        tcp: z
+          .union([
+            z.boolean(),
+            z.strictObject({
+              basePort: z
+                .number()
+                .int()
+                .min(1)
+                .max(65535)
+                .describe('VMs take the free ports from here up, in the order they are registered'),
+            }),
+          ])
+          .optional()
+          .describe(
+            'Also serve each VM on a loopback TCP port (true: ports the OS picks); clients authenticate',
+          ),
+        group: z
+          .union([z.string().min(1), z.number().int().min(0)])
+          .optional()
+          .describe(
+            'Group (name or gid) allowed to connect: sockets 0660 and the directory 0750 in this group',
+          ),
+        user: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'A name from users: every unix-socket client acts as this user (policy, scope, audit); without it, with users, clients authenticate with their API token',
+          ),
+      }),
+      z.literal(false),
+    ],
+    { error: 'expected { "dir"?, "tcp"?, "group"?, "user"? } or false' },
+  )
+  .describe('A QMP endpoint per VM for qmp-shell and scripts (on unless false)');
+
+export const MetricsConfig = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .optional()
+      .describe("Sample every VM's CPU, memory, disk and network use; default true"),
+    intervalSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(300)
+      .optional()
+      .describe('Seconds between samples; default 5'),
+    database: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('SQLite file of the usage history; default metrics.db beside the event database'),
+  })
+  .describe('Usage sampling and its history (GET /api/vms/:id/metrics, GET /metrics)');
 
 /** An IPv4 or IPv6 address or CIDR range (`10.0.0.0/8`, `::1/128`). */
 const AddressRange = z.string().superRefine((text, ctx) => {
@@ -197,6 +295,8 @@ export const BridgeConfig = z.strictObject({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   timeouts: TimeoutsConfig.optional(),
   retention: RetentionConfig.optional(),
+  qmpProxy: QmpProxyConfig.optional(),
+  metrics: MetricsConfig.optional(),
   allowedOrigins: z
     .array(z.string())
     .optional()
@@ -225,8 +325,12 @@ export type BridgeConfig = z.infer<typeof BridgeConfig>;
 export type VmConfig = z.infer<typeof VmConfig>;
 export type TimeoutsConfig = z.infer<typeof TimeoutsConfig>;
 export type RetentionConfig = z.infer<typeof RetentionConfig>;
+export type MetricsConfig = z.infer<typeof MetricsConfig>;
 export type DiscoverConfig = z.infer<typeof DiscoverConfig>;
+export type QmpProxyConfig = z.infer<typeof QmpProxyConfig>;
 export type LaunchConfig = z.infer<typeof LaunchConfig>;
+export type VncConfig = z.infer<typeof VncConfig>;
+export type SerialConfig = z.infer<typeof SerialConfig>;
 export type UserConfig = z.infer<typeof UserConfig>;
 export type PolicyConfig = z.infer<typeof PolicyConfig>;
 export type AuthProxyConfig = z.infer<typeof AuthProxyConfig>;

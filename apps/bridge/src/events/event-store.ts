@@ -14,7 +14,7 @@ import {
   type Timestamp,
 } from '@qmpdeck/protocol';
 import type Database from 'better-sqlite3';
-import { openDatabase, type SqliteDatabase } from '../storage/database.ts';
+import { openDatabase, type SqliteDatabase } from '../database/database.ts';
 
 /**
  * Events that are not news for a person, left out of a VM's `latestEvent`: the guest agent coming and going is

@@ -9,6 +9,7 @@ import type { EventRecord, Vm } from '@qmpdeck/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBridge } from '../server.ts';
 import { getJson, postJson, startTestBridge } from '../testing/bridge.ts';
+import { typeOnBridgeSerial } from '../testing/console-ws.ts';
 import { waitFor } from '../testing/wait-for.ts';
 import { TestWsClient } from '../testing/ws-client.ts';
 import {
@@ -17,7 +18,6 @@ import {
   NO_GUEST_REASON,
   SERIAL_SOCKET,
   serialArgs,
-  typeOnSerial,
 } from './testing/demo-guest.ts';
 
 if (!demoGuest) console.warn(NO_GUEST_REASON);
@@ -187,8 +187,8 @@ describe.skipIf(!demoGuest)('guest agent through the bridge', () => {
   it(
     'turns unavailable when the agent is stopped from the serial console; QMP keeps working',
     async () => {
-      const serial = join((bridge.registry.require('linux').process as { dir: string }).dir, SERIAL_SOCKET);
-      await typeOnSerial(serial, 'killall qemu-ga');
+      // The bridge holds the serial port (QEMU serves one client), so type through it as a person would.
+      await typeOnBridgeSerial(bridge.url, 'linux', 'serial0', 'killall qemu-ga');
       await waitFor(
         async () => (await vm('linux')).guest?.agent === 'unavailable',
         'agent unavailable',

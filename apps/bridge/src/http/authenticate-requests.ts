@@ -3,7 +3,7 @@
  * hook reads it (after the Host and Origin guards, before any route), and the route finds the caller in
  * `request.principal`. Without one: 401 `Unauthorized` with `WWW-Authenticate: Bearer realm="qmpdeck"`, also for
  * a WebSocket upgrade (answered as plain HTTP, the socket then closed). Routes outside `/api` (the web app, its
- * sign-in page) are public.
+ * sign-in page) are public, except the Prometheus exposition (`GET /metrics`), which is protected like `/api`.
  *
  * Which route is public is read from the route the router matched (`config.public`), not from the raw URL, so no
  * spelling of a path (`/%61pi/vms`) reaches a protected route as public.
@@ -15,6 +15,7 @@ import { clearedCookieOptions, SESSION_COOKIE } from '../auth/session-cookie.ts'
 import { BridgeError } from '../bridge-error.ts';
 import type { HttpContext } from './context.ts';
 import { clientAddress } from './http-actor.ts';
+import { PROMETHEUS_PATH } from './metrics-routes.ts';
 import { isUpgrade } from './request-guards.ts';
 
 declare module 'fastify' {
@@ -68,7 +69,7 @@ function needsCredential(request: FastifyRequest): boolean {
   // No API route matched (the web app's catch-all, or the not-found handler): a path under /api still needs a
   // credential, so an unknown API path says 401, not whether it exists.
   if (route === undefined || route.includes('*')) return isApiPath(request.url);
-  return isApiPath(route) && request.routeOptions.config.public !== true;
+  return (isApiPath(route) || route === PROMETHEUS_PATH) && request.routeOptions.config.public !== true;
 }
 
 function isApiPath(path: string): boolean {

@@ -7,9 +7,12 @@ import type { Authenticator } from '../auth/authenticator.ts';
 import type { RoleCommandPolicy } from '../auth/role-command-policy.ts';
 import type { SessionStore } from '../auth/session-store.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
+import type { Screenshots } from '../consoles/screenshots.ts';
 import type { EventStore } from '../events/event-store.ts';
+import type { LinkMemory } from '../hardware/link-memory.ts';
 import type { Hub } from '../hub/hub.ts';
 import type { Logger } from '../log.ts';
+import type { BridgeMetrics } from '../metrics/bridge-metrics.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 
 export interface HttpContext {
@@ -18,11 +21,17 @@ export interface HttpContext {
   store: EventStore;
   hub: Hub;
   log: Logger;
+  /** Each NIC's last `set_link` through the bridge (QEMU cannot say). */
+  links: LinkMemory;
+  /** Usage history, sampler and the Prometheus exporter. */
+  metrics: BridgeMetrics;
   startedAt: number;
   /** Web app build to serve (a "run pnpm build" page when it has no index.html). */
   webRoot: string;
   allowedOrigins: readonly string[];
   allowedHosts: readonly string[];
+  /** The VMs' screen thumbnails (one screendump per VM at a time, shared). */
+  screenshots: Screenshots;
   /**
    * Whether the Host header is checked (DNS rebinding): always without users; with users only when
    * `allowedHosts` is set, since a rebinding page has no credential to send.

@@ -8,6 +8,7 @@
  */
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { consoleHttpRoutes } from '../consoles/console-routes.ts';
 import { ApiPaths } from './api-paths.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { authenticateRequests } from './authenticate-requests.ts';
@@ -16,10 +17,12 @@ import { answerErrors, answerFrameworkErrors } from './error-handler.ts';
 import { eventRoutes } from './event-routes.ts';
 import { executeRoutes } from './execute-routes.ts';
 import { guestExecuteRoutes } from './guest-execute-routes.ts';
+import { hardwareRoutes } from './hardware-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { inflightRoutes } from './inflight-routes.ts';
 import { MAX_BODY_BYTES, parseJsonBodies } from './json-body.ts';
 import { answerMalformedRequests } from './malformed-request.ts';
+import { metricsRoutes } from './metrics-routes.ts';
 import { answerNotFound } from './not-found.ts';
 import { guardRequests } from './request-guards.ts';
 import { schemaRoutes } from './schema-routes.ts';
@@ -66,6 +69,9 @@ export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> 
   await app.register(eventRoutes(ctx));
   await app.register(inflightRoutes(ctx));
   await app.register(schemaRoutes(ctx));
+  await app.register(metricsRoutes(ctx));
+  await app.register(hardwareRoutes(ctx));
+  await app.register(consoleHttpRoutes(ctx));
   await registerStatic(app, ctx);
   answerNotFound(app, ctx, apiPaths);
   await app.ready();

@@ -13,7 +13,7 @@ import type { Logger } from '../log.ts';
 import { isHostAllowed } from '../security/host.ts';
 import { isOriginAllowed } from '../security/origin.ts';
 import { pathOf } from './request-path.ts';
-import { WS_PATH } from './ws-routes.ts';
+import { isWebSocketPath, WS_PATH } from './ws-routes.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -42,7 +42,7 @@ export function guardRequests(app: FastifyInstance, options: GuardOptions): void
 
 function refusalOf(request: FastifyRequest, options: GuardOptions): BridgeError | null {
   const upgrade = isUpgrade(request);
-  if (upgrade && pathOf(request.url) !== WS_PATH) {
+  if (upgrade && !isWebSocketPath(pathOf(request.url))) {
     return new BridgeError(
       BridgeErrorClass.NotFound,
       `no WebSocket at ${request.url}; it is ${WS_PATH}`,

@@ -7,7 +7,7 @@
  * Pending batches are flushed before any other message goes out, so a client sees events in the order the bridge
  * recorded them relative to everything else (a command's events before its result, as without batching).
  */
-import type { EventRecord, InflightCommand, ServerMessage, Vm } from '@qmpdeck/protocol';
+import type { EventRecord, InflightCommand, ServerMessage, UsageSample, Vm } from '@qmpdeck/protocol';
 import type { WebSocket } from 'ws';
 import type { Principal } from '../auth/principal.ts';
 import type { SessionStore } from '../auth/session-store.ts';
@@ -133,6 +133,11 @@ export class Hub {
       }
       if (!valid) this.#closeForSession(client);
     }
+  }
+
+  /** A VM's latest usage sample, to its subscribers that may see it. */
+  publishUsage(vm: string, sample: UsageSample): void {
+    this.#broadcast({ type: 'usage', vm, sample }, vm, true);
   }
 
   /** Tells every client the bridge is going away (1001), waits briefly for the closing handshakes, then cuts the rest. */

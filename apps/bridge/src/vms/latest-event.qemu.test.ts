@@ -27,7 +27,8 @@ describe('latestEvent in vm messages', () => {
     qemu = await startQemu(dir, 'alpha');
     bridge = await startTestBridge(
       dir,
-      { vms: [{ id: 'alpha', qmp: { socket: qemu.socket as string } }] },
+      // No usage sampling: a usage sample's push would share the interval this test counts pushes in.
+      { vms: [{ id: 'alpha', qmp: { socket: qemu.socket as string } }], metrics: { enabled: false } },
       { latestEventPushMs: PUSH_MS },
     );
     await waitFor(() => bridge.registry.get('alpha')?.status === 'prelaunch', 'alpha connected');

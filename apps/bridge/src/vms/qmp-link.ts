@@ -98,6 +98,8 @@ export class QmpLink {
       minDelayMs: 100,
       maxDelayMs: this.#options.maxRetryDelayMs ?? 2000,
       greetingTimeoutMs: this.#options.greetingTimeoutMs ?? 3000,
+      // Negotiated when QEMU offers it, so a QMP proxy client's `exec-oob` can go out-of-band too.
+      oob: true,
       ...(this.#options.connectTimeoutMs === undefined
         ? {}
         : { connectTimeoutMs: this.#options.connectTimeoutMs }),
@@ -127,8 +129,13 @@ export class QmpLink {
     this.#setState('disconnected', why === 'bridge' ? 'not connected' : null);
   }
 
-  /** Runs a person's command on the live connection (the pipeline's QMP route). */
-  execute(command: string, args: Record<string, unknown> | undefined, timeoutMs: number): Promise<unknown> {
+  /** Runs a person's command on the live connection (the pipeline's QMP route); `oob`: as `exec-oob`. */
+  execute(
+    command: string,
+    args: Record<string, unknown> | undefined,
+    timeoutMs: number,
+    oob = false,
+  ): Promise<unknown> {
     const client = this.client;
     if (!client) {
       const why = this.#state === 'connected' ? 'its connection just ended' : this.#state;
@@ -138,7 +145,7 @@ export class QmpLink {
         503,
       );
     }
-    return client.execute(command, args, { timeoutMs });
+    return client.execute(command, args, oob ? { timeoutMs, oob } : { timeoutMs });
   }
 
   #changed(state: ReconnectingState, detail: ReconnectingStateDetail): void {

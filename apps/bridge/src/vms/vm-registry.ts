@@ -7,19 +7,33 @@ import { BridgeErrorClass, type Vm } from '@qmpdeck/protocol';
 import { BridgeError, vmNotFound } from '../bridge-error.ts';
 import type { VmSupervisor } from './vm-supervisor.ts';
 
+export interface RegistryListener {
+  added(vm: VmSupervisor): void;
+  removed(vm: VmSupervisor): void;
+}
+
 export class VmRegistry {
   readonly #vms = new Map<string, VmSupervisor>();
   readonly #schemas = new Map<string, Promise<unknown>>();
+  readonly #listeners = new Set<RegistryListener>();
 
   add(vm: VmSupervisor): void {
     if (this.#vms.has(vm.id)) throw new Error(`VM id "${vm.id}" is already registered`);
     this.#vms.set(vm.id, vm);
+    for (const listener of this.#listeners) listener.added(vm);
   }
 
   remove(id: string): VmSupervisor | undefined {
     const vm = this.#vms.get(id);
     this.#vms.delete(id);
+    if (vm) for (const listener of this.#listeners) listener.removed(vm);
     return vm;
+  }
+
+  /** Told of every VM added or removed from now on (what serves each VM, e.g. its QMP endpoint, follows it). */
+  listen(listener: RegistryListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   has(id: string): boolean {

@@ -1,15 +1,26 @@
 /**
  * One VM, composed of its parts: the QMP link (connection and busy detection), the run state, the event recorder
- * (cause, store, publish), the commands in flight, the guest agent link and, for a managed VM, its QEMU process.
+ * (cause, store, publish), the commands in flight, the guest agent link, its consoles (display and serial ports)
+ * and, for a managed VM, its QEMU process.
  * The supervisor wires them together and says what the VM is (`snapshot()`); each part holds one concept.
  */
 import { join } from 'node:path';
-import type { Connection, EventRecord, InflightCommand, QemuVersion, RunState, Vm } from '@qmpdeck/protocol';
+import type {
+  Connection,
+  EventRecord,
+  InflightCommand,
+  QemuVersion,
+  QmpProxyEndpoint,
+  RunState,
+  Vm,
+  VmUsage,
+} from '@qmpdeck/protocol';
 import { BridgeErrorClass } from '@qmpdeck/protocol';
 import { isQmpEvent, type QmpAddress, type QmpClientError, type QmpEvent } from '@qmpdeck/qmp';
 import { BridgeError } from '../bridge-error.ts';
 import { InflightCommands } from '../commands/inflight-commands.ts';
-import type { LaunchConfig } from '../config/schema.ts';
+import type { LaunchConfig, SerialConfig, VncConfig } from '../config/schema.ts';
+import { VmConsoles } from '../consoles/vm-consoles.ts';
 import { type EventStore, isNews } from '../events/event-store.ts';
 import { AGENT_SOCKET_NAME, withAgentChannel } from '../guest/agent-channel.ts';
 import { GuestLink } from '../guest/guest-link.ts';
@@ -18,6 +29,7 @@ import type { Logger } from '../log.ts';
 import { EventRecorder } from './event-recorder.ts';
 import { LatestEventPush } from './latest-event-push.ts';
 import { QmpLink } from './qmp-link.ts';
+import { QmpTap } from './qmp-tap.ts';
 import { annotateStatusBefore, RunStateTracker } from './run-state.ts';
 
 /** How long after a managed QEMU's QMP connection ends its process may take to be seen exiting. */
@@ -35,6 +47,11 @@ export interface VmSupervisorOptions {
   /** The guest agent's socket; managed VMs without one get a channel in their runtime dir. */
   qga?: { socket: string } | false | undefined;
   runtimeBase?: string | undefined;
+  /** The VM's VNC display and serial ports when the config names them (else QEMU is asked). */
+  vnc?: VncConfig | undefined;
+  serial?: SerialConfig | undefined;
+  /** Where its serial ports' logs go. */
+  serialLogDir: string;
   store: EventStore;
   log: Logger;
   /** Reconnect backoff cap; short in tests. */
@@ -57,9 +74,15 @@ export class VmSupervisor {
   readonly runState: RunStateTracker;
   readonly process: ManagedProcess | null;
   readonly guest: GuestLink | null;
+  /** New QMP connections and QEMU's own events, for the QMP proxy. */
+  readonly qmpTap = new QmpTap();
+  readonly consoles: VmConsoles;
   readonly #latestPush: LatestEventPush;
+  #qmpProxy: QmpProxyEndpoint | null = null;
   #gone = false;
   #lastPushed = '';
+  /** The latest usage sample (metrics/usage-sampler.ts); null while not sampled. */
+  #usage: VmUsage | null = null;
 
   constructor(readonly options: VmSupervisorOptions) {
     this.id = options.id;
@@ -91,7 +114,14 @@ export class VmSupervisor {
       log,
       record: this.recorder.recordBridgeEvent,
       onChange: () => this.#linkChanged(),
-      onConnected: () => this.runState.refresh(),
+      onConnected: () => {
+        this.runState.refresh();
+        const client = this.qmp.client;
+        if (client) {
+          this.qmpTap.connected(client);
+          void this.consoles.discover(client);
+        }
+      },
       onEvent: (event) => this.#qmpEvent(event),
       maxRetryDelayMs: options.maxRetryDelayMs,
       greetingTimeoutMs: options.greetingTimeoutMs,
@@ -105,6 +135,16 @@ export class VmSupervisor {
       onChange: () => this.pushIfChanged(),
     });
     this.guest = this.#guestLink();
+    this.consoles = new VmConsoles({
+      vmId: this.id,
+      log,
+      vnc: options.vnc,
+      serial: options.serial,
+      ownSockets: () => this.#ownSockets(),
+      logDir: options.serialLogDir,
+      onChange: () => this.pushIfChanged(),
+      maxRetryMs: options.maxRetryDelayMs,
+    });
   }
 
   get connection(): Connection {
@@ -144,12 +184,29 @@ export class VmSupervisor {
       origin: this.options.origin,
       guest: this.guest ? this.guest.info : null,
       latestEvent: latest ? { seq: latest.seq, event: latest.event, timestamp: latest.timestamp } : null,
+      qmpProxy: this.#qmpProxy,
+      usage: this.#usage,
+      consoles: this.consoles.info,
     };
+  }
+
+  /** Where the bridge serves QMP for this VM (the QMP proxy sets it once listening; null when off). */
+  setQmpProxy(endpoint: QmpProxyEndpoint | null): void {
+    this.#qmpProxy = endpoint;
+    this.pushIfChanged();
+  }
+
+  /** A new usage sample (or none): pushed throttled, as a change of `latestEvent` is, not at once. */
+  setUsage(usage: VmUsage | null): void {
+    if (usage === null && this.#usage === null) return;
+    this.#usage = usage;
+    this.#latestPush.changed();
   }
 
   /** At bridge start (or when discovered): a managed VM launches QEMU unless told not to, others connect. */
   async start(): Promise<void> {
     this.guest?.start();
+    this.consoles.start();
     if (this.process) {
       if (this.options.launch?.autostart !== false) await this.startProcess();
       else this.pushIfChanged();
@@ -171,13 +228,14 @@ export class VmSupervisor {
     await this.#requireManaged().kill('SIGKILL');
   }
 
-  /** The pipeline's QMP route. */
+  /** The pipeline's QMP route; `oob` sends it out-of-band (`exec-oob`). */
   executeQmp(
     command: string,
     args: Record<string, unknown> | undefined,
     timeoutMs: number,
+    oob = false,
   ): Promise<unknown> {
-    return this.qmp.execute(command, args, timeoutMs);
+    return this.qmp.execute(command, args, timeoutMs, oob);
   }
 
   /** The pipeline's guest route: the agent's errors keep their class, silence is GuestAgentUnavailable. */
@@ -197,6 +255,7 @@ export class VmSupervisor {
   async stop(): Promise<void> {
     this.#latestPush.cancel();
     if (this.guest) await this.guest.stop();
+    await this.consoles.stop();
     await this.qmp.disconnect('bridge');
     if (this.process) await this.process.stop();
   }
@@ -215,16 +274,16 @@ export class VmSupervisor {
     this.qmp.connect(this.options.address);
   }
 
-  /** Pushes the VM object when anything but `latestEvent` changed (that one is throttled: LatestEventPush). */
+  /** Pushes the VM object when anything but `latestEvent` and `usage` changed (those are throttled: LatestEventPush). */
   pushIfChanged(): void {
-    const { latestEvent: _, ...identity } = this.snapshot();
+    const { latestEvent: _, usage: __, ...identity } = this.snapshot();
     if (JSON.stringify(identity) === this.#lastPushed) return;
     this.#push();
   }
 
   #push(): void {
     const vm = this.snapshot();
-    const { latestEvent: _, ...identity } = vm;
+    const { latestEvent: _, usage: __, ...identity } = vm;
     this.#lastPushed = JSON.stringify(identity);
     this.#latestPush.pushed();
     this.options.onVm(vm);
@@ -263,6 +322,16 @@ export class VmSupervisor {
     };
   }
 
+  /** The sockets the bridge itself uses for this VM (QMP, guest agent): never offered as a console. */
+  #ownSockets(): string[] {
+    const { address, qga } = this.options;
+    const sockets: string[] = [];
+    if (address && 'path' in address) sockets.push(address.path);
+    if (this.process) sockets.push(this.process.socketPath, join(this.process.dir, AGENT_SOCKET_NAME));
+    if (qga) sockets.push(qga.socket);
+    return sockets;
+  }
+
   #guestLink(): GuestLink | null {
     const { qga } = this.options;
     if (qga === false) return null;
@@ -287,6 +356,7 @@ export class VmSupervisor {
   }
 
   #qmpEvent(event: QmpEvent): void {
+    this.qmpTap.event(event);
     this.recorder.record({
       event: event.event,
       data: annotateStatusBefore(event.event, event.data, this.runState.status),

@@ -21,5 +21,10 @@ export const queryKeys = {
   /** Commands run from the Commands tab and the console (local to this tab, kept across views). */
   commandHistory: (id: string) => ['vms', id, 'command-history'] as const,
   info: (id: string, query: string) => ['vms', id, 'info', query] as const,
+  /** The VM's screen for the overview's thumbnail (`GET /api/vms/:id/screenshot`). */
+  screenshot: (id: string) => ['vms', id, 'screenshot'] as const,
   infoAll: (id: string) => ['vms', id, 'info'] as const,
+  /** A VM's usage history over a range (all series, or only those named). */
+  metrics: (id: string, range: string, series = 'all') => ['vms', id, 'metrics', range, series] as const,
+  hardware: (id: string) => ['vms', id, 'hardware'] as const,
 };

@@ -4,15 +4,18 @@
  * included: the overview reads it from there, subscribed to nothing), `event`
  * and `events` append to the VM's timeline pages (coalesced: a replay of
  * 100,000 events in batches is a few writes, not one per event or per batch),
- * `inflight` replaces the VM's in-flight list. While the bridge
+ * `inflight` replaces the VM's in-flight list, `usage` adds a point to the VM's hour of usage history; events that
+ * change a VM's devices make its hardware list stale. While the bridge
  * is away every cached VM reads as `disconnected` (its last known run state
  * may no longer be true, and nothing can be sent to it); a fresh `hello`
  * after a reconnect refetches the VMs, since `vm` messages were missed.
  */
-import type { EventRecord, InflightCommand, ServerMessage, Vm } from '@qmpdeck/protocol';
+import type { EventRecord, InflightCommand, MetricsResponse, ServerMessage, Vm } from '@qmpdeck/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { NEWEST } from '../api/events.ts';
 import { queryKeys } from '../api/queryKeys.ts';
+import { hardwareChangedBy } from '../features/hardware/hardware-refresh.ts';
+import { appendSample } from '../features/usage/usage-live.ts';
 import { appendEvents, type EventPages } from './event-pages.ts';
 import { queriesChangedBy, refetchFailedInfo } from './info-refresh.ts';
 import type { LiveState } from './live-state.ts';
@@ -70,6 +73,8 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
     );
     const stale = new Set(events.flatMap((event) => queriesChangedBy(event.event)));
     for (const query of stale) queryClient.invalidateQueries({ queryKey: queryKeys.info(vm, query) });
+    if (events.some((event) => hardwareChangedBy(event.event)))
+      queryClient.invalidateQueries({ queryKey: queryKeys.hardware(vm) });
     // QEMU spoke: an Info section left with a timeout from a while ago can ask again now.
     if (events.some((event) => event.source !== 'bridge')) refetchFailedInfo(queryClient, vm);
   };
@@ -95,10 +100,17 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
 
   const onMessage = (message: ServerMessage) => {
     switch (message.type) {
-      case 'vm':
+      case 'vm': {
         queryClient.setQueryData<Vm[]>(queryKeys.vms(), (list) => replaceVm(list, message.vm));
         queryClient.setQueryData<Vm>(queryKeys.vm(message.vm.id), message.vm);
+        const { usage } = message.vm;
+        // The overview's CPU sparkline grows by each VM's latest sample, with no subscription.
+        if (usage?.cpu != null)
+          queryClient.setQueryData<MetricsResponse>(queryKeys.metrics(message.vm.id, 'hour', 'cpu'), (data) =>
+            appendSample(data, { time: usage.time, values: { cpu: usage.cpu as number } }),
+          );
         return;
+      }
       case 'vm-removed':
         queryClient.setQueryData<Vm[]>(queryKeys.vms(), (list) => list?.filter((vm) => vm.id !== message.vm));
         return;
@@ -112,6 +124,12 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
         return;
       case 'inflight':
         queryClient.setQueryData<InflightCommand[]>(queryKeys.inflight(message.vm), message.commands);
+        return;
+      case 'usage':
+        // The hour of history grows by the new sample; longer ranges are asked again on their own schedule.
+        queryClient.setQueryData<MetricsResponse>(queryKeys.metrics(message.vm, 'hour'), (data) =>
+          appendSample(data, message.sample),
+        );
         return;
       case 'hello':
         queryClient.invalidateQueries({ queryKey: queryKeys.vms(), exact: true });

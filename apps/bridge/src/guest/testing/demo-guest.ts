@@ -5,6 +5,7 @@
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { accelArgs, type DemoGuest, findDemoGuest } from '../../../../../demo/guest/cache.ts';
+import { GUEST_KERNEL_ARGS } from '../../../../../demo/kernel-args.ts';
 import { AGENT_SOCKET_NAME, agentChannelArgs } from '../agent-channel.ts';
 
 export const demoGuest: DemoGuest | null = findDemoGuest();
@@ -30,7 +31,7 @@ export function demoGuestBaseArgs(guest: DemoGuest): string[] {
     '-initrd',
     guest.initrd,
     '-append',
-    'console=ttyS0 quiet',
+    GUEST_KERNEL_ARGS.join(' '),
     '-netdev',
     'user,id=net0',
     '-device',

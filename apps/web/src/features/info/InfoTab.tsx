@@ -5,6 +5,7 @@
  */
 import type { Vm } from '@qmpdeck/protocol';
 import { GuestPanel } from '../guest/GuestPanel.tsx';
+import { QmpEndpointPanel } from '../qmp-proxy/QmpEndpointPanel.tsx';
 import { Facts } from './InfoSection.tsx';
 import {
   BlockSection,
@@ -20,6 +21,7 @@ export default function InfoTab({ vm }: { vm: Vm }) {
   return (
     <div className="grid min-h-0 flex-1 auto-rows-min gap-3 overflow-auto p-3 md:grid-cols-2 2xl:grid-cols-3">
       <GuestPanel guest={vm.guest} />
+      <QmpEndpointPanel endpoint={vm.qmpProxy} />
       {!enabled && (
         <p className="text-sm text-zinc-500 md:col-span-2">
           QEMU is not connected; its details show again when it is.

@@ -8,15 +8,17 @@ import type { Vm } from '@qmpdeck/protocol';
 import { Link } from 'wouter';
 import { eventTitle, isBridgeEvent } from '../../qemu/event-names.ts';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
+import { ScreenThumbnail } from '../console/thumbnail/ScreenThumbnail.tsx';
 import { GuestSummary } from '../guest/GuestSummary.tsx';
 import { formatAgo } from '../timeline/event-time.ts';
+import { UsageSummary } from '../usage/CpuSparkline.tsx';
 import { qemuVersion } from './overview-model.ts';
 import { QuickAction } from './QuickAction.tsx';
 import type { BulkOutcome } from './useBulkAction.ts';
 
 /** The grid of a row and of the header above the rows: the same columns, so they line up. */
 export const ROW_COLUMNS =
-  'grid grid-cols-[auto_1fr_auto] items-center gap-x-3 gap-y-1 md:grid-cols-[auto_minmax(9rem,2fr)_11rem_minmax(9rem,1.6fr)_minmax(8rem,1.4fr)_auto]';
+  'grid grid-cols-[auto_1fr_auto] items-center gap-x-3 gap-y-1 md:grid-cols-[auto_minmax(9rem,2fr)_11rem_11.5rem_minmax(9rem,1.6fr)_minmax(8rem,1.4fr)_auto]';
 
 interface VmRowProps {
   vm: Vm;
@@ -64,19 +66,25 @@ export function VmRow({ vm, selected, onSelect, outcome, now, bridgeReachable }:
         onChange={(event) => onSelect(vm.id, event.target.checked)}
         aria-label={`Select ${vm.name}`}
       />
-      <div className="min-w-0">
-        <Link
-          href={`/vms/${encodeURIComponent(vm.id)}`}
-          className="block truncate font-medium text-sky-800 hover:underline dark:text-sky-300"
-        >
-          {vm.name}
-        </Link>
-        <p className="truncate text-xs text-zinc-500 dark:text-zinc-400" title={message ?? undefined}>
-          {[version, vm.managed ? 'managed' : null, message].filter(Boolean).join(' · ') || vm.id}
-        </p>
+      <div className="flex min-w-0 items-center gap-2">
+        <ScreenThumbnail vm={vm} />
+        <div className="min-w-0">
+          <Link
+            href={`/vms/${encodeURIComponent(vm.id)}`}
+            className="block truncate font-medium text-sky-800 hover:underline dark:text-sky-300"
+          >
+            {vm.name}
+          </Link>
+          <p className="truncate text-xs text-zinc-500 dark:text-zinc-400" title={message ?? undefined}>
+            {[version, vm.managed ? 'managed' : null, message].filter(Boolean).join(' · ') || vm.id}
+          </p>
+        </div>
       </div>
       <div className="justify-self-end md:justify-self-start">
         <StatusBadge vm={vm} />
+      </div>
+      <div className="col-span-3 min-w-0 text-xs text-zinc-600 md:col-span-1 dark:text-zinc-400">
+        <UsageSummary vm={vm} />
       </div>
       <div className="col-span-3 min-w-0 text-xs text-zinc-600 md:col-span-1 dark:text-zinc-400">
         {vm.latestEvent ? (
@@ -112,6 +120,7 @@ export function VmListHeader() {
       <span className="w-4" />
       <span>Name</span>
       <span>State</span>
+      <span>CPU (hour) · memory</span>
       <span>Latest event</span>
       <span>Guest (hostname, address)</span>
       <span className="w-20 text-right">Action</span>

@@ -25,6 +25,11 @@ const ACTION_WORDS: Partial<Record<BridgeAction, string>> = {
   'console.input': 'type into consoles',
   'serial.input': 'type into serial consoles',
   'audit.read': 'read the audit log',
+  'hardware.read': "read VMs' hardware",
+  'metrics.read': 'read the Prometheus metrics',
+  'device.nic-add': 'hot-plug NICs',
+  'device.nic-remove': 'unplug NICs',
+  'device.disk-remove': 'unplug disks',
 };
 
 function deed(command: string): string {

@@ -80,6 +80,19 @@ describe('causeLine', () => {
     ).toBe('after `cont` over HTTP (127.0.0.1)');
   });
 
+  it("names a QMP proxy client (qmp-shell, a script) by the bridge's id for it", () => {
+    expect(
+      causeLine({
+        command: 'stop',
+        id: '7',
+        client: 'qmp-proxy-3',
+        user: 'ada',
+        origin: 'qmp-proxy',
+        remote: null,
+      }),
+    ).toBe('after `stop` by ada via QMP proxy client qmp-proxy-3');
+  });
+
   it('is absent when the bridge does not know the cause', () => {
     expect(causeLine(null)).toBeNull();
   });

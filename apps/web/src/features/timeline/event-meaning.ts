@@ -133,9 +133,12 @@ export function eventCause(event: Pick<EventRecord, 'event' | 'data' | 'cause'>)
 }
 
 /** Where a command came from, as a phrase: "from the Pause button", "over HTTP" ("via the Pause button" after a name). */
-function originWords(origin: string, afterName: boolean): string {
+function originWords(origin: string, client: string, afterName: boolean): string {
   if (origin.toLowerCase() === 'http') return 'over HTTP';
-  return `${afterName ? 'via' : 'from'} the ${origin}`;
+  const preposition = afterName ? 'via' : 'from';
+  // A qmp-shell or script on the bridge's QMP endpoint: named by its client, one per connection.
+  if (origin === 'qmp-proxy') return `${preposition} QMP proxy client ${client}`;
+  return `${preposition} the ${origin}`;
 }
 
 /**
@@ -145,7 +148,9 @@ function originWords(origin: string, afterName: boolean): string {
 export function causeLine(cause: Cause | null | undefined): string | null {
   if (!cause) return null;
   const by = cause.user ? `by ${cause.user} ` : '';
-  const from = cause.origin ? originWords(cause.origin, by !== '') : `from client ${cause.client}`;
+  const from = cause.origin
+    ? originWords(cause.origin, cause.client, by !== '')
+    : `from client ${cause.client}`;
   const where = cause.remote ? ` (${cause.remote})` : '';
   return `after \`${cause.command}\` ${by}${from}${where}`;
 }

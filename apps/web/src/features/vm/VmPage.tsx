@@ -10,7 +10,11 @@ import { TAB_PANEL_ID, type VmTabId, VmTabs } from './VmTabs.tsx';
 
 const InfoTab = lazy(() => import('../info/InfoTab.tsx'));
 const CommandsTab = lazy(() => import('../commands/CommandsTab.tsx'));
-const ConsoleTab = lazy(() => import('../console/ConsoleTab.tsx'));
+const ConsoleTab = lazy(() => import('../console/console-chunk.ts').then((m) => ({ default: m.ConsoleTab })));
+const QmpConsoleTab = lazy(() => import('../qmp-console/QmpConsoleTab.tsx'));
+const HardwareTab = lazy(() => import('../hardware/HardwareTab.tsx'));
+// uPlot comes with this tab's chunk: nothing else loads it.
+const UsageTab = lazy(() => import('../usage/UsageTab.tsx'));
 
 /** Keeps the VM's events (and so its in-flight list and info refreshes) live on every tab. */
 function KeepLive({ vmId }: { vmId: string }) {
@@ -46,6 +50,9 @@ export default function VmPage({ vmId, tab }: { vmId: string; tab: VmTabId }) {
           {tab === 'info' && <InfoTab vm={vm} />}
           {tab === 'commands' && <CommandsTab vm={vm} />}
           {tab === 'console' && <ConsoleTab vm={vm} />}
+          {tab === 'hardware' && <HardwareTab vm={vm} />}
+          {tab === 'usage' && <UsageTab vm={vm} />}
+          {tab === 'qmp' && <QmpConsoleTab vm={vm} />}
         </Suspense>
       </div>
     </main>

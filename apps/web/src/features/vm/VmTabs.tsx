@@ -12,6 +12,9 @@ export const VM_TABS = [
   { id: 'info', label: 'Info', path: '/info' },
   { id: 'commands', label: 'Commands', path: '/commands' },
   { id: 'console', label: 'Console', path: '/console' },
+  { id: 'hardware', label: 'Hardware', path: '/hardware' },
+  { id: 'usage', label: 'Usage', path: '/usage' },
+  { id: 'qmp', label: 'QMP', path: '/qmp' },
 ] as const;
 export type VmTabId = (typeof VM_TABS)[number]['id'];
 

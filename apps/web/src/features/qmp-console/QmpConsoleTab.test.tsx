@@ -1,4 +1,4 @@
-/** The console refuses, in the page and with the reason, a command the role may not run: nothing is sent. */
+/** The QMP console refuses, in the page and with the reason, a command the role may not run: nothing is sent. */
 import type { Vm } from '@qmpdeck/protocol';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
@@ -7,7 +7,7 @@ import { queryKeys } from '../../api/queryKeys.ts';
 import { FakeSocket } from '../../live/fake-socket.test-helper.ts';
 import { LiveProvider } from '../../live/LiveProvider.tsx';
 import { seedSession, VIEWER } from '../session/session.test-helper.ts';
-import ConsoleTab from './ConsoleTab.tsx';
+import QmpConsoleTab from './QmpConsoleTab.tsx';
 
 const vm: Vm = {
   id: 'console-test',
@@ -24,7 +24,7 @@ function renderConsole() {
   render(
     <QueryClientProvider client={queryClient}>
       <LiveProvider createSocket={(url) => new FakeSocket(url)}>
-        <ConsoleTab vm={vm} />
+        <QmpConsoleTab vm={vm} />
       </LiveProvider>
     </QueryClientProvider>,
   );
@@ -44,7 +44,7 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
-describe('ConsoleTab', () => {
+describe('QmpConsoleTab', () => {
   it("refuses a command the viewer's role may not run before sending it, keeping the line", async () => {
     renderConsole();
     const input = typeLine('stop');
