@@ -133,17 +133,22 @@ export function expectationOf(frame: WsFrame): Expectation {
   const parsed = ClientMessage.safeParse(raw);
   if (!parsed.success) {
     const id = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
-    return { kind: 'bad', id: typeof id === 'string' || typeof id === 'number' ? id : undefined };
+    return { kind: 'bad', id: typeof id === 'string' || typeof id === 'number' ? asEchoed(id) : undefined };
   }
   const message = parsed.data;
   switch (message.type) {
     case 'execute':
-      return { kind: 'execute', id: message.id };
+      return { kind: 'execute', id: asEchoed(message.id) };
     case 'ping':
-      return { kind: 'ping', id: message.id };
+      return { kind: 'ping', id: message.id === undefined ? undefined : asEchoed(message.id) };
     case 'subscribe':
       return { kind: 'subscribe', vm: message.vm };
     case 'unsubscribe':
       return { kind: 'unsubscribe' };
   }
+}
+
+/** An id as it comes back in JSON: `-0` sent is `0` received (JSON has no negative zero). */
+function asEchoed(id: CommandId): CommandId {
+  return JSON.parse(JSON.stringify(id)) as CommandId;
 }
