@@ -1,7 +1,8 @@
 /**
  * Requests node's HTTP parser cannot read are answered with the API's error body, then closed (the fuzzer found
  * them dropped without an answer): an unknown method, bytes after a request that said `Connection: close`, a
- * header line that is not one. The bridge keeps serving, and the answer never repeats what was sent.
+ * header line that is not one (a HEAD's answer without the body). The bridge keeps serving, and the answer never
+ * repeats what was sent.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -58,6 +59,18 @@ describe('malformed HTTP requests', () => {
       error: { class: 'BadRequest', desc: expect.stringMatching(/^malformed HTTP request: .+/) },
     });
     expect(answer).not.toContain('secret-token');
+    expect((await getJson(bridge, '/api/health')).status).toBe(200);
+  });
+
+  it('answers a HEAD it cannot read without a body (a raw 0xFF in the path)', async () => {
+    const answer = await rawExchange(
+      bridge.port,
+      'HEAD /api/vms/\u00ff/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+    );
+    const [head = '', ...rest] = answer.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(head).toMatch(/\r\ncontent-length: \d+\r\n/);
+    expect(rest.join('\r\n\r\n')).toBe('');
     expect((await getJson(bridge, '/api/health')).status).toBe(200);
   });
 });
