@@ -77,6 +77,17 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/api/vms/:id/inflight'),
   route('POST', '/api/vms/:id/guest/execute', 'guest-execute'),
   route('GET', '/api/vms/:id/schema'),
+  // Consoles, hardware and usage (issues 14 and 15). Device names are fixed: neither test VM has any, so unplugs
+  // are refused; a NIC hot-plug (POST .../nics) is left out, as it would change the VMs for every later request.
+  route('GET', '/api/vms/:id/vnc'),
+  route('GET', '/api/vms/:id/serial/serial0'),
+  route('GET', '/api/vms/:id/serial/serial0/log'),
+  route('GET', '/api/vms/:id/screenshot'),
+  route('GET', '/api/vms/:id/metrics', 'none', ['range', 'series']),
+  route('GET', '/api/vms/:id/hardware'),
+  route('DELETE', '/api/vms/:id/nics/net0', 'none', ['wait']),
+  route('DELETE', '/api/vms/:id/disks/drive0', 'none', ['wait']),
+  route('GET', '/metrics'),
   route('GET', '/api/ws'),
   route('GET', '/'),
   route('GET', '/sign-in'),
