@@ -434,7 +434,7 @@ function fuzzRequestUnfiltered(port: number): fc.Arbitrary<FuzzRequest> {
         .map(({ query, body: payload }) => {
           // Node's client sends bytes up to 0xFF raw and refuses the rest ('ÿ' upper-cased is 'Ÿ'): those %-encoded.
           const path = mutatePath(r.route.path.replace(':id', r.id), r.pathMutation, r.extraSegment).replace(
-            /[^\u0000-\u00ff]/gu,
+            /[\u0100-\u{10ffff}]/gu,
             encodeURIComponent,
           );
           return {
