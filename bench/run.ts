@@ -18,6 +18,7 @@ const benches = [
   { name: 'bridge', file: 'bridge.bench.ts', fn: 'benchBridge' },
   { name: 'web', file: 'web.bench.ts', fn: 'benchWeb' },
   { name: 'guest', file: 'guest.bench.ts', fn: 'benchGuest' },
+  { name: 'jobs', file: 'jobs.bench.ts', fn: 'benchJobs' },
   { name: 'qmp-proxy', file: 'qmp-proxy.bench.ts', fn: 'benchQmpProxy' },
   { name: 'metrics', file: 'metrics.bench.ts', fn: 'benchMetrics' },
   { name: 'console', file: 'console.bench.ts', fn: 'benchConsole' },

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildDemoConfig, type DemoVm } from './demo-config.ts';
+import { buildDemoConfig, DEMO_ISO_NAME, type DemoVm, prepareDemoStorage } from './demo-config.ts';
 import { findDemoGuest } from './guest/cache.ts';
 
 const fakeGuest = {
@@ -36,6 +36,35 @@ describe('buildDemoConfig', () => {
     const { vms } = buildDemoConfig(null);
     expect(vms.map((vm) => vm.name)).toEqual(['Demo (paused before boot)', 'Demo (no operating system)']);
     expect(vms[0]?.launch.args).not.toContain('-kernel');
+  });
+
+  it('stops its VMs with the bridge and offers a storage location for disks and ISOs', () => {
+    const config = buildDemoConfig(fakeGuest, '/data/storage');
+    expect(config.stopVmsOnExit).toBe(true);
+    expect(config.storage).toEqual([
+      { id: 'demo', path: '/data/storage', content: ['disk', 'iso', 'backup', 'dump'] },
+    ]);
+    expect(buildDemoConfig(fakeGuest).storage).toEqual([]);
+    expect(config.accelerators).toEqual(['kvm', 'tcg']);
+    expect(buildDemoConfig({ ...fakeGuest, accelerators: ['tcg'] }).accelerators).toEqual(['tcg']);
+  });
+
+  it("copies the demo guest's ISO into its storage, again when the cached one changed", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qmpdeck-demo-storage-'));
+    try {
+      const iso = join(dir, 'cache.iso');
+      writeFileSync(iso, 'first');
+      const storage = join(dir, 'storage');
+      expect(prepareDemoStorage(storage, { ...fakeGuest, iso })).toBe(true);
+      expect(readFileSync(join(storage, DEMO_ISO_NAME), 'utf8')).toBe('first');
+      writeFileSync(iso, 'second build');
+      prepareDemoStorage(storage, { ...fakeGuest, iso });
+      expect(readFileSync(join(storage, DEMO_ISO_NAME), 'utf8')).toBe('second build');
+      expect(prepareDemoStorage(join(dir, 'empty'), fakeGuest)).toBe(false);
+      expect(existsSync(join(dir, 'empty'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

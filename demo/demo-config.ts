@@ -1,6 +1,9 @@
 /**
  * The demo that `pnpm start` runs when given no config: an ordinary bridge config (managed VMs the bridge
  * launches itself), so the bridge has no demo special case. No VM needs a disk image.
+ * The demo's VMs end with `pnpm start` (`stopVmsOnExit`), as a demo should; a real install keeps them running.
+ * Its storage location (`demo`, in the demo's data dir) holds the demo guest's ISO, so "New VM" with that ISO
+ * works on a fresh machine with no download.
  *
  * - "Demo guest (Linux)": the small Linux built by demo/guest/build.ts (hostname, serial and VGA shells, ACPI
  *   power button, DHCP, guest agent). Without that image, a VM with no operating system stands in for it.
@@ -9,6 +12,8 @@
  * Each gets a VNC display on loopback (the first free one from :0) and a serial port on a socket in its private
  * runtime dir (`{dir}`, filled in by the bridge, which also adds QMP and the guest agent's channel).
  */
+import { copyFileSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { accelArgs, type DemoGuest, findDemoGuest } from './guest/cache.ts';
 import { GUEST_KERNEL_ARGS_WITH_DISPLAY } from './kernel-args.ts';
 
@@ -18,9 +23,22 @@ export interface DemoVm {
   launch: { binary?: string; args: string[] };
 }
 
+export interface DemoStorage {
+  id: string;
+  path: string;
+  content: ('disk' | 'iso' | 'backup' | 'dump')[];
+}
+
 export interface DemoConfig {
   vms: DemoVm[];
+  stopVmsOnExit: true;
+  storage: DemoStorage[];
+  /** What the demo guest's build saw work here (a /dev/kvm that opens may still fail): for VMs made in the UI. */
+  accelerators?: string[];
 }
+
+/** The name of the demo guest's ISO in the demo's storage location. */
+export const DEMO_ISO_NAME = 'demo-guest.iso';
 
 /** VNC on loopback only; `to=99` lets QEMU take the next free display so two VMs (or two bridges) never clash. */
 const VNC_ARGS = ['-vnc', '127.0.0.1:0,to=99'];
@@ -80,8 +98,38 @@ export function noOsVm(): DemoVm {
 }
 
 /** The demo config for a machine with QEMU installed. */
-export function buildDemoConfig(guest: DemoGuest | null = findDemoGuest()): DemoConfig {
+export function buildDemoConfig(
+  guest: DemoGuest | null = findDemoGuest(),
+  storagePath: string | null = null,
+): DemoConfig {
   // The paused VM first: "open the demo VM, press Resume" is the first thing a newcomer tries, and it only
   // means something on a VM that is not already running.
-  return { vms: [pausedVm(guest), guest ? guestVm(guest) : noOsVm()] };
+  return {
+    vms: [pausedVm(guest), guest ? guestVm(guest) : noOsVm()],
+    stopVmsOnExit: true,
+    storage:
+      storagePath === null
+        ? []
+        : [{ id: 'demo', path: storagePath, content: ['disk', 'iso', 'backup', 'dump'] }],
+    ...(guest && guest.accelerators.length > 0 ? { accelerators: [...guest.accelerators] } : {}),
+  };
+}
+
+/**
+ * Fills the demo's storage location: the directory, and a copy of the demo guest's ISO when it was built (copied
+ * again when the cached one changed, by size and time). Answers whether the ISO is there.
+ */
+export function prepareDemoStorage(path: string, guest: DemoGuest | null = findDemoGuest()): boolean {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  const target = join(path, DEMO_ISO_NAME);
+  if (guest?.iso == null) return existsSync(target);
+  const source = statSync(guest.iso);
+  const copy = existsSync(target) ? statSync(target) : null;
+  if (copy === null || copy.size !== source.size || copy.mtimeMs < source.mtimeMs) {
+    // A copy, not a link: the user may delete it from the dashboard without touching the cache.
+    const temp = join(path, `.${DEMO_ISO_NAME}.partial`);
+    copyFileSync(guest.iso, temp);
+    renameSync(temp, target);
+  }
+  return true;
 }

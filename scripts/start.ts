@@ -13,7 +13,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildDemoConfig } from '../demo/demo-config.ts';
+import { buildDemoConfig, prepareDemoStorage } from '../demo/demo-config.ts';
+import { findDemoGuest } from '../demo/guest/cache.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The bridge's helper commands (apps/bridge/src/subcommands): passed through, nothing started. */
@@ -34,7 +35,11 @@ function writeDemoConfig(): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, 'demo-config.json');
   if (onPath(QEMU)) {
-    writeFileSync(file, `${JSON.stringify(buildDemoConfig(), null, 2)}\n`);
+    const guest = findDemoGuest();
+    const storage = join(dir, 'storage');
+    if (!prepareDemoStorage(storage, guest))
+      console.log('The demo guest has no ISO yet: its storage is empty.');
+    writeFileSync(file, `${JSON.stringify(buildDemoConfig(guest, storage), null, 2)}\n`);
   } else {
     console.log(`${QEMU} was not found: serving the dashboard with no VMs.`);
     console.log('Install QEMU to get the demo VMs: sudo apt-get install -y qemu-system-x86');

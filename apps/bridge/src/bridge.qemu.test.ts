@@ -126,7 +126,7 @@ describe('bridge against two real QEMUs', () => {
     expect(huge.body.error.class).toBe('PayloadTooLarge');
     const unknown = await getJson(bridge, '/api/nothing/here');
     expect(unknown).toMatchObject({ status: 404, body: { error: { class: 'NotFound' } } });
-    const wrongMethod = await postJson(bridge, '/api/vms', {});
+    const wrongMethod = await postJson(bridge, '/api/health', {});
     expect(wrongMethod).toMatchObject({ status: 405, body: { error: { class: 'MethodNotAllowed' } } });
   });
 

@@ -56,6 +56,8 @@ describe('the bridge CLI', () => {
       JSON.stringify({
         vms: [{ id: 'demo', launch: { args: QEMU_BASE_ARGS } }],
         database: join(dir, 'events.db'),
+        stopVmsOnExit: true,
+        runtimeDir: join(dir, 'run'),
       }),
     );
   });
@@ -96,9 +98,10 @@ describe('the bridge CLI', () => {
   });
 
   it('stops gracefully on a Ctrl-C that reaches it twice (the whole group, then a wrapper forwarding it)', async () => {
-    const runtime = mkdtempSync(join(dir, 'runtime-'));
+    const runtime = join(dir, 'run');
+    const xdg = mkdtempSync(join(dir, 'xdg-'));
     const cli = runCli(['--', '--config', config, '--port', '0'], {
-      env: { XDG_RUNTIME_DIR: runtime },
+      env: { XDG_RUNTIME_DIR: xdg },
       ownGroup: true,
     });
     const pid = cli.child.pid as number;
@@ -112,14 +115,18 @@ describe('the bridge CLI', () => {
         const list = VmList.parse(await (await fetch(`${url}/api/vms`)).json());
         return list[0]?.status === 'prelaunch';
       }, 'the demo VM connected');
-      // The managed VM's private directory, and the QMP proxy's default one with the VM's endpoint.
-      expect(readdirSync(runtime).sort()).toEqual(['qmpdeck', expect.stringMatching(/^qmpdeck-demo-/)]);
-      expect(readdirSync(join(runtime, 'qmpdeck'))).toEqual(['demo.qmp']);
+      expect(readdirSync(join(runtime, 'vms'))).toEqual(['demo']);
+      expect(readdirSync(runtime).sort()).toEqual(['bridge.pid', 'vms']);
+      // The QMP proxy's default directory, with the VM's endpoint.
+      expect(readdirSync(join(xdg, 'qmpdeck'))).toEqual(['demo.qmp']);
       process.kill(-pid, 'SIGINT'); // what a terminal's Ctrl-C does
       cli.child.kill('SIGINT'); // what `pnpm start`'s wrapper then forwards
       expect(await exitOf(cli.child)).toBe(0);
       expect(cli.stderr()).not.toMatch(/exiting now/);
-      expect(readdirSync(runtime)).toEqual([]);
+      // stopVmsOnExit: its QEMU stopped, its directory removed, and the root let go.
+      expect(readdirSync(join(runtime, 'vms'))).toEqual([]);
+      expect(readdirSync(runtime)).toEqual(['vms']);
+      expect(readdirSync(xdg)).toEqual([]);
     } finally {
       if (cli.child.exitCode === null) process.kill(-pid, 'SIGKILL');
     }

@@ -28,10 +28,15 @@ import { DiscoveryWatcher } from './discovery/discovery-watcher.ts';
 import { defaultDatabasePath, EventStore } from './events/event-store.ts';
 import { HardwareRead } from './hardware/hardware-read.ts';
 import { LinkMemory } from './hardware/link-memory.ts';
+import { isHibernated } from './hibernate/hibernation-file.ts';
 import type { HttpContext } from './http/context.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Hub } from './hub/hub.ts';
-import { runtimeBase } from './launch/runtime-dir.ts';
+import type { JobRegistry } from './jobs/job-registry.ts';
+import { vmJobTimeline } from './jobs/job-timeline.ts';
+import { VmJobActions } from './jobs/vm-job-actions.ts';
+import { defaultRuntimeRoot } from './launch/runtime-dir.ts';
+import { RuntimeRoot, RuntimeRootBusy } from './launch/runtime-lock.ts';
 import { createLogger, type Logger } from './log.ts';
 import { BridgeMetrics } from './metrics/bridge-metrics.ts';
 import type { ProxyLimits } from './qmp-proxy/limits.ts';
@@ -40,6 +45,7 @@ import { QmpProxy } from './qmp-proxy/qmp-proxy.ts';
 import { AddressSet } from './security/address.ts';
 import { readTls } from './security/tls-files.ts';
 import { StartupError } from './startup-error.ts';
+import { openVmManagement, type VmManagement } from './vm-management.ts';
 import { VmRegistry } from './vms/vm-registry.ts';
 import { VmSupervisor, type VmSupervisorOptions } from './vms/vm-supervisor.ts';
 
@@ -58,7 +64,7 @@ export interface StartOptions {
   port?: number | undefined;
   log?: Logger | undefined;
   webRoot?: string | undefined;
-  /** Where managed VMs get their private directories; default $XDG_RUNTIME_DIR or the temp dir. */
+  /** The root of managed VMs' runtime directories (`<root>/vms/<id>`); overrides config `runtimeDir`. */
   runtimeBase?: string | undefined;
   /** Reconnect backoff cap; tests shorten it. */
   maxRetryDelayMs?: number | undefined;
@@ -93,6 +99,8 @@ export interface RunningBridge {
   store: EventStore;
   hub: Hub;
   pipeline: CommandPipeline;
+  /** The task log: the bridge's and QEMU's jobs. */
+  jobs: JobRegistry;
   /** The QMP endpoints per VM; null when the config turns them off. */
   qmpProxy: QmpProxy | null;
   screenshots: Screenshots;
@@ -130,10 +138,10 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
         'unencrypted; set "tls" in the config or put a TLS reverse proxy in front (docs/operations.md, "Behind a reverse proxy")',
     );
   }
+  const runtime = claimRuntimeRoot(options.runtimeBase ?? config.runtimeDir ?? defaultRuntimeRoot(), config);
   // Serial logs live beside the event database, so they outlive a restart as the events do.
   const databasePath = config.database ?? defaultDatabasePath();
-  const dataDir =
-    databasePath === ':memory:' ? (options.runtimeBase ?? runtimeBase()) : dirname(databasePath);
+  const dataDir = databasePath === ':memory:' ? runtime.path : dirname(databasePath);
   const { db, store, auditStore, sessions } = openStores(config, now);
   const auth = new Authenticator({
     users,
@@ -163,9 +171,36 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     });
   } catch (err) {
     db.close();
+    runtime.release();
     throw new StartupError(`cannot open the usage history: ${(err as Error).message}`);
   }
   const policy = options.policy ?? roles;
+  const management = openVmManagement({
+    config,
+    db,
+    registry,
+    runtime,
+    log,
+    publishJob: (job) => hub.publishJob(job),
+    publishRemoved: (id) => hub.publishVmRemoved(id),
+    supervise: ({ guestAgent, ...vm }) =>
+      new VmSupervisor({
+        ...supervisorBase(vm.id),
+        ...vm,
+        origin: 'defined',
+        qga: guestAgent ? undefined : false,
+      }),
+    run: (request) => pipeline.run(request),
+    timeline: vmJobTimeline(registry),
+  });
+  const { jobs } = management;
+  const vmJobs = new VmJobActions({
+    jobs,
+    db,
+    storage: config.storage ?? [],
+    log,
+    defined: management.defined,
+  });
   const pipeline = new CommandPipeline({
     registry,
     audit: new Audits(
@@ -180,9 +215,12 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       'audit.read': (request) => ({
         entries: auditStore.page({ ...(request.arguments ?? {}), scope: request.principal.vms }),
       }),
+      ...management.bridgeWide,
     },
+    bridgeActions: { ...management.bridgeActions, ...vmJobs.runners },
     vmReads: { 'hardware.read': new HardwareRead(policy, links).runner },
   });
+  vmJobs.attach(pipeline);
   const hub = new Hub({
     registry,
     pipeline,
@@ -197,7 +235,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     serialLogDir: serialLogDir(dataDir, id),
     store,
     log,
-    runtimeBase: options.runtimeBase,
+    runtimeBase: runtime.path,
+    stopProcessOnExit: config.stopVmsOnExit ?? false,
     maxRetryDelayMs: options.maxRetryDelayMs,
     greetingTimeoutMs: options.greetingTimeoutMs,
     connectTimeoutMs: options.connectTimeoutMs,
@@ -230,6 +269,11 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       }),
     );
   }
+  loadDefinitions(management, () => {
+    void metrics.stop();
+    db.close();
+    runtime.release();
+  });
   const discovery = new DiscoveryWatcher(config.discover ?? [], registry, log, {
     create: (id, path) =>
       new VmSupervisor({ ...supervisorBase(id), id, origin: 'discovered', address: { path } }),
@@ -238,7 +282,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
 
   const screenshots = new Screenshots({
     pipeline,
-    runtimeBase: options.runtimeBase,
+    runtimeBase: runtime.path,
     minIntervalMs: options.screenshotIntervalMs,
   });
   const ctx: HttpContext = {
@@ -246,6 +290,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     pipeline,
     store,
     hub,
+    jobs,
+    vmJobs,
     log,
     links,
     metrics,
@@ -263,6 +309,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     proxyUserHeader: config.authProxy?.userHeader.toLowerCase() ?? null,
     tls,
     trustProxy: config.trustProxy ?? false,
+    management,
   };
   let qmpProxy: QmpProxy | null = null;
   if (config.qmpProxy !== false) {
@@ -296,11 +343,15 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     await qmpProxy?.stop();
     await metrics.stop();
     db.close();
+    runtime.release();
     const code = (err as NodeJS.ErrnoException).code;
     throw new StartupError(`cannot listen on ${host}:${port}: ${code ?? (err as Error).message}`);
   }
   const bound = (server.address() as AddressInfo).port;
 
+  for (const vm of registry.all()) {
+    if (vm.process && isHibernated(config.storage ?? [], vm.id)) vm.markHibernated(true);
+  }
   await Promise.all(registry.all().map((vm) => vm.start()));
   discovery.start();
   metrics.start();
@@ -318,8 +369,11 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       discovery.stop();
       // Stops listening; requests already being answered finish, and new ones on kept-alive sockets get 503.
       const closed = app.close();
+      // Before the pipeline closes: cancelling a QEMU job sends job-cancel through it.
+      await stopJobs(jobs, DRAIN_LIMIT_MS);
       pipeline.stopAccepting();
       await pipeline.drain(DRAIN_LIMIT_MS);
+      await management.stop();
       await hub.close();
       await qmpProxy?.stop();
       await Promise.all(registry.all().map((vm) => vm.stop()));
@@ -330,6 +384,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       store.close();
       screenshots.dispose();
       db.close();
+      runtime.release();
     })();
     return stopping;
   };
@@ -343,6 +398,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     store,
     hub,
     pipeline,
+    jobs,
     qmpProxy,
     screenshots,
     audit: auditStore,
@@ -350,6 +406,43 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     metrics,
     stop,
   };
+}
+
+/** Running jobs are cancelled (those QEMU cannot stop are left to end by themselves), for `limitMs` at most. */
+async function stopJobs(jobs: JobRegistry, limitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, limitMs);
+  });
+  await Promise.race([jobs.stopAll(), limit]);
+  clearTimeout(timer);
+}
+
+/**
+ * The runtime root, claimed at once when the config has managed VMs (a second bridge on the same root would take
+ * the same QEMUs): a StartupError if another bridge holds it.
+ */
+function claimRuntimeRoot(path: string, config: BridgeConfig): RuntimeRoot {
+  const runtime = new RuntimeRoot(path);
+  if (!config.vms.some((vm) => vm.launch !== undefined)) return runtime;
+  try {
+    runtime.claim();
+  } catch (err) {
+    if (err instanceof RuntimeRootBusy) throw new StartupError(err.message);
+    throw new StartupError(`cannot use the runtime directory ${path}: ${(err as Error).message}`);
+  }
+  return runtime;
+}
+
+/** The VMs of the stored definitions; a runtime root held by another bridge stops the start. */
+function loadDefinitions(management: VmManagement, cleanUp: () => void): void {
+  try {
+    management.load();
+  } catch (err) {
+    cleanUp();
+    if (err instanceof RuntimeRootBusy) throw new StartupError(err.message);
+    throw err;
+  }
 }
 
 /** An event outlives maxAge by a tenth of it at most: a short age limit is pruned often, a long one every minute. */

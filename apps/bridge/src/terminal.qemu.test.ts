@@ -63,25 +63,33 @@ describe('the bridge in a terminal', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'bridge-terminal-'));
-    config = join(dir, 'config.json');
+    config = configFor('bridge');
+  });
+
+  /** A config of its own per bridge: bridges that run at once each need their own runtime directory. */
+  function configFor(name: string): string {
+    const path = join(dir, `${name}.json`);
     writeFileSync(
-      config,
+      path,
       JSON.stringify({
         vms: [{ id: 'demo', launch: { args: QEMU_BASE_ARGS } }],
-        database: join(dir, 'events.db'),
+        database: join(dir, `${name}.db`),
+        stopVmsOnExit: true,
+        runtimeDir: join(dir, `${name}-run`),
       }),
     );
-  });
+    return path;
+  }
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const bridgeArgv = (extra: string[]) => [
+  const bridgeArgv = (extra: string[], configPath = config) => [
     process.execPath,
     '--import',
     'tsx',
     'src/main.ts',
     '--config',
-    config,
+    configPath,
     '--port',
     '0',
     ...extra,
@@ -89,12 +97,12 @@ describe('the bridge in a terminal', () => {
 
   it('writes human lines on a terminal, JSON there when asked, and JSON when piped', async () => {
     // `script` gives the bridge a real pseudo-terminal as stdout and stderr.
-    const onTty = (extra: string[]) =>
-      run(['script', '-qfec', bridgeArgv(extra).join(' '), '/dev/null'], BRIDGE_DIR, true);
+    const onTty = (extra: string[], name: string) =>
+      run(['script', '-qfec', bridgeArgv(extra, configFor(name)).join(' '), '/dev/null'], BRIDGE_DIR, true);
     for (const [bridge, json] of [
-      [onTty([]), false],
-      [onTty(['--log-format', 'json']), true],
-      [run(bridgeArgv([]), BRIDGE_DIR, true), true],
+      [onTty([], 'tty'), false],
+      [onTty(['--log-format', 'json'], 'tty-json'), true],
+      [run(bridgeArgv([], configFor('piped')), BRIDGE_DIR, true), true],
     ] as const) {
       try {
         await ready(bridge);

@@ -5,6 +5,7 @@
 import { lazy, Suspense } from 'react';
 import { Link, Route, Switch, useLocation, useSearch } from 'wouter';
 import { isPopout, parseConsolePath } from './features/console/console-route.ts';
+import { useRunningCount } from './features/jobs/TaskLog.tsx';
 import { OverviewPage } from './features/overview/OverviewPage.tsx';
 import { SIGN_IN_PATH } from './features/session/next-path.ts';
 import { SessionGate } from './features/session/SessionGate.tsx';
@@ -23,6 +24,7 @@ const TAB_IDS = new Set<string>(VM_TABS.map((tab) => tab.id));
 // splitting it off made the bundler move everything it shares with the app into one more initial chunk.
 const VmPage = lazy(() => import('./features/vm/VmPage.tsx'));
 const AuditPage = lazy(() => import('./features/audit/AuditPage.tsx'));
+const TasksPage = lazy(() => import('./features/jobs/TasksPage.tsx'));
 // A console's pop-out window: the console alone, without the app's header and tabs.
 const ConsolePopout = lazy(() =>
   import('./features/console/console-chunk.ts').then((m) => ({ default: m.ConsolePopout })),
@@ -48,6 +50,7 @@ function Header({ signedIn }: { signedIn: boolean }) {
         <Link href="/" className="font-semibold tracking-tight">
           QMP Deck
         </Link>
+        {signedIn && <TasksLink />}
         {signedIn && <AuditLink />}
       </nav>
       <div className="flex min-w-0 items-center gap-3">
@@ -55,6 +58,26 @@ function Header({ signedIn }: { signedIn: boolean }) {
         <ThemeToggle />
       </div>
     </header>
+  );
+}
+
+/** The task log of every VM, with how many jobs run now. */
+function TasksLink() {
+  const [location] = useLocation();
+  const running = useRunningCount();
+  return (
+    <Link
+      href="/tasks"
+      className="text-sm text-zinc-700 hover:underline aria-[current=page]:font-medium dark:text-zinc-300"
+      aria-current={location === '/tasks' ? 'page' : undefined}
+    >
+      Tasks
+      {running > 0 ? (
+        <span className="ml-1 rounded-full bg-sky-600 px-1.5 text-xs text-white" data-testid="running-tasks">
+          {running}
+        </span>
+      ) : null}
+    </Link>
   );
 }
 
@@ -82,6 +105,9 @@ function SignedInRoutes() {
       </Route>
       <Route path="/audit">
         <AuditPage />
+      </Route>
+      <Route path="/tasks">
+        <TasksPage />
       </Route>
       <Route path="/vms/:id">{(params) => <VmPage vmId={params.id} tab="timeline" />}</Route>
       <Route path="/vms/:id/console/*">{(params) => <VmPage vmId={params.id} tab="console" />}</Route>

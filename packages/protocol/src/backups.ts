@@ -25,11 +25,14 @@ export const Backup = z.object({
   base: z.string().nullable().optional(),
 });
 export type Backup = z.infer<typeof Backup>;
+export const BackupList = z.array(Backup);
 
 /** `POST /api/vms/:id/backups`. */
 export const BackupRequest = z.strictObject({
   storage: z.string().optional(),
   incremental: z.boolean().optional(),
+  /** Bytes per second at most (QEMU's `speed`), so a backup leaves the disks to the guest; default unlimited. */
+  speed: z.number().int().positive().optional(),
 });
 /** `POST /api/vms/:id/backups/:backup/restore`: to a new VM (`as`), or over the stopped VM's own disks. */
 export const RestoreRequest = z.strictObject({ as: z.string().optional() });
@@ -47,6 +50,7 @@ export const Snapshot = z.object({
   disks: z.array(z.string()),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
+export const SnapshotList = z.array(Snapshot);
 
 /** `POST /api/vms/:id/snapshots`. */
 export const SnapshotRequest = z.strictObject({
@@ -57,3 +61,15 @@ export const SnapshotRequest = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"'),
   description: z.string().max(500).optional(),
 });
+
+/** `GET /api/vms/:id/dumps`: a memory dump (ELF) in a storage location. */
+export const MemoryDump = z.object({
+  name: z.string(),
+  vm: z.string(),
+  storage: z.string(),
+  /** Milliseconds since the epoch. */
+  time: z.number(),
+  size: z.number(),
+});
+export type MemoryDump = z.infer<typeof MemoryDump>;
+export const MemoryDumpList = z.array(MemoryDump);

@@ -4,7 +4,9 @@
  * unknown fields are refused. Images are named `STORAGE:FILE` (a storage location's id and a file inside it).
  */
 import { z } from 'zod';
+import { Job } from './jobs.ts';
 import { parseSize } from './size.ts';
+import { Vm } from './vm.ts';
 
 export const VM_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export const VmId = z
@@ -158,3 +160,10 @@ export const StopRequest = z.strictObject({
   timeoutMs: z.number().int().min(0).max(3_600_000).optional(),
 });
 export type StopRequest = z.infer<typeof StopRequest>;
+
+/**
+ * `POST /api/vms/:id/clone` answers 202 with both: the new VM, listed at once (stopped; Start refused while its
+ * disks are copied), and the job copying them. The VM is removed again if the copy fails or is cancelled.
+ */
+export const CloneResponse = z.object({ job: Job, vm: Vm });
+export type CloneResponse = z.infer<typeof CloneResponse>;

@@ -40,6 +40,14 @@ export const BridgeEventName = {
   ProcessExited: 'BRIDGE_PROCESS_EXITED',
   GuestAgentConnected: 'BRIDGE_GUEST_AGENT_CONNECTED',
   GuestAgentUnavailable: 'BRIDGE_GUEST_AGENT_UNAVAILABLE',
+  /** A bridge that started found this VM's QEMU still running (its pid in `data.pid`) and took it back. */
+  Reattached: 'BRIDGE_REATTACHED',
+  /** A stop went on to its next step: `data.step` is `quit` or `kill`, `data.afterMs` since the stop began. */
+  StopEscalated: 'BRIDGE_STOP_ESCALATED',
+  /** A job began (`data`: `job`, `kind`, `description`); its cause is the command and user that started it. */
+  JobStarted: 'BRIDGE_JOB_STARTED',
+  /** A job ended (`data`: `job`, `kind`, `outcome` done/failed/cancelled, `error`, `durationMs`); same cause. */
+  JobEnded: 'BRIDGE_JOB_ENDED',
 } as const;
 
 export const EventRecord = z.object({

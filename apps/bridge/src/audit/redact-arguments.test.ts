@@ -58,4 +58,14 @@ describe('redacting arguments', () => {
     expect(redactArguments('x', deep)).toBeNull();
     expect(redactArguments('x', undefined)).toBeNull();
   });
+
+  it("redacts the values of secret-bearing options in a definition's extraArgs", () => {
+    const args = { id: 'web', extraArgs: ['-object', 'secret,id=s0,data=hunter2', '-m', '64'] };
+    expect(redactArguments('vm.create', args)).toEqual({
+      id: 'web',
+      extraArgs: ['-object', 'secret,id=s0,data=[redacted]', '-m', '64'],
+    });
+    expect(JSON.stringify(redactArguments('vm.define', args))).not.toContain('hunter2');
+    expect(args.extraArgs[1]).toBe('secret,id=s0,data=hunter2');
+  });
 });

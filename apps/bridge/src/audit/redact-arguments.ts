@@ -5,9 +5,15 @@
  * Redacted, at any depth: values of keys named `password`, `secret`, `token`, `key`, `passphrase`, `iv` (any
  * case); `data` of a secret object being created (`object-add` with `qom-type: secret*`, whose `data` is the
  * secret itself); and a `human-monitor-command` line that mentions a password or secret (`change vnc password
- * x`, `object_add secret,...`), whole, since a monitor line has no structure to redact inside.
+ * x`, `object_add secret,...`), whole, since a monitor line has no structure to redact inside; and in a VM
+ * definition (`vm.create`, `vm.define`), the values of secret-bearing QEMU options in `extraArgs`
+ * (`-object secret,id=s0,data=...`), as QEMU's command line is redacted in the log.
  */
 import { MAX_ARGUMENT_DEPTH, nestingDepth } from '../commands/check-request.ts';
+import { redactArgv } from '../launch/redact-argv.ts';
+
+/** Commands whose arguments are a VM definition, with QEMU arguments of its own (`extraArgs`). */
+const DEFINITION_COMMANDS = new Set(['vm.create', 'vm.define']);
 
 export const REDACTED = '<redacted>';
 
@@ -21,6 +27,10 @@ export function redactArguments(
   if (args === null || args === undefined) return null;
   // Refused by the pipeline's check (too deep to be QMP); not walked recursively, not kept.
   if (nestingDepth(args, MAX_ARGUMENT_DEPTH + 1) > MAX_ARGUMENT_DEPTH) return null;
+  if (DEFINITION_COMMANDS.has(command) && Array.isArray(args.extraArgs)) {
+    const extraArgs = args.extraArgs.map((arg) => (typeof arg === 'string' ? redactArgv([arg])[0] : arg));
+    return redactArguments('', { ...args, extraArgs });
+  }
   if (!mayHoldSecret(args)) return args;
   const redacted = redactValue(args) as Record<string, unknown>;
   if (command === 'human-monitor-command' && typeof args['command-line'] === 'string') {

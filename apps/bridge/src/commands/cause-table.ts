@@ -59,9 +59,18 @@ function jobIdOf(args: Args): unknown {
   return args?.['job-id'] ?? args?.id ?? args?.device;
 }
 
+/** The job ids a `transaction` starts (a grouped backup: one `blockdev-backup` per disk). */
+function transactionJobIds(args: Args): unknown[] {
+  const actions = Array.isArray(args?.actions) ? (args.actions as { data?: Args }[]) : [];
+  return actions.map((action) => jobIdOf(action.data ?? null));
+}
+
 /** Events of the job this command started or steers, matched by its id. */
-function jobRules(afterMs: number): CauseRule[] {
-  const ofThisJob = (data: Data, args: Args) => (data.id ?? data.device) === jobIdOf(args);
+function jobRules(
+  afterMs: number,
+  idsOf: (args: Args) => unknown[] = (args) => [jobIdOf(args)],
+): CauseRule[] {
+  const ofThisJob = (data: Data, args: Args) => idsOf(args).includes(data.id ?? data.device);
   return [
     rule('JOB_STATUS_CHANGE', { fits: ofThisJob, afterMs }),
     rule('BLOCK_JOB_READY', { fits: ofThisJob, afterMs }),
@@ -120,6 +129,7 @@ export const CAUSE_TABLE: { readonly [C in CausingCommand]?: readonly CauseRule[
   ],
   'snapshot-delete': jobRules(JOB_MS),
   'blockdev-backup': jobRules(JOB_MS),
+  transaction: jobRules(JOB_MS, transactionJobIds),
   'drive-backup': jobRules(JOB_MS),
   'blockdev-mirror': jobRules(JOB_MS),
   'drive-mirror': jobRules(JOB_MS),
@@ -156,6 +166,13 @@ export const CAUSE_TABLE: { readonly [C in CausingCommand]?: readonly CauseRule[
   'device.disk-remove': [rule('DEVICE_DELETED', { afterMs: GUEST_REACTION_MS })],
   'vm.start': [rule(BridgeEventName.ProcessStarted)],
   'vm.kill': [rule(BridgeEventName.ProcessExited), rule(BridgeEventName.Disconnected)],
+  // Its steps are its own: the power button, quit, the kill, and QEMU ending by any of them.
+  'vm.stop': [
+    rule('POWERDOWN'),
+    rule('SHUTDOWN'),
+    rule(BridgeEventName.StopEscalated),
+    ...qemuEnds(ANSWERED_WINDOW_MS),
+  ],
 };
 
 /** The rule by which `command` may have caused `event`, if any. */

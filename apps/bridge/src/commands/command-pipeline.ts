@@ -28,7 +28,7 @@ import { BridgeError, badRequest, toErrorBody, vmNotFound } from '../bridge-erro
 import type { TimeoutsConfig } from '../config/schema.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
-import { BRIDGE_ACTION_RUNNERS } from './bridge-actions.ts';
+import { type BridgeActionRunners, LIFECYCLE_RUNNERS } from './bridge-actions.ts';
 import { checkRequest } from './check-request.ts';
 import type { CommandAudit, CommandRecord } from './command-audit.ts';
 import { allowEverything, type CommandPolicy, type PolicyDecision } from './command-policy.ts';
@@ -44,7 +44,7 @@ import { DEFAULT_TIMEOUTS, timeoutFor } from './timeouts.ts';
 
 /** What the bridge-wide actions do; given by the server, which owns what they read. */
 export type BridgeWideRunners = Readonly<
-  Record<RunnableBridgeWideAction, (request: CommandRequest) => unknown>
+  Partial<Record<RunnableBridgeWideAction, (request: CommandRequest) => unknown>>
 >;
 /** What the bridge's reads of one VM do (`hardware.read`); given by the server, which owns what they read. */
 export type VmReadRunners = Readonly<
@@ -58,6 +58,13 @@ export interface CommandPipelineOptions {
   timeouts?: TimeoutsConfig | undefined;
   bridgeWide?: BridgeWideRunners | undefined;
   vmReads?: VmReadRunners | undefined;
+  /** Bridge actions on a VM besides start, kill and stop (define, clone, delete, job control). */
+  bridgeActions?: BridgeActionRunners | undefined;
+}
+
+/** An action this bridge was not given the means for (no audit log, no definitions). */
+function notOffered(command: string): BridgeError {
+  return new BridgeError(BridgeErrorClass.NotFound, `this bridge does not offer "${command}"`, 404);
 }
 
 /** A connection-level action to decide: who asks, on which VM, and what the audit should keep with it. */
@@ -96,6 +103,7 @@ export class CommandPipeline {
   readonly #policy: CommandPolicy;
   readonly #timeouts: TimeoutsConfig | undefined;
   readonly #bridgeWide: BridgeWideRunners;
+  readonly #bridgeActions: BridgeActionRunners;
   readonly #vmReads: VmReadRunners;
   #accepting = true;
 
@@ -104,7 +112,8 @@ export class CommandPipeline {
     this.#audit = options.audit;
     this.#policy = options.policy ?? allowEverything;
     this.#timeouts = options.timeouts;
-    this.#bridgeWide = options.bridgeWide ?? NO_BRIDGE_WIDE_RUNNERS;
+    this.#bridgeWide = { ...NO_BRIDGE_WIDE_RUNNERS, ...options.bridgeWide };
+    this.#bridgeActions = { ...LIFECYCLE_RUNNERS, ...options.bridgeActions };
     this.#vmReads = options.vmReads ?? NO_VM_READ_RUNNERS;
   }
 
@@ -140,7 +149,7 @@ export class CommandPipeline {
         timeoutMs,
       });
       try {
-        return await route(vm, request, timeoutMs, this.#vmReads);
+        return await route(vm, request, timeoutMs, this.#bridgeActions, this.#vmReads);
       } finally {
         vm.inflight.complete(entry);
       }
@@ -270,7 +279,12 @@ function runBridgeWide(runners: BridgeWideRunners, request: CommandRequest): unk
   const runner = runners[request.command as RunnableBridgeWideAction] as
     | BridgeWideRunners[RunnableBridgeWideAction]
     | undefined;
-  if (runner === undefined) throw badRequest(`"${request.command}" is answered by its own route only`);
+  if (runner === undefined) {
+    // Admitted only (its route answers it): not an action missing from this bridge.
+    if (request.command === 'metrics.read')
+      throw badRequest(`"${request.command}" is answered by its own route only`);
+    throw notOffered(request.command);
+  }
   return runner(request);
 }
 
@@ -297,7 +311,10 @@ function decide(policy: CommandPolicy, request: CommandRequest): PolicyDecision 
 
 /** The policy's refusal as an error to answer, or null when the command may run. */
 async function authorize(policy: CommandPolicy, request: CommandRequest): Promise<BridgeError | null> {
-  const decided = decide(policy, request);
+  // A job's own step is allowed when the action that started the job is (see CommandRequest.partOf).
+  const asked: CommandRequest =
+    request.partOf === undefined ? request : { ...request, target: 'bridge', command: request.partOf };
+  const decided = decide(policy, asked);
   // Most decisions are immediate: no extra turn of the event loop for them.
   const decision = decided instanceof Promise ? await decided : decided;
   return decision.allowed ? null : new BridgeError(BridgeErrorClass.Forbidden, decision.desc, 403);
@@ -322,6 +339,7 @@ function route(
   vm: VmSupervisor,
   request: CommandRequest,
   timeoutMs: number,
+  actions: BridgeActionRunners,
   vmReads: VmReadRunners,
 ): Promise<unknown> {
   switch (request.target) {
@@ -329,11 +347,11 @@ function route(
       return vm.executeQmp(request.command, request.arguments, timeoutMs, request.oob === true);
     case 'guest':
       return vm.executeGuest(request.command, request.arguments, timeoutMs);
-    case 'bridge':
+    case 'bridge': {
       if (isVmReadAction(request.command)) return vmReads[request.command](vm, request);
-      return BRIDGE_ACTION_RUNNERS[request.command as Exclude<BridgeAction, VmReadAction>](
-        vm,
-        request.arguments,
-      );
+      const runner = actions[request.command as BridgeAction];
+      if (!runner) throw notOffered(request.command);
+      return runner(vm, request);
+    }
   }
 }

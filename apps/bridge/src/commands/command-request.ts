@@ -9,13 +9,26 @@ import type { Principal } from '../auth/principal.ts';
 export type CommandTarget = NonNullable<InflightCommand['target']>;
 
 /**
- * The bridge's own actions (target `bridge`). Named with a dot so they can never collide with a QMP or guest
- * agent name (QAPI names have no dots outside a `__vendor.` prefix); later issues add `vm.stop`, `vm.create`,
- * `vm.delete`, `backup.create`, console input...
+ * The bridge's own actions on a VM (target `bridge`). Named with a dot so they can never collide with a QMP or
+ * guest agent name (QAPI names have no dots outside a `__vendor.` prefix); later issues add `backup.create`,
+ * console input... `job.control` is here for a VM's jobs and among the bridge-wide actions for storage jobs.
  */
 export const BRIDGE_ACTIONS = [
   'vm.start',
   'vm.kill',
+  'vm.stop',
+  'vm.define',
+  'vm.clone',
+  'vm.delete',
+  'vm.hibernate',
+  'vm.dump',
+  'backup.create',
+  'backup.delete',
+  'backup.restore',
+  'snapshot.create',
+  'snapshot.revert',
+  'snapshot.delete',
+  'job.control',
   'device.nic-add',
   'device.nic-remove',
   'device.disk-remove',
@@ -59,11 +72,18 @@ export const BRIDGE_CLIENT = 'bridge';
 
 /**
  * The bridge's actions on no VM in particular (target `bridge`, `vm: null`): reading the audit log, scraping the
- * metrics. They pass the same pipeline (policy, audit) as everything else; only HTTP routes send them.
+ * metrics, making a VM (it does not exist yet: its id is in the arguments), storage transfers and removals,
+ * steering a storage job. They pass the same pipeline (policy, audit) as everything else; only HTTP routes send
+ * them.
  */
 export const BRIDGE_WIDE_ACTIONS = [
   'audit.read',
   'metrics.read',
+  'vm.create',
+  'storage.upload',
+  'storage.download',
+  'storage.delete',
+  'job.control',
 ] as const satisfies readonly ProtocolBridgeAction[];
 export type BridgeWideAction = (typeof BRIDGE_WIDE_ACTIONS)[number];
 
@@ -94,6 +114,17 @@ export interface CommandRequest {
   clientCommandId?: string | undefined;
   /** Overrides the timeout of the command's class. */
   timeoutMs?: number | undefined;
+  /**
+   * What a bridge action works on besides its arguments, never audited nor shown: an upload's body stream. Its
+   * arguments say what it is (`{ storage, name, bytes }`).
+   */
+  input?: unknown;
+  /**
+   * Set on the QMP commands a job sends for the bridge action that started it (a backup's `transaction`, its
+   * `job-cancel`): they run as the user who started it and are audited one by one, but are authorized as that
+   * action (an operator may back up without being allowed raw `transaction`). Only the bridge sets it.
+   */
+  partOf?: BridgeAction | undefined;
   /** QMP only: run it out-of-band (`exec-oob`), as a QMP proxy client asked. */
   oob?: boolean | undefined;
 }

@@ -113,4 +113,19 @@ describe('findCause', () => {
     await waiting;
     expect(lists).toEqual([1, 2, 1, 0]);
   });
+
+  it("names a backup transaction for the events of the jobs it started, not another job's", () => {
+    const commands = new InflightCommands('a', () => {});
+    const backup = (id: string) => ({
+      type: 'blockdev-backup',
+      data: { 'job-id': id, device: 'd', target: 't' },
+    });
+    const entry = begin(commands, 'transaction', 't1', { actions: [backup('bk-0'), backup('bk-1')] });
+    commands.complete(entry);
+    expect(findCause(commands, { event: 'BLOCK_JOB_COMPLETED', data: { device: 'bk-1' } })?.id).toBe('t1');
+    expect(
+      findCause(commands, { event: 'JOB_STATUS_CHANGE', data: { id: 'bk-0', status: 'concluded' } })?.id,
+    ).toBe('t1');
+    expect(findCause(commands, { event: 'BLOCK_JOB_COMPLETED', data: { device: 'other' } })).toBeNull();
+  });
 });

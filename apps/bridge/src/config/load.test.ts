@@ -161,6 +161,43 @@ describe('config validation', () => {
     expect(messageOf({ vms: [], ...json })).toContain(expected);
   });
 
+  it('accepts storage locations, transfer limits, the data and runtime directories and UEFI files', () => {
+    const config = parseConfig({
+      vms: [],
+      storage: [
+        { id: 'local', path: '/var/lib/qmpdeck/images', content: ['disk', 'iso'] },
+        { id: 'backups', path: '/srv/backups', content: ['backup', 'dump'] },
+      ],
+      uploads: { maxBytes: 1024 },
+      downloads: { maxBytes: 2048 },
+      dataDir: '/var/lib/qmpdeck',
+      runtimeDir: '/run/qmpdeck',
+      stopVmsOnExit: true,
+      uefi: { code: '/usr/share/OVMF/OVMF_CODE_4M.fd' },
+    });
+    expect(config.storage?.map((location) => location.id)).toEqual(['local', 'backups']);
+  });
+
+  it.each([
+    [{ storage: [{ id: 'a b', path: '/x', content: ['disk'] }] }, 'storage[0].id: expected letters'],
+    [{ storage: [{ id: 'a', path: '/x', content: [] }] }, 'storage[0].content:'],
+    [{ storage: [{ id: 'a', path: '/x', content: ['photos'] }] }, 'storage[0].content[0]:'],
+    [{ storage: [{ id: 'a', content: ['disk'] }] }, 'storage[0].path: required'],
+    [
+      {
+        storage: [
+          { id: 'a', path: '/x', content: ['disk'] },
+          { id: 'a', path: '/y', content: ['iso'] },
+        ],
+      },
+      'storage[1].id: "a" is used twice',
+    ],
+    [{ uploads: { maxBytes: 0 } }, 'uploads.maxBytes:'],
+    [{ stopVmsOnExit: 'yes' }, 'stopVmsOnExit: expected a boolean'],
+  ])('names the field of a storage or launch setting: %j', (json, expected) => {
+    expect(messageOf({ vms: [], ...json })).toContain(expected);
+  });
+
   it('reads paths in the file relative to the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bridge-config-'));
     const file = join(dir, 'config.json');
@@ -182,6 +219,10 @@ describe('config validation', () => {
         discover: [{ dir: 'run', pattern: '*.qmp' }],
         qmpProxy: { dir: 'qmp' },
         tls: { cert: 'tls/cert.pem', key: '/etc/key.pem' },
+        dataDir: 'data',
+        runtimeDir: 'run/vms',
+        storage: [{ id: 'local', path: 'images', content: ['disk'] }],
+        uefi: { vars: 'firmware/vars.fd' },
       }),
     );
     const config = loadConfigFile(file);
@@ -202,6 +243,10 @@ describe('config validation', () => {
     expect(config.discover).toEqual([{ dir: join(dir, 'run'), pattern: '*.qmp' }]);
     expect(config.qmpProxy).toEqual({ dir: join(dir, 'qmp') });
     expect(config.tls).toEqual({ cert: join(dir, 'tls/cert.pem'), key: '/etc/key.pem' });
+    expect(config.dataDir).toBe(join(dir, 'data'));
+    expect(config.runtimeDir).toBe(join(dir, 'run/vms'));
+    expect(config.storage?.[0]?.path).toBe(join(dir, 'images'));
+    expect(config.uefi).toEqual({ vars: join(dir, 'firmware/vars.fd') });
   });
 
   it('takes the QMP proxy section, or false', () => {

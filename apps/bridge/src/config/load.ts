@@ -57,6 +57,19 @@ export function resolvePaths(config: BridgeConfig, base: string): BridgeConfig {
       ? {}
       : { qmpProxy: { ...config.qmpProxy, dir: at(config.qmpProxy.dir) } }),
     ...(config.tls === undefined ? {} : { tls: { cert: at(config.tls.cert), key: at(config.tls.key) } }),
+    ...(config.dataDir === undefined ? {} : { dataDir: at(config.dataDir) }),
+    ...(config.runtimeDir === undefined ? {} : { runtimeDir: at(config.runtimeDir) }),
+    ...(config.storage === undefined
+      ? {}
+      : { storage: config.storage.map((location) => ({ ...location, path: at(location.path) })) }),
+    ...(config.uefi === undefined
+      ? {}
+      : {
+          uefi: {
+            ...(config.uefi.code === undefined ? {} : { code: at(config.uefi.code) }),
+            ...(config.uefi.vars === undefined ? {} : { vars: at(config.uefi.vars) }),
+          },
+        }),
   };
 }
 
@@ -77,6 +90,12 @@ export function parseConfig(json: unknown, source = 'config'): BridgeConfig {
     if (names.has(user.name))
       throw new ConfigError(`invalid ${source}:\n  users[${index}].name: "${user.name}" is used twice`);
     names.add(user.name);
+  }
+  const locations = new Set<string>();
+  for (const [index, location] of (result.data.storage ?? []).entries()) {
+    if (locations.has(location.id))
+      throw new ConfigError(`invalid ${source}:\n  storage[${index}].id: "${location.id}" is used twice`);
+    locations.add(location.id);
   }
   if (result.data.authProxy !== undefined && names.size === 0) {
     throw new ConfigError(

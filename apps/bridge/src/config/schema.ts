@@ -3,7 +3,7 @@
  * (unknown fields rejected, so a typo never passes silently) and generates
  * config.schema.json (scripts/generate-config-schema.ts) for editors and docs.
  */
-import { Role } from '@qmpdeck/protocol';
+import { Role, StorageContent } from '@qmpdeck/protocol';
 import { z } from 'zod';
 import { PASSWORD_HASH_PATTERN, parsePasswordHash } from '../auth/password-hash.ts';
 import { TOKEN_HASH_PATTERN } from '../auth/token.ts';
@@ -285,6 +285,41 @@ export const AuditConfig = z
   })
   .describe('How much of the audit log is kept');
 
+/** 64 GiB: an installer ISO or a disk image fits; a runaway transfer does not fill the disk. */
+export const DEFAULT_TRANSFER_MAX_BYTES = 64 * 1024 ** 3;
+
+export const StorageConfig = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected letters, digits, ".", "_" or "-" (at most 64)')
+      .describe('Names the location in image references ("local:debian.iso") and in URLs'),
+    path: z
+      .string()
+      .min(1)
+      .describe('The directory; nothing outside it is ever opened through this location'),
+    content: z
+      .array(StorageContent)
+      .min(1)
+      .describe('What it holds: "disk" (images, and where new disks go), "iso", "backup", "dump"'),
+  })
+  .describe('A directory of disk images and ISOs the dashboard may use');
+
+const TransferLimit = z.strictObject({
+  maxBytes: z.number().int().positive().optional().describe('default 68719476736 (64 GiB)'),
+});
+
+export const UefiConfig = z
+  .strictObject({
+    code: z.string().min(1).optional().describe("default /usr/share/OVMF/OVMF_CODE_4M.fd (Debian's ovmf)"),
+    vars: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('The variables template copied once per VM; default /usr/share/OVMF/OVMF_VARS_4M.fd'),
+  })
+  .describe('OVMF, the firmware of VMs with "firmware": "uefi"');
+
 export const BridgeConfig = z.strictObject({
   $schema: z.string().optional(),
   vms: z.array(VmConfig).default([]),
@@ -320,6 +355,33 @@ export const BridgeConfig = z.strictObject({
     .describe('Behind a reverse proxy: believe X-Forwarded-For from it (true, or its addresses/CIDR ranges)'),
   session: SessionConfig.optional(),
   audit: AuditConfig.optional(),
+  dataDir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("VM definitions (vms/<id>.json) and UEFI variables; default the database's directory"),
+  runtimeDir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Sockets, pidfiles and logs of managed QEMUs (vms/<id>/); default /run/qmpdeck as root, else $XDG_RUNTIME_DIR/qmpdeck, else /tmp/qmpdeck-<uid>',
+    ),
+  stopVmsOnExit: z
+    .boolean()
+    .optional()
+    .describe('Stop managed QEMUs when the bridge stops (the demo does); default false: they keep running'),
+  storage: z.array(StorageConfig).optional().describe('Storage locations for disk images and ISOs'),
+  uploads: TransferLimit.optional().describe('Uploads into storage locations'),
+  downloads: TransferLimit.optional().describe('Downloads from URLs into storage locations'),
+  uefi: UefiConfig.optional(),
+  accelerators: z
+    .array(z.enum(['kvm', 'tcg']))
+    .min(1)
+    .optional()
+    .describe(
+      'Accelerators for defined VMs, first that works wins; default ["kvm","tcg"] when /dev/kvm opens, else ["tcg"] (say ["tcg"] where KVM opens but does not work, as on some nested hosts)',
+    ),
 });
 export type BridgeConfig = z.infer<typeof BridgeConfig>;
 export type VmConfig = z.infer<typeof VmConfig>;
@@ -335,3 +397,5 @@ export type UserConfig = z.infer<typeof UserConfig>;
 export type PolicyConfig = z.infer<typeof PolicyConfig>;
 export type AuthProxyConfig = z.infer<typeof AuthProxyConfig>;
 export type TlsConfig = z.infer<typeof TlsConfig>;
+export type StorageConfig = z.infer<typeof StorageConfig>;
+export type UefiConfig = z.infer<typeof UefiConfig>;

@@ -11,8 +11,11 @@ import type { Screenshots } from '../consoles/screenshots.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { LinkMemory } from '../hardware/link-memory.ts';
 import type { Hub } from '../hub/hub.ts';
+import type { JobRegistry } from '../jobs/job-registry.ts';
+import type { VmJobActions } from '../jobs/vm-job-actions.ts';
 import type { Logger } from '../log.ts';
 import type { BridgeMetrics } from '../metrics/bridge-metrics.ts';
+import type { VmManagement } from '../vm-management.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 
 export interface HttpContext {
@@ -20,6 +23,10 @@ export interface HttpContext {
   pipeline: CommandPipeline;
   store: EventStore;
   hub: Hub;
+  /** The task log. */
+  jobs: JobRegistry;
+  /** The VM actions that run as jobs, and what they keep (snapshot descriptions, storage for dumps and backups). */
+  vmJobs: VmJobActions;
   log: Logger;
   /** Each NIC's last `set_link` through the bridge (QEMU cannot say). */
   links: LinkMemory;
@@ -47,4 +54,6 @@ export interface HttpContext {
   tls: { cert: Buffer; key: Buffer } | null;
   /** fastify's `trustProxy`: whose X-Forwarded-For to believe for the client's address. */
   trustProxy: boolean | string[];
+  /** Definitions, storage and jobs (the routes of issue 13). */
+  management: VmManagement;
 }

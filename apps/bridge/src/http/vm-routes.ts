@@ -47,5 +47,21 @@ export function vmRoutes(ctx: HttpContext): FastifyPluginAsync {
     lifecycle('vm.start');
     /** SIGKILLs a managed VM's QEMU; answers once the process is gone. */
     lifecycle('vm.kill');
+
+    /** Power button, then `quit` after `timeoutMs` (default 60 s), then SIGKILL; answers once QEMU is gone. */
+    app.post('/api/vms/:id/stop', (request) => {
+      const { origin, ...args } = (
+        typeof request.body === 'object' && request.body !== null ? request.body : {}
+      ) as Record<string, unknown>;
+      return ctx.pipeline.run({
+        vm: vmIdOf(request),
+        target: 'bridge',
+        command: 'vm.stop',
+        arguments: args,
+        actor: httpActor(request, originOf({ origin })),
+        principal: principalOf(request),
+        clientCommandId: nextHttpCommandId(),
+      });
+    });
   };
 }

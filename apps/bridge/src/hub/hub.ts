@@ -7,7 +7,7 @@
  * Pending batches are flushed before any other message goes out, so a client sees events in the order the bridge
  * recorded them relative to everything else (a command's events before its result, as without batching).
  */
-import type { EventRecord, InflightCommand, ServerMessage, UsageSample, Vm } from '@qmpdeck/protocol';
+import type { EventRecord, InflightCommand, Job, ServerMessage, UsageSample, Vm } from '@qmpdeck/protocol';
 import type { WebSocket } from 'ws';
 import type { Principal } from '../auth/principal.ts';
 import type { SessionStore } from '../auth/session-store.ts';
@@ -109,6 +109,17 @@ export class Hub {
       text ??= JSON.stringify(eventMessage(record));
       client.sendText(text);
     }
+  }
+
+  /** A job's state: to the clients that may see its VM; a storage job (no VM) to every client. */
+  publishJob(job: Job): void {
+    if (job.vm !== null) {
+      this.#broadcast({ type: 'job', job }, job.vm, false);
+      return;
+    }
+    this.#batches.flush();
+    const text = JSON.stringify({ type: 'job', job } satisfies ServerMessage);
+    for (const client of this.#clients) client.sendText(text);
   }
 
   publishInflight(vm: string, commands: InflightCommand[]): void {

@@ -46,7 +46,7 @@ describe('managed QEMU processes', () => {
       dir,
       {
         vms: [
-          { id: 'm1', name: 'Managed', launch: { args: [...QEMU_BASE_ARGS, '-pidfile', '{dir}/qemu.pid'] } },
+          { id: 'm1', name: 'Managed', launch: { args: [...QEMU_BASE_ARGS] } },
           { id: 'broken', launch: { binary: join(dir, 'no-such-qemu'), args: [] } },
           {
             id: 'misconfigured',
@@ -176,7 +176,7 @@ describe('managed QEMU processes', () => {
     }, 'chatty connected');
     // What the old message quoted: QEMU's last stderr line, here a warning unrelated to the kill.
     await waitFor(
-      () => lines.find((line) => line.vm === 'chatty' && line.stream === 'stderr'),
+      () => lines.find((line) => line.vm === 'chatty' && line.stream === 'qemu.log'),
       'a stderr line',
     );
     process.kill(chatty.process?.pid as number, 'SIGKILL');

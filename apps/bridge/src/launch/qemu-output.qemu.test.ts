@@ -11,9 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLog, LEVEL } from '../testing/log-capture.ts';
 import { QEMU_BASE_ARGS } from '../testing/qemu.ts';
 import { waitFor } from '../testing/wait-for.ts';
+import { configLauncher } from './launcher.ts';
 import { ManagedProcess, type ProcessChange } from './managed-process.ts';
 import { qemuOutputLevel } from './qemu-output.ts';
 import { redactArgv } from './redact-argv.ts';
+import { vmRuntimeDir } from './runtime-dir.ts';
 
 const SECRET = 'hunter2-not-for-logs';
 
@@ -37,13 +39,13 @@ describe('managed QEMU output in the log', () => {
 
   it('logs QEMU chatter at info and the command line at debug without secret values', async () => {
     const { log, lines } = captureLog('debug');
-    const qemu = new ManagedProcess(
-      'chatty',
-      { args: [...QEMU_BASE_ARGS, '-object', `secret,id=sec0,data=${SECRET}`] },
+    const qemu = new ManagedProcess({
+      vmId: 'chatty',
+      dir: vmRuntimeDir(dir, 'chatty'),
+      launcher: configLauncher({ args: [...QEMU_BASE_ARGS, '-object', `secret,id=sec0,data=${SECRET}`] }),
       log,
-      () => {},
-      dir,
-    );
+      onChange: () => {},
+    });
     await qemu.start();
     expect(qemu.running).toBe(true);
     // Once QMP greets, QEMU's main loop runs and handles signals itself (an early SIGTERM kills it silently).
@@ -51,7 +53,7 @@ describe('managed QEMU output in the log', () => {
     // On SIGTERM QEMU prints "terminating on signal 15 from pid N": news, not trouble.
     await qemu.stop();
     const terminating = await waitFor(
-      () => lines.find((line) => line.stream === 'stderr' && /terminating on signal/.test(line.msg)),
+      () => lines.find((line) => line.stream === 'qemu.log' && /terminating on signal/.test(line.msg)),
       'QEMU saying it terminates',
     );
     expect(terminating).toMatchObject({ level: LEVEL.info, vm: 'chatty' });
@@ -69,17 +71,17 @@ describe('managed QEMU output in the log', () => {
   it('logs an error line from QEMU and an exit nobody asked for at warn, and says why it quit', async () => {
     const { log, lines } = captureLog('info');
     const changes: ProcessChange[] = [];
-    const qemu = new ManagedProcess(
-      'broken',
-      { args: [...QEMU_BASE_ARGS, '-device', 'no-such-device'] },
+    const qemu = new ManagedProcess({
+      vmId: 'broken',
+      dir: vmRuntimeDir(dir, 'broken'),
+      launcher: configLauncher({ args: [...QEMU_BASE_ARGS, '-device', 'no-such-device'] }),
       log,
-      (change) => changes.push(change),
-      dir,
-    );
+      onChange: (change) => changes.push(change),
+    });
     await qemu.start();
     await waitFor(() => !qemu.running, 'QEMU to give up');
     const complaint = await waitFor(
-      () => lines.find((line) => line.stream === 'stderr' && /no-such-device/.test(line.msg)),
+      () => lines.find((line) => line.stream === 'qemu.log' && /no-such-device/.test(line.msg)),
       'QEMU complaining',
     );
     expect(complaint).toMatchObject({ level: LEVEL.warn, vm: 'broken' });

@@ -1,4 +1,8 @@
-/** Starts the bridge in-process on port 0 with its database in the test's temp dir. */
+/**
+ * Starts the bridge in-process on port 0 with its database and managed VMs' runtime dirs in the test's temp dir.
+ * Its managed QEMUs stop with it (`stopVmsOnExit`) unless the config says otherwise: a test that stops its bridge
+ * leaves nothing running unless it means to.
+ */
 import { join } from 'node:path';
 import type { BridgeConfig } from '../config/schema.ts';
 import { silentLogger } from '../log.ts';
@@ -10,7 +14,7 @@ export async function startTestBridge(
   options: Partial<StartOptions> = {},
 ): Promise<RunningBridge> {
   return startBridge({
-    config: { vms: [], database: join(dir, 'events.db'), ...config },
+    config: { vms: [], database: join(dir, 'events.db'), stopVmsOnExit: true, ...config },
     port: 0,
     log: silentLogger(),
     runtimeBase: dir,

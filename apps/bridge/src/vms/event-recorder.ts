@@ -3,7 +3,7 @@
  * is stored with the VM's next `seq`, and is published to subscribers, in that order. A storage failure (a full
  * disk, a broken database) loses that event loudly, never the VM's connection.
  */
-import type { EventRecord, Timestamp } from '@qmpdeck/protocol';
+import type { Cause, EventRecord, Timestamp } from '@qmpdeck/protocol';
 import { findCause } from '../commands/find-cause.ts';
 import type { InflightCommands } from '../commands/inflight-commands.ts';
 import type { EventStore } from '../events/event-store.ts';
@@ -15,6 +15,8 @@ export interface RecordedEvent {
   /** QEMU's own timestamp; the bridge's events are stamped now. */
   timestamp?: Timestamp | undefined;
   source: 'qemu' | 'bridge';
+  /** Given when the bridge knows the cause itself (a job's start and end: the command that started it). */
+  cause?: Cause | null | undefined;
 }
 
 /** How the parts of a VM record their own bridge events (BRIDGE_CONNECTED, BRIDGE_PROCESS_EXITED, ...). */
@@ -40,7 +42,7 @@ export class EventRecorder {
         data: event.data,
         timestamp: event.timestamp ?? nowTimestamp(),
         source: event.source,
-        cause: findCause(commands, event),
+        cause: event.cause === undefined ? findCause(commands, event) : event.cause,
       });
     } catch (err) {
       log.error({ vm: vmId, event: event.event, err }, 'could not store event');

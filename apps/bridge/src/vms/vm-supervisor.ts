@@ -15,7 +15,7 @@ import type {
   Vm,
   VmUsage,
 } from '@qmpdeck/protocol';
-import { BridgeErrorClass } from '@qmpdeck/protocol';
+import { BridgeErrorClass, BridgeEventName } from '@qmpdeck/protocol';
 import { isQmpEvent, type QmpAddress, type QmpClientError, type QmpEvent } from '@qmpdeck/qmp';
 import { BridgeError } from '../bridge-error.ts';
 import { InflightCommands } from '../commands/inflight-commands.ts';
@@ -24,7 +24,10 @@ import { VmConsoles } from '../consoles/vm-consoles.ts';
 import { type EventStore, isNews } from '../events/event-store.ts';
 import { AGENT_SOCKET_NAME, withAgentChannel } from '../guest/agent-channel.ts';
 import { GuestLink } from '../guest/guest-link.ts';
+import { configLauncher, type Launcher } from '../launch/launcher.ts';
 import { ManagedProcess, type ProcessChange } from '../launch/managed-process.ts';
+import { defaultRuntimeRoot, vmRuntimeDir } from '../launch/runtime-dir.ts';
+import { DEFAULT_STOP_TIMEOUT_MS, stopInSteps } from '../launch/stop-escalation.ts';
 import type { Logger } from '../log.ts';
 import { EventRecorder } from './event-recorder.ts';
 import { LatestEventPush } from './latest-event-push.ts';
@@ -40,12 +43,19 @@ const SOCKET_APPEARS_WITHIN_MS = 10_000;
 export interface VmSupervisorOptions {
   id: string;
   name?: string | undefined;
-  origin: 'config' | 'discovered';
+  origin: 'config' | 'discovered' | 'defined';
   /** Where QMP listens; absent for managed VMs, whose socket the bridge creates. */
   address?: QmpAddress | undefined;
   launch?: LaunchConfig | undefined;
+  /** Instead of `launch`: what a VM the bridge defined runs (its definition's argv, planned at each start). */
+  launcher?: Launcher | undefined;
+  /** A managed VM's QEMU starts with the bridge unless it runs already; default `launch.autostart`, else true. */
+  autostart?: boolean | undefined;
+  /** At bridge stop: stop the QEMU (SIGTERM, then SIGKILL) and remove its runtime dir, instead of leaving it running. */
+  stopProcessOnExit?: boolean | undefined;
   /** The guest agent's socket; managed VMs without one get a channel in their runtime dir. */
   qga?: { socket: string } | false | undefined;
+  /** The root of managed VMs' runtime directories (`<root>/vms/<id>`); default per user (runtime-dir.ts). */
   runtimeBase?: string | undefined;
   /** The VM's VNC display and serial ports when the config names them (else QEMU is asked). */
   vnc?: VncConfig | undefined;
@@ -65,9 +75,11 @@ export interface VmSupervisorOptions {
   onInflight: (vm: string, commands: InflightCommand[]) => void;
 }
 
+/** QMP commands of a stop: answered at once by a QEMU that is not hung; one that is goes on to the next step. */
+const STOP_COMMAND_TIMEOUT_MS = 2000;
+
 export class VmSupervisor {
   readonly id: string;
-  readonly name: string;
   readonly inflight: InflightCommands;
   readonly recorder: EventRecorder;
   readonly qmp: QmpLink;
@@ -81,12 +93,23 @@ export class VmSupervisor {
   #qmpProxy: QmpProxyEndpoint | null = null;
   #gone = false;
   #lastPushed = '';
+  #name: string;
+  #autostart: boolean;
+  /** Why the VM may not start now (its disks being copied), or null. */
+  #held: string | null = null;
+  /** Its state is saved in a file (Hibernate) and Start restores it. */
+  #hibernated = false;
+  /** Called after every change of the link or the process (see #settled). */
+  readonly #changeWaiters = new Set<() => void>();
+  /** Who follows QEMU's events as they come (the jobs of this VM). */
+  readonly #eventListeners = new Set<(event: QmpEvent) => void>();
   /** The latest usage sample (metrics/usage-sampler.ts); null while not sampled. */
   #usage: VmUsage | null = null;
 
   constructor(readonly options: VmSupervisorOptions) {
     this.id = options.id;
-    this.name = options.name ?? options.id;
+    this.#name = options.name ?? options.id;
+    this.#autostart = options.autostart ?? options.launch?.autostart !== false;
     const { log } = options;
     this.inflight = new InflightCommands(this.id, (commands) => options.onInflight(this.id, commands));
     this.#latestPush = new LatestEventPush(options.latestEventPushMs, () => this.#push());
@@ -100,14 +123,19 @@ export class VmSupervisor {
         if (isNews(record.event)) this.#latestPush.changed();
       },
     });
-    this.process = options.launch
-      ? new ManagedProcess(
-          this.id,
-          options.qga === undefined ? withAgentChannel(options.launch) : options.launch,
+    const launcher =
+      options.launcher ??
+      (options.launch
+        ? configLauncher(options.qga === undefined ? withAgentChannel(options.launch) : options.launch)
+        : null);
+    this.process = launcher
+      ? new ManagedProcess({
+          vmId: this.id,
+          dir: vmRuntimeDir(options.runtimeBase ?? defaultRuntimeRoot(), this.id),
+          launcher,
           log,
-          (change) => this.#processChanged(change),
-          options.runtimeBase,
-        )
+          onChange: (change) => this.#processChanged(change),
+        })
       : null;
     this.qmp = new QmpLink({
       vmId: this.id,
@@ -147,6 +175,38 @@ export class VmSupervisor {
     });
   }
 
+  get name(): string {
+    return this.#name;
+  }
+
+  /** A definition's new name (or autostart): shown at once. */
+  describe(change: { name?: string; autostart?: boolean }): void {
+    if (change.name !== undefined) this.#name = change.name;
+    if (change.autostart !== undefined) this.#autostart = change.autostart;
+    this.pushIfChanged();
+  }
+
+  get hibernated(): boolean {
+    return this.#hibernated;
+  }
+
+  /** Hibernate saved its state (true), or Start restored it (false). */
+  markHibernated(hibernated: boolean): void {
+    this.#hibernated = hibernated;
+    this.pushIfChanged();
+  }
+
+  /** Why the VM may not start now (its disks being copied), or null. */
+  get held(): string | null {
+    return this.#held;
+  }
+
+  /** While held (a clone's disks being copied), the VM says why and may not start; null lets it go. */
+  hold(why: string | null): void {
+    this.#held = why;
+    this.pushIfChanged();
+  }
+
   get connection(): Connection {
     if (this.#gone) return 'gone';
     if (this.process && !this.process.running) return 'stopped';
@@ -166,7 +226,7 @@ export class VmSupervisor {
     const connection = this.connection;
     if (connection === 'gone') return 'the QMP socket disappeared';
     if (connection === 'stopped')
-      return this.process?.message ?? 'QEMU is not running; start it to use the VM';
+      return this.#held ?? this.process?.message ?? 'QEMU is not running; start it to use the VM';
     return this.qmp.message;
   }
 
@@ -187,6 +247,8 @@ export class VmSupervisor {
       qmpProxy: this.#qmpProxy,
       usage: this.#usage,
       consoles: this.consoles.info,
+      ...(this.options.origin === 'defined' ? { autostart: this.#autostart } : {}),
+      ...(this.#hibernated ? { hibernated: true } : {}),
     };
   }
 
@@ -203,29 +265,77 @@ export class VmSupervisor {
     this.#latestPush.changed();
   }
 
-  /** At bridge start (or when discovered): a managed VM launches QEMU unless told not to, others connect. */
+  /**
+   * At bridge start (or when discovered): a managed VM whose QEMU still runs (launched by an earlier bridge) is
+   * taken back; otherwise it launches QEMU if it autostarts. Others connect.
+   */
   async start(): Promise<void> {
     this.guest?.start();
     this.consoles.start();
     if (this.process) {
-      if (this.options.launch?.autostart !== false) await this.startProcess();
+      if (this.process.reattach()) this.qmp.connect({ path: this.process.socketPath });
+      // A hibernated VM waits for Start (restore): booting it afresh would throw its saved session away.
+      else if (this.#autostart && !this.#hibernated) await this.startProcess();
       else this.pushIfChanged();
     } else {
       this.qmp.connect(this.options.address as QmpAddress);
     }
   }
 
-  /** Managed VMs only (the `vm.start` action): launches QEMU (no-op when it runs) and connects to its socket. */
-  async startProcess(): Promise<void> {
+  /** A managed VM added while the bridge runs (defined, cloned): its guest link watches; QEMU is not started. */
+  watch(): void {
+    this.guest?.start();
+    this.pushIfChanged();
+  }
+
+  /**
+   * Managed VMs only (the `vm.start` action): launches QEMU (no-op when it runs) and connects to its socket.
+   * Resolves once QMP answers or QEMU has ended (a bad argument, a missing file: QEMU's words are then in
+   * `message`), or after SOCKET_APPEARS_WITHIN_MS.
+   */
+  async startProcess(extraArgs: readonly string[] = []): Promise<void> {
     const process = this.#requireManaged();
     if (process.running) return;
-    await process.start();
-    if (process.running) this.qmp.connect({ path: process.socketPath });
+    if (this.#held !== null) throw new BridgeError(BridgeErrorClass.Conflict, this.#held, 409);
+    await process.start(extraArgs);
+    if (!process.running) return;
+    this.qmp.connect({ path: process.socketPath });
+    await this.#settled(() => this.qmp.state === 'connected' || !process.running, SOCKET_APPEARS_WITHIN_MS);
+  }
+
+  /**
+   * Managed VMs only (the `vm.stop` action): the ACPI power button, then after `timeoutMs` QEMU's `quit`, then
+   * SIGKILL; each step past the first is a BRIDGE_STOP_ESCALATED event. Resolves once QEMU is gone.
+   */
+  async stopProcess(timeoutMs = DEFAULT_STOP_TIMEOUT_MS): Promise<void> {
+    const process = this.#requireManaged();
+    if (!process.running) return;
+    await stopInSteps(
+      {
+        guestRunning: this.status === 'running',
+        powerdown: () => this.qmp.execute('system_powerdown', undefined, STOP_COMMAND_TIMEOUT_MS),
+        quit: () => this.qmp.execute('quit', undefined, STOP_COMMAND_TIMEOUT_MS),
+        kill: () => process.kill('SIGKILL'),
+        exitedWithin: (ms) => process.exitedWithin(ms),
+        escalated: (step, afterMs, why) =>
+          this.recorder.recordBridgeEvent({
+            event: BridgeEventName.StopEscalated,
+            data: { step, afterMs, why },
+          }),
+      },
+      timeoutMs,
+    );
   }
 
   /** Managed VMs only (the `vm.kill` action): SIGKILL, as a person pulling the plug. */
   async killProcess(): Promise<void> {
     await this.#requireManaged().kill('SIGKILL');
+  }
+
+  /** Calls `listener` with each QMP event of this VM (after it is recorded); answers how to stop. */
+  onQmpEvent(listener: (event: QmpEvent) => void): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
   }
 
   /** The pipeline's QMP route; `oob` sends it out-of-band (`exec-oob`). */
@@ -257,7 +367,9 @@ export class VmSupervisor {
     if (this.guest) await this.guest.stop();
     await this.consoles.stop();
     await this.qmp.disconnect('bridge');
-    if (this.process) await this.process.stop();
+    if (!this.process) return;
+    if (this.options.stopProcessOnExit === true) await this.process.stop();
+    else this.process.detach();
   }
 
   /** Discovery: the socket disappeared. The VM stays listed as `gone` until it comes back. */
@@ -287,6 +399,23 @@ export class VmSupervisor {
     this.#lastPushed = JSON.stringify(identity);
     this.#latestPush.pushed();
     this.options.onVm(vm);
+  }
+
+  /** Resolves once `done()` holds (looked at after every change of the VM), or after `ms`. */
+  #settled(done: () => boolean, ms: number): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.#changeWaiters.delete(check);
+        resolve();
+      };
+      const check = () => {
+        if (done()) finish();
+      };
+      const timer = setTimeout(finish, ms);
+      this.#changeWaiters.add(check);
+    });
   }
 
   #requireManaged(): ManagedProcess {
@@ -353,6 +482,7 @@ export class VmSupervisor {
   #linkChanged(): void {
     if (this.qmp.state !== 'connected') this.runState.clear();
     this.pushIfChanged();
+    for (const check of this.#changeWaiters) check();
   }
 
   #qmpEvent(event: QmpEvent): void {
@@ -369,12 +499,16 @@ export class VmSupervisor {
     if (isQmpEvent(event, 'RESET')) this.guest?.agentGone('the guest restarted');
     else if (isQmpEvent(event, 'SHUTDOWN')) this.guest?.agentGone('the guest shut down');
     else if (isQmpEvent(event, 'RESUME')) this.guest?.refreshSoon();
+    for (const listener of this.#eventListeners) listener(event);
   }
 
   #processChanged(change: ProcessChange): void {
     const { info } = change;
     if (info.state === 'running') {
-      this.recorder.recordBridgeEvent({ event: 'BRIDGE_PROCESS_STARTED', data: { pid: info.pid } });
+      this.recorder.recordBridgeEvent({
+        event: change.reattached ? BridgeEventName.Reattached : BridgeEventName.ProcessStarted,
+        data: { pid: info.pid },
+      });
       this.guest?.refreshSoon();
     } else if (info.state === 'exited') {
       this.recorder.recordBridgeEvent({
@@ -387,5 +521,6 @@ export class VmSupervisor {
       void this.qmp.disconnect('qemu-exited');
     }
     this.pushIfChanged();
+    for (const check of this.#changeWaiters) check();
   }
 }

@@ -21,6 +21,12 @@ export const queryKeys = {
   /** Commands run from the Commands tab and the console (local to this tab, kept across views). */
   commandHistory: (id: string) => ['vms', id, 'command-history'] as const,
   info: (id: string, query: string) => ['vms', id, 'info', query] as const,
+  /** The task log: every job the person may see (`vm` null), or one VM's. */
+  jobsAll: () => ['jobs'] as const,
+  jobs: (vm: string | null) => ['jobs', vm ?? '*'] as const,
+  backups: (id: string) => ['vms', id, 'backups'] as const,
+  backupRetention: (id: string) => ['vms', id, 'backups', 'retention'] as const,
+  snapshots: (id: string) => ['vms', id, 'snapshots'] as const,
   /** The VM's screen for the overview's thumbnail (`GET /api/vms/:id/screenshot`). */
   screenshot: (id: string) => ['vms', id, 'screenshot'] as const,
   infoAll: (id: string) => ['vms', id, 'info'] as const,

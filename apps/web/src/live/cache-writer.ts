@@ -4,8 +4,8 @@
  * included: the overview reads it from there, subscribed to nothing), `event`
  * and `events` append to the VM's timeline pages (coalesced: a replay of
  * 100,000 events in batches is a few writes, not one per event or per batch),
- * `inflight` replaces the VM's in-flight list, `usage` adds a point to the VM's hour of usage history; events that
- * change a VM's devices make its hardware list stale. While the bridge
+ * `inflight` replaces the VM's in-flight list, `job` updates the task logs, `usage` adds a point to the VM's hour
+ * of usage history; events that change a VM's devices make its hardware list stale. While the bridge
  * is away every cached VM reads as `disconnected` (its last known run state
  * may no longer be true, and nothing can be sent to it); a fresh `hello`
  * after a reconnect refetches the VMs, since `vm` messages were missed.
@@ -18,6 +18,7 @@ import { hardwareChangedBy } from '../features/hardware/hardware-refresh.ts';
 import { appendSample } from '../features/usage/usage-live.ts';
 import { appendEvents, type EventPages } from './event-pages.ts';
 import { queriesChangedBy, refetchFailedInfo } from './info-refresh.ts';
+import { writeJob } from './job-cache.ts';
 import type { LiveState } from './live-state.ts';
 
 export interface CacheWriter {
@@ -124,6 +125,9 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
         return;
       case 'inflight':
         queryClient.setQueryData<InflightCommand[]>(queryKeys.inflight(message.vm), message.commands);
+        return;
+      case 'job':
+        writeJob(queryClient, message.job);
         return;
       case 'usage':
         // The hour of history grows by the new sample; longer ranges are asked again on their own schedule.

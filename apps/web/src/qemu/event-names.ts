@@ -92,6 +92,10 @@ export const EVENT_NAMES: Record<KnownEventName, EventName> = {
   BRIDGE_PROCESS_EXITED: { kind: 'bridge', title: 'QEMU exited' },
   BRIDGE_GUEST_AGENT_CONNECTED: { kind: 'guest', title: 'Guest agent connected' },
   BRIDGE_GUEST_AGENT_UNAVAILABLE: { kind: 'guest', title: 'Guest agent not answering' },
+  BRIDGE_REATTACHED: { kind: 'bridge', title: 'Bridge took the running QEMU back' },
+  BRIDGE_STOP_ESCALATED: { kind: 'bridge', title: 'Stop went on to its next step' },
+  BRIDGE_JOB_STARTED: { kind: 'bridge', title: 'Job started' },
+  BRIDGE_JOB_ENDED: { kind: 'bridge', title: 'Job ended' },
 };
 
 export function isKnownEvent(name: string): name is KnownEventName {

@@ -107,6 +107,14 @@ const MEANINGS: Meanings = {
     d.signal ? `QEMU was ended by ${text(d.signal)}` : `QEMU exited (code ${text(d.exitCode)})`,
   BRIDGE_GUEST_AGENT_CONNECTED: () => 'the guest agent answers',
   BRIDGE_GUEST_AGENT_UNAVAILABLE: () => 'the guest agent stopped answering',
+  BRIDGE_REATTACHED: (d) => `the bridge started again and took back QEMU (pid ${text(d.pid)}), still running`,
+  BRIDGE_STOP_ESCALATED: (d) =>
+    d.step === 'kill'
+      ? `QEMU did not quit: killed, ${text(d.afterMs)} ms into the stop`
+      : `the guest did not power down: QEMU asked to quit, ${text(d.afterMs)} ms into the stop`,
+  BRIDGE_JOB_STARTED: (d) => `job ${text(d.job)} (${text(d.kind)}) started: ${text(d.description)}`,
+  BRIDGE_JOB_ENDED: (d) =>
+    `job ${text(d.job)} (${text(d.kind)}) ${d.outcome === 'done' ? 'done' : text(d.outcome)}${d.error ? `: ${text(d.error)}` : ''}`,
 };
 
 /** The meaning of an event; a RESUME's depends on what came before it (see `resumedFrom`). */

@@ -10,6 +10,7 @@ import { TAB_PANEL_ID, type VmTabId, VmTabs } from './VmTabs.tsx';
 
 const InfoTab = lazy(() => import('../info/InfoTab.tsx'));
 const CommandsTab = lazy(() => import('../commands/CommandsTab.tsx'));
+const TasksTab = lazy(() => import('../jobs/TasksTab.tsx'));
 const ConsoleTab = lazy(() => import('../console/console-chunk.ts').then((m) => ({ default: m.ConsoleTab })));
 const QmpConsoleTab = lazy(() => import('../qmp-console/QmpConsoleTab.tsx'));
 const HardwareTab = lazy(() => import('../hardware/HardwareTab.tsx'));
@@ -53,6 +54,7 @@ export default function VmPage({ vmId, tab }: { vmId: string; tab: VmTabId }) {
           {tab === 'hardware' && <HardwareTab vm={vm} />}
           {tab === 'usage' && <UsageTab vm={vm} />}
           {tab === 'qmp' && <QmpConsoleTab vm={vm} />}
+          {tab === 'tasks' && <TasksTab vm={vm} />}
         </Suspense>
       </div>
     </main>

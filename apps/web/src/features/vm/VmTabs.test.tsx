@@ -32,7 +32,7 @@ describe('VmTabs', () => {
     expect(timeline.getAttribute('aria-selected')).toBe('true');
     expect(info.getAttribute('aria-selected')).toBe('false');
     expect(info.getAttribute('href')).toBe('/vms/alpha/info');
-    expect(screen.getAllByRole('tab').map((tab) => tab.tabIndex)).toEqual([0, -1, -1, -1, -1, -1, -1]);
+    expect(screen.getAllByRole('tab').map((tab) => tab.tabIndex)).toEqual([0, -1, -1, -1, -1, -1, -1, -1]);
   });
 
   it('moves between tabs with the arrow keys, Home and End, and opens one with Space', () => {
@@ -42,13 +42,13 @@ describe('VmTabs', () => {
     fireEvent.keyDown(timeline, { key: 'ArrowRight' });
     expect(document.activeElement).toBe(screen.getByRole('tab', { name: 'Info' }));
     fireEvent.keyDown(document.activeElement as Element, { key: 'End' });
-    expect(document.activeElement).toBe(screen.getByRole('tab', { name: 'QMP' }));
+    expect(document.activeElement).toBe(screen.getByRole('tab', { name: 'Tasks' }));
     fireEvent.keyDown(document.activeElement as Element, { key: 'ArrowRight' });
     expect(document.activeElement).toBe(timeline);
     fireEvent.keyDown(timeline, { key: 'ArrowLeft' });
     fireEvent.keyDown(document.activeElement as Element, { key: 'ArrowLeft' });
-    expect(document.activeElement).toBe(screen.getByRole('tab', { name: 'Usage' }));
+    expect(document.activeElement).toBe(screen.getByRole('tab', { name: 'QMP' }));
     fireEvent.keyDown(document.activeElement as Element, { key: ' ' });
-    expect(screen.getByTestId('path').textContent).toBe('/vms/alpha/usage');
+    expect(screen.getByTestId('path').textContent).toBe('/vms/alpha/qmp');
   });
 });

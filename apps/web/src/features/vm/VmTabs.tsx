@@ -15,6 +15,7 @@ export const VM_TABS = [
   { id: 'hardware', label: 'Hardware', path: '/hardware' },
   { id: 'usage', label: 'Usage', path: '/usage' },
   { id: 'qmp', label: 'QMP', path: '/qmp' },
+  { id: 'tasks', label: 'Tasks', path: '/tasks' },
 ] as const;
 export type VmTabId = (typeof VM_TABS)[number]['id'];
 
