@@ -1,7 +1,7 @@
 /**
  * A viewer on the Hardware and Usage tabs: the hardware is read (one `hardware.read`, the host-path query left out
- * as the role says), the usage charts draw, and every control that would change the VM (eject, link, hot-plug,
- * unplug) is disabled with the reason.
+ * as the role says), the usage charts draw, and every control that would change the VM (media, eject, link,
+ * hot-plug, unplug) is disabled with the reason.
  */
 import { expect, managedVm, test } from '../fixtures/test.ts';
 import { apiSignIn, apiWaitForConnected, signIn } from '../helpers/session.ts';
@@ -39,6 +39,8 @@ test('a viewer reads the hardware and the usage, and may change nothing there', 
     ['Link down nic0', 'Your role (viewer) may not run set_link'],
     ['Unplug nic0', 'Your role (viewer) may not unplug NICs'],
     ['Add NIC', 'Your role (viewer) may not hot-plug NICs'],
+    ['Insert cd0', 'Your role (viewer) may not change media'],
+    ['Add disk', 'Your role (viewer) may not hot-plug disks'],
   ];
   for (const [name, reason] of reasons) {
     const button = page.getByRole('button', { name, exact: true });

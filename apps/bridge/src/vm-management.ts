@@ -1,7 +1,8 @@
 /**
  * The bridge as a VM manager, composed in one place beside the server: jobs (the task log), storage locations
  * and their files, the VMs it owns by definition; and the commands they give the pipeline (`vm.create`,
- * `vm.define`, `vm.clone`, `vm.delete`, `storage.*`, `job.control`).
+ * `vm.define`, `vm.clone`, `vm.delete`, `storage.*`, `job.control`, and the Hardware tab's `device.media` and
+ * `device.disk-add`, which take images from the storage locations).
  */
 import { dirname } from 'node:path';
 import type { Job } from '@qmpdeck/protocol';
@@ -19,6 +20,8 @@ import { OVMF_CODE, OVMF_VARS } from './definitions/firmware.ts';
 import { Images } from './definitions/images.ts';
 import { updateDefinition } from './definitions/update-definition.ts';
 import { defaultDatabasePath } from './events/event-store.ts';
+import { addDisk } from './hardware/disk-add.ts';
+import { changeMedia } from './hardware/media-change.ts';
 import { controlJob } from './jobs/job-control.ts';
 import { JobRegistry, type JobTimeline } from './jobs/job-registry.ts';
 import { JobStore } from './jobs/job-store.ts';
@@ -111,6 +114,10 @@ export function openVmManagement(options: VmManagementOptions): VmManagement {
       'vm.clone': (vm, request) => cloneVm(vms, vm, request),
       'vm.delete': (vm, request) => deleteVm(vms, vm, request),
       'job.control': (_vm, request) => controlJob(jobs, request),
+      // The Hardware tab's changes that take an image from a storage location.
+      'device.media': (vm, request) =>
+        changeMedia({ images: vms.deps.images, run: options.run }, vm, request),
+      'device.disk-add': (vm, request) => addDisk(vms.deps.images, vm, request),
     },
     load: () => vms.load(),
     stop: () => jobs.stopAll(),

@@ -83,7 +83,12 @@ export const BridgeAction = {
   MetricsRead: 'metrics.read',
   /** `GET /api/vms/:id/hardware`: the Hardware tab's fixed queries as one command; viewer and up. */
   HardwareRead: 'hardware.read',
-  /** Hot-plug a disk from a storage location (`blockdev-add` + `device_add`); needs issue 13's storage locations. */
+  /**
+   * Put an image from a storage location in a CD-ROM or floppy drive, or empty it (`blockdev-change-medium` or
+   * `eject`, run as the caller's own commands): operator and up.
+   */
+  Media: 'device.media',
+  /** Hot-plug a disk from a storage location (`blockdev-add` + `device_add`): operator and up. */
   DiskAdd: 'device.disk-add',
   /** Unplug a disk (`device_del`, wait for `DEVICE_DELETED`, `blockdev-del`): operator and up. */
   DiskRemove: 'device.disk-remove',

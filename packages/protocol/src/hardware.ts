@@ -167,6 +167,14 @@ export const MediaRequest = z.strictObject({
 });
 export type MediaRequest = z.infer<typeof MediaRequest>;
 
+/** What `POST /api/vms/:id/media` answers once QEMU has the new medium (or the drive is empty). */
+export const MediaChange = z.object({
+  drive: z.string(),
+  /** The image now in the drive, or null when it was emptied. */
+  image: StorageRef.nullable(),
+});
+export type MediaChange = z.infer<typeof MediaChange>;
+
 export const NIC_MODELS = ['virtio-net-pci', 'e1000', 'e1000e', 'rtl8139'] as const;
 const Mac = z
   .string()

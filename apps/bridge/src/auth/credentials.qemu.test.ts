@@ -71,6 +71,8 @@ describe('credentials', () => {
       ['GET', '/api/vms/alpha/metrics?range=hour'],
       ['GET', '/api/vms/alpha/hardware'],
       ['POST', '/api/vms/alpha/nics', {}],
+      ['POST', '/api/vms/alpha/media', { drive: 'cd0', image: null }],
+      ['POST', '/api/vms/alpha/disks', { image: 'local:disk.img' }],
       ['DELETE', '/api/vms/alpha/nics/nic0'],
       ['DELETE', '/api/vms/alpha/disks/disk0'],
       // Outside /api, but the Prometheus exposition is protected like it.

@@ -44,6 +44,8 @@ const TABLE: [string, Role[]][] = [
   ['hardware.read', ['viewer', 'operator', 'admin']],
   ['metrics.read', ['viewer', 'operator', 'admin']],
   ['set_link', ['operator', 'admin']],
+  ['device.media', ['operator', 'admin']],
+  ['device.disk-add', ['operator', 'admin']],
   ['device.nic-add', ['operator', 'admin']],
   ['device.nic-remove', ['operator', 'admin']],
   ['device.disk-remove', ['operator', 'admin']],

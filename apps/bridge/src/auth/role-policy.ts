@@ -5,7 +5,7 @@
  *
  * Viewers run queries, minus those that show host paths, socket paths or launch secrets, and read the Hardware
  * tab and the Prometheus metrics. Operators run the everyday lifecycle and device commands (media, links, the
- * bridge's NIC hot-plug and unplugs) and the guest agent's reads, and may run the queries viewers may not
+ * bridge's hot-plugs from the storage locations and unplugs) and the guest agent's reads, and may run the queries viewers may not
  * (they already give host paths to `blockdev-change-medium`). Admins run everything, including
  * `human-monitor-command`, hot-plug, `guest-exec` and reading the audit log.
  */
@@ -58,9 +58,12 @@ const OPERATOR_EXTRA: readonly string[] = [
   BridgeAction.SnapshotCreate,
   BridgeAction.SnapshotRevert,
   BridgeAction.JobControl,
-  // The bridge's NIC hot-plug and its unplugs: a NIC of user networking, and devices the VM already had.
+  // The bridge's hot-plugs and unplugs: a NIC of user networking, a disk and media only from the storage
+  // locations (never a path the caller gives), and devices the VM already had.
+  BridgeAction.Media,
   BridgeAction.NicAdd,
   BridgeAction.NicRemove,
+  BridgeAction.DiskAdd,
   BridgeAction.DiskRemove,
   // The guest agent's reads: what the guest is, never something that changes it.
   'guest-ping',

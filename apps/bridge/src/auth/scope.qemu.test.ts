@@ -167,6 +167,8 @@ describe('a user scoped to some VMs', () => {
       ['GET', '/api/vms/ID/metrics?range=day'],
       ['GET', '/api/vms/ID/hardware'],
       ['POST', '/api/vms/ID/nics', {}],
+      ['POST', '/api/vms/ID/media', { drive: 'cd0', image: null }],
+      ['POST', '/api/vms/ID/disks', { image: 'local:disk.img' }],
       ['DELETE', '/api/vms/ID/nics/nic0'],
       ['DELETE', '/api/vms/ID/disks/disk0'],
       ['GET', '/api/vms/ID/screenshot'],

@@ -29,8 +29,10 @@ export const BRIDGE_ACTIONS = [
   'snapshot.revert',
   'snapshot.delete',
   'job.control',
+  'device.media',
   'device.nic-add',
   'device.nic-remove',
+  'device.disk-add',
   'device.disk-remove',
   'hardware.read',
 ] as const satisfies readonly ProtocolBridgeAction[];

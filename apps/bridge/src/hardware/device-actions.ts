@@ -37,7 +37,7 @@ export type DeviceActionRunner = (
 
 export const DEVICE_ACTION_RUNNERS = {
   'device.nic-add': async (vm, args) => {
-    const { model = 'virtio-net-pci', mac } = parse(NicAddArgs, args ?? {}, 'device.nic-add');
+    const { model = 'virtio-net-pci', mac } = parseArgs(NicAddArgs, args ?? {}, 'device.nic-add');
     const client = liveClient(vm);
     const place = await hotplugTarget(client);
     const taken = new Set((await peripherals(client)).map((device) => device.name));
@@ -74,7 +74,7 @@ export const DEVICE_ACTION_RUNNERS = {
   },
 
   'device.nic-remove': async (vm, args) => {
-    const { device, waitSeconds } = parse(DeviceArgs, args ?? {}, 'device.nic-remove');
+    const { device, waitSeconds } = parseArgs(DeviceArgs, args ?? {}, 'device.nic-remove');
     const client = liveClient(vm);
     const netdev = await step(client, 'qom-get', {
       path: `/machine/peripheral/${device}`,
@@ -96,7 +96,7 @@ export const DEVICE_ACTION_RUNNERS = {
   },
 
   'device.disk-remove': async (vm, args) => {
-    const { device, waitSeconds } = parse(DeviceArgs, args ?? {}, 'device.disk-remove');
+    const { device, waitSeconds } = parseArgs(DeviceArgs, args ?? {}, 'device.disk-remove');
     const client = liveClient(vm);
     const blocks = await step(client, 'query-block', undefined);
     const block = blocks.find((entry) => entry.qdev !== undefined && deviceId(entry.qdev) === device);
@@ -140,7 +140,7 @@ async function peripherals(client: QmpClient) {
   );
 }
 
-function step<K extends string>(client: QmpClient, command: K, args: ArgsOf<K> | undefined) {
+export function step<K extends string>(client: QmpClient, command: K, args: ArgsOf<K> | undefined) {
   return client.execute(command, args, { timeoutMs: STEP_TIMEOUT_MS });
 }
 
@@ -164,7 +164,7 @@ export function liveClient(vm: VmSupervisor): QmpClient {
   return client;
 }
 
-function parse<T extends z.ZodType>(schema: T, args: unknown, action: string): z.output<T> {
+export function parseArgs<T extends z.ZodType>(schema: T, args: unknown, action: string): z.output<T> {
   const parsed = schema.safeParse(args);
   if (!parsed.success)
     throw badRequest(`invalid arguments of ${action}: ${describeIssues(parsed.error.issues)}`);

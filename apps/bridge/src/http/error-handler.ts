@@ -8,6 +8,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { BridgeError, toErrorBody } from '../bridge-error.ts';
 import type { Logger } from '../log.ts';
 import { MAX_BODY_BYTES } from './json-body.ts';
+import { isUpgrade } from './request-guards.ts';
+import { FALLBACK_SECURITY_HEADERS } from './security-headers.ts';
 
 export function answerErrors(app: FastifyInstance, log: Logger): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -26,13 +28,16 @@ export function answerErrors(app: FastifyInstance, log: Logger): void {
   });
 }
 
-/** For the router's own failures, which never reach the error handler (a malformed %-escape in the path). */
-export function answerFrameworkErrors(
-  err: FastifyError,
-  _request: FastifyRequest,
-  reply: FastifyReply,
-): void {
+/**
+ * For the router's own failures, which never reach the error handler (a malformed %-escape in the path). No hook
+ * ran, so the security headers are set here (the fuzzer found these answers without them).
+ */
+export function answerFrameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // As in the request guards: an upgrade answered with plain HTTP is on a socket node's server no longer tracks;
+  // left open it held up the bridge's stop for good (the fuzzer found `GET /api/vms/%zz` with an upgrade).
+  if (isUpgrade(request)) reply.raw.once('finish', () => request.raw.socket.destroy());
   const { body, status } = toErrorBody(asBridgeError(err));
+  reply.headers(FALLBACK_SECURITY_HEADERS);
   sendError(reply, status, body);
 }
 

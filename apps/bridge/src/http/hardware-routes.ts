@@ -2,11 +2,20 @@
  * The Hardware tab's routes:
  * - `GET /api/vms/:id/hardware`: what the VM is made of, the bridge action `hardware.read` (one pipeline command
  *   as the caller, hardware/hardware-read.ts);
- * - `POST /api/vms/:id/nics` `{ model?, mac?, origin? }`, `DELETE /api/vms/:id/nics/:device`,
- *   `DELETE /api/vms/:id/disks/:device`: the bridge actions `device.nic-add`, `device.nic-remove` and
- *   `device.disk-remove`, one pipeline command each.
+ * - `POST /api/vms/:id/media` `{ drive, image, origin? }`: the bridge action `device.media` (an image from a storage
+ *   location in a CD-ROM or floppy, or none), whose QEMU commands run as the caller's own;
+ * - `POST /api/vms/:id/disks` `{ image, readOnly?, origin? }`, `POST /api/vms/:id/nics` `{ model?, mac?, origin? }`,
+ *   `DELETE /api/vms/:id/nics/:device`, `DELETE /api/vms/:id/disks/:device`: the bridge actions
+ *   `device.disk-add`, `device.nic-add`, `device.nic-remove` and `device.disk-remove`, one pipeline command each.
  */
-import { DeviceChange, Hardware, NicAddRequest } from '@qmpdeck/protocol';
+import {
+  DeviceChange,
+  DiskAddRequest,
+  Hardware,
+  MediaChange,
+  MediaRequest,
+  NicAddRequest,
+} from '@qmpdeck/protocol';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { BridgeAction } from '../commands/command-request.ts';
@@ -43,6 +52,24 @@ export function hardwareRoutes(ctx: HttpContext): FastifyPluginAsync {
       '/api/vms/:id/hardware',
       { schema: { response: { 200: Hardware } } },
       (request) => action(request, 'hardware.read', undefined) as Promise<Hardware>,
+    );
+
+    app.post(
+      '/api/vms/:id/media',
+      { schema: { body: MediaRequest.describe('media request'), response: { 200: MediaChange } } },
+      (request) => {
+        const { origin, ...args } = request.body;
+        return action(request, 'device.media', args, origin) as Promise<MediaChange>;
+      },
+    );
+
+    app.post(
+      '/api/vms/:id/disks',
+      { schema: { body: DiskAddRequest.describe('disk request'), response: { 200: DeviceChange } } },
+      (request) => {
+        const { origin, ...args } = request.body;
+        return action(request, 'device.disk-add', args, origin) as Promise<DeviceChange>;
+      },
     );
 
     app.post(

@@ -26,6 +26,7 @@ import { hibernateRoutes } from './hibernate-routes.ts';
 import { inflightRoutes } from './inflight-routes.ts';
 import { jobRoutes } from './job-routes.ts';
 import { MAX_BODY_BYTES, parseJsonBodies } from './json-body.ts';
+import { answerMalformedRequests } from './malformed-request.ts';
 import { metricsRoutes } from './metrics-routes.ts';
 import { answerNotFound } from './not-found.ts';
 import { guardRequests } from './request-guards.ts';
@@ -51,11 +52,8 @@ export async function createHttpApp(ctx: HttpContext): Promise<FastifyInstance> 
     bodyLimit: MAX_BODY_BYTES,
     // An `:id` decoded with a malformed %-escape never reaches a route: answered as the API's own 400.
     frameworkErrors: answerFrameworkErrors,
-    // A client that sends something that is not HTTP: dropped, as before (at debug).
-    clientErrorHandler: (err, socket) => {
-      ctx.log.debug({ err }, 'malformed HTTP request');
-      socket.destroy();
-    },
+    // A request node cannot parse: a 400 with the one error body, then closed (at debug).
+    clientErrorHandler: answerMalformedRequests(ctx.log),
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(plainSerializerCompiler);

@@ -12,6 +12,7 @@ import { BridgeError } from '../bridge-error.ts';
 import type { Logger } from '../log.ts';
 import { isHostAllowed } from '../security/host.ts';
 import { isOriginAllowed } from '../security/origin.ts';
+import { pathOf } from './request-path.ts';
 import { isWebSocketPath, WS_PATH } from './ws-routes.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -25,10 +26,12 @@ export interface GuardOptions {
 
 export function guardRequests(app: FastifyInstance, options: GuardOptions): void {
   app.addHook('onRequest', (request, reply, done) => {
+    // An upgrade answered with plain HTTP (refused here or by the credential check, or no route for its method)
+    // is on a socket node's server no longer tracks: closed once the answer is written, or it stays open for good
+    // and holds up the bridge's stop (the fuzzer found this). An upgrade that succeeds writes no such answer.
+    if (isUpgrade(request)) reply.raw.once('finish', () => request.raw.socket.destroy());
     const refusal = refusalOf(request, options);
     if (refusal) {
-      // A refused upgrade's socket carries only this answer: closed once it is written (nothing upgrades it).
-      if (isUpgrade(request)) reply.raw.once('finish', () => request.raw.socket.destroy());
       done(refusal);
       return;
     }
@@ -39,7 +42,7 @@ export function guardRequests(app: FastifyInstance, options: GuardOptions): void
 
 function refusalOf(request: FastifyRequest, options: GuardOptions): BridgeError | null {
   const upgrade = isUpgrade(request);
-  if (upgrade && !isWebSocketPath(new URL(request.url, 'http://bridge').pathname)) {
+  if (upgrade && !isWebSocketPath(pathOf(request.url))) {
     return new BridgeError(
       BridgeErrorClass.NotFound,
       `no WebSocket at ${request.url}; it is ${WS_PATH}`,

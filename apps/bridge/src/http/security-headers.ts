@@ -22,6 +22,19 @@ export const CONTENT_SECURITY_POLICY = {
   'form-action': ["'self'"],
 };
 
+/**
+ * The headers that matter on an answer written before (or without) the hooks: the router's refusal of a malformed
+ * URL, a request node's parser could not read. Helmet's set for everything else.
+ */
+export const FALLBACK_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': Object.entries(CONTENT_SECURITY_POLICY)
+    .map(([directive, values]) => `${directive} ${values.join(' ')}`)
+    .join('; '),
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
 export async function securityHeaders(app: FastifyInstance, tls: boolean): Promise<void> {
   await app.register(fastifyHelmet, {
     // Exactly these directives: helmet's defaults add `upgrade-insecure-requests`, which would break a bridge

@@ -9,6 +9,7 @@ import { extname, join, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpContext } from './context.ts';
+import { pathOf } from './request-path.ts';
 
 const NOT_BUILT = `<!doctype html><html><head><meta charset="utf-8"><title>QMP Deck</title></head>
 <body><h1>QMP Deck</h1><p>The bridge is running, but the web app is not built. Run <code>pnpm build</code> and reload.</p>
@@ -41,7 +42,7 @@ export async function serveAppFallback(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
-  const extension = extname(new URL(request.url, 'http://bridge').pathname);
+  const extension = extname(pathOf(request.url));
   if (extension !== '' && extension !== '.html') {
     await reply.code(404).type('text/plain; charset=utf-8').send('not found');
     return;

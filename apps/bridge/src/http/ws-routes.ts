@@ -7,7 +7,9 @@
  * the same checks: @fastify/websocket must be registered once, since each registration answers every upgrade.
  */
 import fastifyWebsocket from '@fastify/websocket';
+import { BridgeErrorClass } from '@qmpdeck/protocol';
 import type { FastifyInstance } from 'fastify';
+import { BridgeError } from '../bridge-error.ts';
 import { CONSOLE_WS_PATHS, consoleWebSocketRoutes } from '../consoles/console-routes.ts';
 import { HARD_FRAME_LIMIT } from '../hub/limits.ts';
 import type { HttpContext } from './context.ts';
@@ -37,8 +39,21 @@ export function wsRoutes(ctx: HttpContext) {
       // The hub says goodbye to its clients itself (1001) when the bridge stops.
       preClose: (done) => done(),
     });
-    app.get(WS_PATH, { websocket: true }, (socket, request) => {
-      ctx.hub.accept(socket, principalOf(request), clientAddress(request));
+    app.route({
+      method: 'GET',
+      url: WS_PATH,
+      // A plain GET (no upgrade) had @fastify/websocket's empty 404; the HTTP fuzzer found it: the API's error body.
+      handler: async () => {
+        throw new BridgeError(
+          BridgeErrorClass.BadRequest,
+          `${WS_PATH} is a WebSocket: send the upgrade (Connection: Upgrade, Upgrade: websocket)`,
+          426,
+          { upgrade: 'websocket' },
+        );
+      },
+      wsHandler: (socket, request) => {
+        ctx.hub.accept(socket, principalOf(request), clientAddress(request));
+      },
     });
     await app.register(consoleWebSocketRoutes(ctx));
   };

@@ -53,7 +53,9 @@ function idOf(raw: unknown): CommandId | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const id = (raw as { id?: unknown }).id;
   if (typeof id === 'string') return id.length <= MAX_ID_LENGTH ? id : undefined;
-  return typeof id === 'number' ? id : undefined;
+  // 1e400 parses as Infinity, which JSON writes as null: echoed, it made a `result` with an id no client can match
+  // and the protocol refuses (found by the WebSocket fuzzer).
+  return typeof id === 'number' && Number.isFinite(id) ? id : undefined;
 }
 
 function typeOf(raw: unknown): unknown {
@@ -67,6 +69,17 @@ function describeJson(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;
 }
+/**
+ * A `type` that is not a known name, as the desc shows it: a string quoted (cut at 128 characters), anything else
+ * by its kind. Never stringified whole: a `type` nested 100,000 levels deep overflowed the stack in JSON.stringify,
+ * an exception out of the socket's message handler that took the whole bridge down (found by the WebSocket fuzzer).
+ */
+function describeType(type: unknown): string {
+  if (typeof type === 'string') return JSON.stringify(type.length > 128 ? `${type.slice(0, 128)}...` : type);
+  if (typeof type === 'number' || typeof type === 'boolean') return String(type);
+  return describeJson(type ?? null);
+}
+
 /** As `ClientCommandId` in the protocol. */
 const MAX_ID_LENGTH = 128;
 
@@ -78,7 +91,7 @@ function describeInvalid(
   if (typeof type !== 'string' || !KNOWN_TYPES.includes(type)) {
     return {
       class: BridgeErrorClass.UnknownMessage,
-      desc: `unknown message type ${JSON.stringify(type ?? null)}; expected one of ${KNOWN_TYPES.join(', ')}`,
+      desc: `unknown message type ${describeType(type)}; expected one of ${KNOWN_TYPES.join(', ')}`,
     };
   }
   const detail = issues

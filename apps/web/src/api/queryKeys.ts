@@ -35,7 +35,10 @@ export const queryKeys = {
   hardware: (id: string) => ['vms', id, 'hardware'] as const,
   /** A defined VM's definition (`GET /api/vms/:id/definition`). */
   definition: (id: string) => ['vms', id, 'definition'] as const,
-  /** Storage locations, and under them each location's files: one prefix refreshes everything stored. */
-  storageAll: () => ['storage'] as const,
-  storageFiles: (id: string) => ['storage', id, 'files'] as const,
+  /**
+   * The storage locations, and under them each location's files (the storage page, the image and ISO pickers):
+   * the locations' key is the prefix of every file list, so invalidating it refreshes everything stored.
+   */
+  storageLocations: () => ['storage'] as const,
+  storageFiles: (storage: string) => ['storage', storage, 'files'] as const,
 };

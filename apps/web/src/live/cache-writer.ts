@@ -137,7 +137,7 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
       case 'job':
         writeJob(queryClient, message.job);
         // An upload, download or clone that ended added (or left behind) files: the listings ask again.
-        if (isEnded(message.job)) queryClient.invalidateQueries({ queryKey: queryKeys.storageAll() });
+        if (isEnded(message.job)) queryClient.invalidateQueries({ queryKey: queryKeys.storageLocations() });
         return;
       case 'hello':
         queryClient.invalidateQueries({ queryKey: queryKeys.vms(), exact: true });

@@ -45,7 +45,7 @@ function renderTab(vm: Vm) {
   // What the bridge answered, kept as it is: nothing here is fetched again.
   client.setDefaultOptions({ queries: { staleTime: Number.POSITIVE_INFINITY, retry: false } });
   client.setQueryData(queryKeys.definition(vm.id), definition);
-  client.setQueryData(queryKeys.storageAll(), []);
+  client.setQueryData(queryKeys.storageLocations(), []);
   render(
     <QueryClientProvider client={client}>
       <LiveProvider createSocket={(url) => new FakeSocket(url)}>

@@ -1,7 +1,7 @@
 /** The Hardware tab's controls ask the role's permission: what the bridge would refuse is disabled, saying why. */
-import type { Hardware, SessionInfo, Vm } from '@qmpdeck/protocol';
+import type { Hardware, SessionInfo, StorageFile, StorageLocation, Vm } from '@qmpdeck/protocol';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queryKeys } from '../../api/queryKeys.ts';
 import { FakeSocket } from '../../live/fake-socket.test-helper.ts';
@@ -81,6 +81,8 @@ const OPERATOR: SessionInfo = {
       'hardware.read',
       'eject',
       'set_link',
+      'device.media',
+      'device.disk-add',
       'device.nic-add',
       'device.nic-remove',
       'device.disk-remove',
@@ -91,9 +93,31 @@ const OPERATOR: SessionInfo = {
   via: 'session',
 };
 
+const LOCATIONS: StorageLocation[] = [
+  { id: 'isos', path: '/srv/isos', content: ['iso'], total: null, free: null },
+  { id: 'disks', path: '/srv/disks', content: ['disk'], total: null, free: null },
+  { id: 'dumps', path: '/srv/dumps', content: ['dump'], total: null, free: null },
+];
+
+function file(storage: string, name: string, usedBy: string[]): StorageFile {
+  return {
+    storage,
+    name,
+    ref: `${storage}:${name}`,
+    size: 1024 * 1024,
+    virtualSize: null,
+    format: null,
+    modified: 0,
+    usedBy,
+  };
+}
+
 async function renderTab(session: SessionInfo) {
   const queryClient = seedSession(new QueryClient(), session);
   queryClient.setQueryData(queryKeys.hardware(vm.id), hardware);
+  queryClient.setQueryData(queryKeys.storageLocations(), LOCATIONS);
+  queryClient.setQueryData(queryKeys.storageFiles('isos'), [file('isos', 'b.iso', [])]);
+  queryClient.setQueryData(queryKeys.storageFiles('disks'), [file('disks', 'data.qcow2', ['beta'])]);
   render(
     <QueryClientProvider client={queryClient}>
       <LiveProvider createSocket={(url) => new FakeSocket(url)}>
@@ -122,11 +146,37 @@ describe('HardwareTab', () => {
       ['Unplug data0', 'Your role (viewer) may not unplug disks'],
       ['Unplug nic0', 'Your role (viewer) may not unplug NICs'],
       ['Add NIC', 'Your role (viewer) may not hot-plug NICs'],
+      ['Change medium cd0', 'Your role (viewer) may not change media'],
+      ['Add disk', 'Your role (viewer) may not hot-plug disks'],
     ];
     for (const [name, reason] of reasons) {
       expect(button(name).getAttribute('aria-disabled'), name).toBe('true');
       expect(button(name).title, name).toBe(reason);
     }
+  });
+
+  it("lists the storage locations' images by reference in the pickers: ISOs for the CD-ROM, disks to add", async () => {
+    await renderTab(OPERATOR);
+    const options = (label: string) =>
+      [...(screen.getByRole('combobox', { name: label }) as HTMLSelectElement).options].map((o) => [
+        o.value,
+        o.text,
+      ]);
+    await waitFor(() => expect(options('Image for cd0')).toHaveLength(2));
+    expect(options('Image for cd0')).toEqual([
+      ['', 'choose an image'],
+      ['isos:b.iso', 'b.iso (1 MiB)'],
+    ]);
+    expect(options('Disk image to add')).toEqual([
+      ['', 'choose an image'],
+      ['disks:data.qcow2', 'data.qcow2 (1 MiB, used by beta)'],
+    ]);
+    // Nothing is sent until an image is chosen.
+    expect((button('Change medium cd0') as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByRole('combobox', { name: 'Image for cd0' }), {
+      target: { value: 'isos:b.iso' },
+    });
+    await waitFor(() => expect((button('Change medium cd0') as HTMLButtonElement).disabled).toBe(false));
   });
 
   it('offers them to an operator once the socket is open', async () => {

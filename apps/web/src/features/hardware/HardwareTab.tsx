@@ -1,7 +1,7 @@
 /**
  * The Hardware tab: what the VM is made of, live. Drives with their media and trays, NICs with their link as the
- * bridge last set it, the PCI devices, USB, memory and CPUs; media ejected, links set, NICs added, disks and NICs
- * unplugged from here. Read from `GET /api/vms/:id/hardware`, asked again on the events that change it
+ * bridge last set it, the PCI devices, USB, memory and CPUs; media inserted, changed and ejected, disks and NICs
+ * added and unplugged, links set from here (images only from the storage locations). Read from `GET /api/vms/:id/hardware`, asked again on the events that change it
  * (features/hardware/hardware-refresh.ts) and after each action.
  */
 import type { ErrorBody, Hardware, HardwareDisk, HardwareNic, Vm } from '@qmpdeck/protocol';
@@ -13,9 +13,11 @@ import type { RequestError } from '../../api/request-error.ts';
 import { useLiveState } from '../../live/useLiveState.ts';
 import { Facts } from '../info/InfoSection.tsx';
 import { formatBytes } from '../info/info-format.ts';
+import { AddDiskForm } from './actions/AddDiskForm.tsx';
 import { AddNicForm } from './actions/AddNicForm.tsx';
 import { EjectButton } from './actions/EjectButton.tsx';
 import { LinkButtons } from './actions/LinkButtons.tsx';
+import { MediaForm } from './actions/MediaForm.tsx';
 import { UnplugButton } from './actions/UnplugButton.tsx';
 
 export default function HardwareTab({ vm }: { vm: Vm }) {
@@ -45,6 +47,7 @@ export default function HardwareTab({ vm }: { vm: Vm }) {
     <div className="grid min-h-0 flex-1 auto-rows-min gap-3 overflow-auto p-3 xl:grid-cols-2">
       <Section title="Drives" error={failed('disks')} wide>
         <DriveTable vmId={vm.id} disks={data.disks} disabled={disabled} />
+        <AddDiskForm vmId={vm.id} hotplug={data.hotplug} disabled={disabled} />
         {failed('nodes') && (
           <p className="text-xs text-zinc-500">Protocol nodes not shown: {failed('nodes')?.desc}</p>
         )}
@@ -210,6 +213,10 @@ function DriveTable({ vmId, disks, disabled }: { vmId: string; disks: HardwareDi
             )}
           </div>
           <div className="flex flex-wrap items-center gap-1.5">
+            {/* A backend without a device is "removable" to QEMU, but only a CD-ROM or floppy takes media. */}
+            {disk.removable && disk.qdev !== null && (
+              <MediaForm vmId={vmId} disk={disk} disabled={disabled} />
+            )}
             {disk.removable && <EjectButton vmId={vmId} disk={disk} disabled={disabled} />}
             {disk.unpluggable && disk.qdev && (
               <UnplugButton vmId={vmId} kind="disks" device={disk.qdev} disabled={disabled} />

@@ -34,6 +34,8 @@ const ACTION_WORDS: Partial<Record<BridgeAction, string>> = {
   'audit.read': 'read the audit log',
   'hardware.read': "read VMs' hardware",
   'metrics.read': 'read the Prometheus metrics',
+  'device.media': 'change media',
+  'device.disk-add': 'hot-plug disks',
   'device.nic-add': 'hot-plug NICs',
   'device.nic-remove': 'unplug NICs',
   'device.disk-remove': 'unplug disks',

@@ -25,7 +25,7 @@ export function StorageFilesTable({ storage, files }: { storage: string; files: 
   const [confirming, setConfirming] = useState<StorageFile | null>(null);
   const remove = useMutation<unknown, RequestError, StorageFile>({
     mutationFn: (file) => deleteStorageFile(storage, file.name),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.storageAll() }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.storageLocations() }),
   });
   if (files.length === 0) return <p className="px-3 py-2 text-sm text-zinc-500">No files yet.</p>;
   const cell = 'px-3 py-1.5 text-left align-baseline';

@@ -8,7 +8,7 @@ import { queryKeys } from '../../api/queryKeys.ts';
 import { fetchStorage, fetchStorageFiles } from '../../api/storage.ts';
 
 export function useStorageLocations() {
-  return useQuery({ queryKey: queryKeys.storageAll(), queryFn: fetchStorage });
+  return useQuery({ queryKey: queryKeys.storageLocations(), queryFn: fetchStorage });
 }
 
 export function useStorageFiles(id: string) {

@@ -57,7 +57,7 @@ export function useUpload(): Upload {
         if (controller.current === abort) controller.current = null;
         // A refused or cancelled upload leaves nothing, but a finished one (or a replaced file) changed the list.
         queryClient.invalidateQueries({ queryKey: queryKeys.storageFiles(target.storage) });
-        queryClient.invalidateQueries({ queryKey: queryKeys.storageAll(), exact: true });
+        queryClient.invalidateQueries({ queryKey: queryKeys.storageLocations(), exact: true });
       }
     },
     [queryClient],

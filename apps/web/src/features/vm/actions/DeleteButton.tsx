@@ -68,7 +68,7 @@ export function DeleteButton({ vm }: { vm: Vm }) {
       navigate('/');
       queryClient.setQueryData<Vm[]>(queryKeys.vms(), (list) => list?.filter((item) => item.id !== vm.id));
       queryClient.removeQueries({ queryKey: queryKeys.vm(vm.id) });
-      queryClient.invalidateQueries({ queryKey: queryKeys.storageAll() });
+      queryClient.invalidateQueries({ queryKey: queryKeys.storageLocations() });
     },
   });
   const running = processRunning(vm);
