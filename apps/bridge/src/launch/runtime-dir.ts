@@ -1,26 +1,35 @@
 /**
  * Where a managed QEMU's sockets, pidfile and log live: `<root>/vms/<id>`, the same directory every time the
  * bridge starts, so a bridge that starts again finds the QEMUs an earlier one launched (their QMP socket, their
- * pidfile) and takes them back. The root is `/run/qmpdeck` as root, else `$XDG_RUNTIME_DIR/qmpdeck`, else
- * `/tmp/qmpdeck-<uid>` (config `runtimeDir`). Every directory is 0700 and must be a real directory of this user:
+ * pidfile) and takes them back. The root is config `runtimeDir`, else `$RUNTIME_DIRECTORY` (systemd's, one path),
+ * else `/run/qmpdeck` as root, else `$XDG_RUNTIME_DIR/qmpdeck`, else `/tmp/qmpdeck-<uid>`. Every directory is 0700 and must be a real directory of this user:
  * no other local user can reach a QMP socket inside, nor swap a directory for a symlink to elsewhere.
  */
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 export function defaultRuntimeRoot(
   env: NodeJS.ProcessEnv = process.env,
   uid: number = process.getuid?.() ?? -1,
 ): string {
+  // systemd's RuntimeDirectory= hands the service its directory here; it also lets two bridges on one host (the
+  // end-to-end tests' `pnpm start`s) keep apart without a config of their own.
+  const given = env.RUNTIME_DIRECTORY;
+  if (given && isAbsolute(given) && !given.includes(':')) return given;
   if (uid === 0) return '/run/qmpdeck';
   const xdg = env.XDG_RUNTIME_DIR;
   if (xdg && existsSync(xdg)) return join(xdg, 'qmpdeck');
   return join(tmpdir(), `qmpdeck-${uid}`);
 }
 
-/** `$XDG_RUNTIME_DIR`, else the temp dir: the base of the QMP proxy's default directory (qmp-proxy/proxy-dir.ts). */
+/**
+ * `$RUNTIME_DIRECTORY` (systemd's), else `$XDG_RUNTIME_DIR`, else the temp dir: the base of the QMP proxy's default
+ * directory (qmp-proxy/proxy-dir.ts).
+ */
 export function runtimeBase(env: NodeJS.ProcessEnv = process.env): string {
+  const given = env.RUNTIME_DIRECTORY;
+  if (given && isAbsolute(given) && !given.includes(':')) return given;
   const xdg = env.XDG_RUNTIME_DIR;
   return xdg && existsSync(xdg) ? xdg : tmpdir();
 }
