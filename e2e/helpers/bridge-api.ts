@@ -27,3 +27,22 @@ export async function execute(
   });
   return { status: response.status, body: (await response.json()) as unknown };
 }
+
+/** `POST /api/vms` as a script does it; throws with the bridge's answer unless 201. */
+export async function createVm(bridgeUrl: string, definition: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${bridgeUrl}/api/vms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(definition),
+  });
+  if (response.status !== 201) throw new Error(`POST /api/vms: ${response.status} ${await response.text()}`);
+}
+
+/** The file names (in their storage location) of a defined VM's disk images. */
+export async function diskFiles(bridgeUrl: string, vm: string): Promise<string[]> {
+  const response = await fetch(`${bridgeUrl}/api/vms/${vm}/definition`);
+  const definition = (await response.json()) as { disks: { image?: string }[] };
+  return definition.disks.flatMap((disk) =>
+    disk.image ? [disk.image.slice(disk.image.indexOf(':') + 1)] : [],
+  );
+}

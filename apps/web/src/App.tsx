@@ -5,6 +5,7 @@
 import { lazy, Suspense } from 'react';
 import { Link, Route, Switch, useLocation, useSearch } from 'wouter';
 import { isPopout, parseConsolePath } from './features/console/console-route.ts';
+import { JobsIndicator } from './features/jobs/JobsIndicator.tsx';
 import { useRunningCount } from './features/jobs/TaskLog.tsx';
 import { OverviewPage } from './features/overview/OverviewPage.tsx';
 import { SIGN_IN_PATH } from './features/session/next-path.ts';
@@ -29,6 +30,9 @@ const TasksPage = lazy(() => import('./features/jobs/TasksPage.tsx'));
 const ConsolePopout = lazy(() =>
   import('./features/console/console-chunk.ts').then((m) => ({ default: m.ConsolePopout })),
 );
+// Making VMs and managing storage are occasional: their own chunks too.
+const NewVmPage = lazy(() => import('./features/definition/NewVmPage.tsx'));
+const StoragePage = lazy(() => import('./features/storage/StoragePage.tsx'));
 
 function NotFound() {
   return (
@@ -50,14 +54,29 @@ function Header({ signedIn }: { signedIn: boolean }) {
         <Link href="/" className="font-semibold tracking-tight">
           QMP Deck
         </Link>
+        {signedIn && <StorageLink />}
         {signedIn && <TasksLink />}
         {signedIn && <AuditLink />}
       </nav>
       <div className="flex min-w-0 items-center gap-3">
+        {signedIn && <JobsIndicator />}
         {signedIn && <UserMenu />}
         <ThemeToggle />
       </div>
     </header>
+  );
+}
+
+function StorageLink() {
+  const [location] = useLocation();
+  return (
+    <Link
+      href="/storage"
+      className="text-sm text-zinc-700 hover:underline aria-[current=page]:font-medium dark:text-zinc-300"
+      aria-current={location === '/storage' ? 'page' : undefined}
+    >
+      Storage
+    </Link>
   );
 }
 
@@ -106,14 +125,28 @@ function SignedInRoutes() {
       <Route path="/audit">
         <AuditPage />
       </Route>
+      <Route path="/storage">
+        <StoragePage />
+      </Route>
       <Route path="/tasks">
         <TasksPage />
       </Route>
-      <Route path="/vms/:id">{(params) => <VmPage vmId={params.id} tab="timeline" />}</Route>
-      <Route path="/vms/:id/console/*">{(params) => <VmPage vmId={params.id} tab="console" />}</Route>
+      {/* Before /vms/:id, which would read "new" as a VM's id. */}
+      <Route path="/vms/new">
+        <NewVmPage />
+      </Route>
+      {/* Keyed by the VM: another VM's page starts fresh (no dialog or form state carried over from the last). */}
+      <Route path="/vms/:id">{(params) => <VmPage key={params.id} vmId={params.id} tab="timeline" />}</Route>
+      <Route path="/vms/:id/console/*">
+        {(params) => <VmPage key={params.id} vmId={params.id} tab="console" />}
+      </Route>
       <Route path="/vms/:id/:tab">
         {(params) =>
-          TAB_IDS.has(params.tab) ? <VmPage vmId={params.id} tab={params.tab as VmTabId} /> : <NotFound />
+          TAB_IDS.has(params.tab) ? (
+            <VmPage key={params.id} vmId={params.id} tab={params.tab as VmTabId} />
+          ) : (
+            <NotFound />
+          )
         }
       </Route>
       <Route>

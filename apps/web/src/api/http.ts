@@ -40,8 +40,19 @@ export async function fetchJson<T extends z.ZodType>(
 }
 
 export function postJson<T extends z.ZodType>(path: string, schema: T, body: unknown): Promise<z.infer<T>> {
+  return sendJson('POST', path, schema, body);
+}
+
+/** A request that changes something: a JSON body when given (none for a DELETE), the answer validated. */
+export function sendJson<T extends z.ZodType>(
+  method: 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  schema: T,
+  body?: unknown,
+): Promise<z.infer<T>> {
+  if (body === undefined) return fetchJson(path, schema, { method });
   return fetchJson(path, schema, {
-    method: 'POST',
+    method,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });

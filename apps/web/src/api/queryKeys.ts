@@ -33,7 +33,12 @@ export const queryKeys = {
   /** A VM's usage history over a range (all series, or only those named). */
   metrics: (id: string, range: string, series = 'all') => ['vms', id, 'metrics', range, series] as const,
   hardware: (id: string) => ['vms', id, 'hardware'] as const,
-  /** The storage locations, and the files of one (image pickers). */
+  /** A defined VM's definition (`GET /api/vms/:id/definition`). */
+  definition: (id: string) => ['vms', id, 'definition'] as const,
+  /**
+   * The storage locations, and under them each location's files (the storage page, the image and ISO pickers):
+   * the locations' key is the prefix of every file list, so invalidating it refreshes everything stored.
+   */
   storageLocations: () => ['storage'] as const,
   storageFiles: (storage: string) => ['storage', storage, 'files'] as const,
 };

@@ -4,8 +4,9 @@
  * included: the overview reads it from there, subscribed to nothing), `event`
  * and `events` append to the VM's timeline pages (coalesced: a replay of
  * 100,000 events in batches is a few writes, not one per event or per batch),
- * `inflight` replaces the VM's in-flight list, `job` updates the task logs, `usage` adds a point to the VM's hour
- * of usage history; events that change a VM's devices make its hardware list stale. While the bridge
+ * `inflight` replaces the VM's in-flight list, `job` updates the task logs (and a transfer or clone that ends
+ * refreshes the storage listings it changed), `usage` adds a point to the VM's hour of usage history; events that
+ * change a VM's devices make its hardware list stale. While the bridge
  * is away every cached VM reads as `disconnected` (its last known run state
  * may no longer be true, and nothing can be sent to it); a fresh `hello`
  * after a reconnect refetches the VMs, since `vm` messages were missed.
@@ -15,6 +16,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { NEWEST } from '../api/events.ts';
 import { queryKeys } from '../api/queryKeys.ts';
 import { hardwareChangedBy } from '../features/hardware/hardware-refresh.ts';
+import { isEnded } from '../features/jobs/job-progress.ts';
 import { appendSample } from '../features/usage/usage-live.ts';
 import { appendEvents, type EventPages } from './event-pages.ts';
 import { queriesChangedBy, refetchFailedInfo } from './info-refresh.ts';
@@ -126,17 +128,21 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
       case 'inflight':
         queryClient.setQueryData<InflightCommand[]>(queryKeys.inflight(message.vm), message.commands);
         return;
-      case 'job':
-        writeJob(queryClient, message.job);
-        return;
       case 'usage':
         // The hour of history grows by the new sample; longer ranges are asked again on their own schedule.
         queryClient.setQueryData<MetricsResponse>(queryKeys.metrics(message.vm, 'hour'), (data) =>
           appendSample(data, message.sample),
         );
         return;
+      case 'job':
+        writeJob(queryClient, message.job);
+        // An upload, download or clone that ended added (or left behind) files: the listings ask again.
+        if (isEnded(message.job)) queryClient.invalidateQueries({ queryKey: queryKeys.storageLocations() });
+        return;
       case 'hello':
         queryClient.invalidateQueries({ queryKey: queryKeys.vms(), exact: true });
+        // Jobs may have progressed or ended while away (and a job message can come before the first fetch).
+        queryClient.invalidateQueries({ queryKey: queryKeys.jobsAll() });
         // VM details and in-flight lists may have changed while away; events come back by replay.
         queryClient.invalidateQueries({
           predicate: ({ queryKey }) =>

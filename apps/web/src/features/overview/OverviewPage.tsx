@@ -6,6 +6,7 @@
  * the `vm` messages keep every row current, its latest event included.
  */
 import { useMemo, useState } from 'react';
+import { Link } from 'wouter';
 import { useLiveState } from '../../live/useLiveState.ts';
 import { Button } from '../../ui/Button.tsx';
 import { usePageTitle } from '../../ui/usePageTitle.ts';
@@ -59,14 +60,30 @@ export function OverviewPage() {
         </ul>
       </div>
       <div className="flex flex-wrap items-center gap-2">
-        <input
-          type="search"
-          aria-label="Filter by name"
-          placeholder="Filter by name"
-          value={filter}
-          onChange={(event) => setFilter(event.target.value)}
-          className="min-w-40 flex-1 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
-        />
+        {/* New VM sits beside the filter, not the title: on a phone the title keeps its counts on its line. */}
+        <div className="flex min-w-40 flex-1 items-center gap-2">
+          <input
+            type="search"
+            aria-label="Filter by name"
+            placeholder="Filter by name"
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+            className="min-w-0 flex-1 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+          />
+          {/* A link (it goes to a page, and opens in a new tab too); a role that may not create sees why. */}
+          {can('vm.create').allowed ? (
+            <Link
+              href="/vms/new"
+              className="shrink-0 whitespace-nowrap rounded-md bg-sky-700 px-2.5 py-1 text-sm font-medium text-white hover:bg-sky-600 sm:px-3 dark:bg-sky-600 dark:hover:bg-sky-500"
+            >
+              New VM
+            </Link>
+          ) : (
+            <Button size="compact" deniedReason={can('vm.create').reason}>
+              New VM
+            </Button>
+          )}
+        </div>
         <fieldset className="flex flex-wrap items-center gap-2">
           <legend className="sr-only">Selected VMs</legend>
           <label className="flex items-center gap-1 text-sm text-zinc-600 dark:text-zinc-400">
@@ -107,7 +124,8 @@ export function OverviewPage() {
       {isPending && <p className="text-sm text-zinc-500">Loading VMs…</p>}
       {vms && vms.length === 0 && (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          No VMs configured. Start the bridge with <code>--config FILE</code> listing your VMs.
+          No VMs yet. Make one with New VM, or start the bridge with <code>--config FILE</code> listing your
+          VMs.
         </p>
       )}
       <div className="rounded-lg border border-zinc-200 dark:border-zinc-800">

@@ -21,6 +21,13 @@ const ACTION_WORDS: Partial<Record<BridgeAction, string>> = {
   'vm.start': 'start VMs',
   'vm.kill': 'kill VMs',
   'vm.stop': 'shut VMs off',
+  'vm.create': 'create VMs',
+  'vm.define': 'change VM settings',
+  'vm.clone': 'clone VMs',
+  'vm.delete': 'delete VMs',
+  'storage.upload': 'upload files to storage',
+  'storage.download': 'download files into storage',
+  'storage.delete': 'delete stored files',
   'console.view': 'view consoles',
   'console.input': 'type into consoles',
   'serial.input': 'type into serial consoles',
@@ -32,6 +39,7 @@ const ACTION_WORDS: Partial<Record<BridgeAction, string>> = {
   'device.nic-add': 'hot-plug NICs',
   'device.nic-remove': 'unplug NICs',
   'device.disk-remove': 'unplug disks',
+  'job.control': 'cancel or pause jobs',
 };
 
 function deed(command: string): string {

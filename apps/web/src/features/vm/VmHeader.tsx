@@ -10,9 +10,22 @@ import { GuestSummary } from '../guest/GuestSummary.tsx';
 import { InflightLine } from '../inflight-line/InflightLine.tsx';
 import { qemuVersion } from '../overview/overview-model.ts';
 import { ActionBar } from './actions/ActionBar.tsx';
+import { qemuFailed } from './qemu-failed.ts';
 
 function ConnectionMessage({ vm }: { vm: Vm }) {
   if (!vm.message || vm.connection === 'connected') return null;
+  if (qemuFailed(vm)) {
+    // QEMU's own words (the bridge keeps its last error report): what a person needs to fix the definition.
+    return (
+      <p
+        role="alert"
+        className="whitespace-pre-wrap rounded-md bg-red-50 px-2 py-1 font-mono text-xs text-red-900 dark:bg-red-950/50 dark:text-red-200"
+        data-testid="vm-message"
+      >
+        {vm.message}
+      </p>
+    );
+  }
   // A managed VM that is shut off says why (it exited, it was killed): news, not a warning.
   const tone =
     vm.connection === 'stopped' ? 'text-zinc-600 dark:text-zinc-400' : 'text-amber-800 dark:text-amber-300';

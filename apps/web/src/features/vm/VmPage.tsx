@@ -16,6 +16,7 @@ const QmpConsoleTab = lazy(() => import('../qmp-console/QmpConsoleTab.tsx'));
 const HardwareTab = lazy(() => import('../hardware/HardwareTab.tsx'));
 // uPlot comes with this tab's chunk: nothing else loads it.
 const UsageTab = lazy(() => import('../usage/UsageTab.tsx'));
+const SettingsTab = lazy(() => import('../definition/SettingsTab.tsx'));
 
 /** Keeps the VM's events (and so its in-flight list and info refreshes) live on every tab. */
 function KeepLive({ vmId }: { vmId: string }) {
@@ -55,6 +56,7 @@ export default function VmPage({ vmId, tab }: { vmId: string; tab: VmTabId }) {
           {tab === 'usage' && <UsageTab vm={vm} />}
           {tab === 'qmp' && <QmpConsoleTab vm={vm} />}
           {tab === 'tasks' && <TasksTab vm={vm} />}
+          {tab === 'settings' && <SettingsTab vm={vm} />}
         </Suspense>
       </div>
     </main>

@@ -16,6 +16,7 @@ export const VM_TABS = [
   { id: 'usage', label: 'Usage', path: '/usage' },
   { id: 'qmp', label: 'QMP', path: '/qmp' },
   { id: 'tasks', label: 'Tasks', path: '/tasks' },
+  { id: 'settings', label: 'Settings', path: '/settings' },
 ] as const;
 export type VmTabId = (typeof VM_TABS)[number]['id'];
 

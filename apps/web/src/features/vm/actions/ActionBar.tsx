@@ -13,6 +13,8 @@ import { useLiveState } from '../../../live/useLiveState.ts';
 import { Button } from '../../../ui/Button.tsx';
 import { ConfirmDialog } from '../../../ui/ConfirmDialog.tsx';
 import { usePermission } from '../../session/usePermission.ts';
+import { CloneButton } from './CloneButton.tsx';
+import { DeleteButton } from './DeleteButton.tsx';
 import { commandFor, isBridgeAction, shownActions, type VmAction } from './vm-actions.ts';
 
 /** An action as pressed: with the command chosen for the state the VM was in at that moment. */
@@ -66,6 +68,13 @@ export function ActionBar({ vm, status }: { vm: Vm; status?: ReactNode }) {
             {action.label}
           </Button>
         ))}
+        {/* VMs the bridge defined (not those of the config file) can be copied and removed. */}
+        {vm.origin === 'defined' && (
+          <>
+            <CloneButton vm={vm} />
+            <DeleteButton vm={vm} />
+          </>
+        )}
       </div>
       <div className="flex min-w-0 flex-wrap items-baseline gap-x-6 gap-y-1">
         {status}

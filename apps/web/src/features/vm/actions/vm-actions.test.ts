@@ -71,6 +71,7 @@ describe('VM actions', () => {
       'Reset',
       'Power down',
       'Quit',
+      'Stop',
       'Kill',
     ]);
     expect(shownActions(off).map((a) => a.label)).toEqual([
@@ -94,10 +95,30 @@ describe('VM actions', () => {
     });
   });
 
+  it('send Stop to the bridge, which powers down, then quits, then kills', () => {
+    const stop = VM_ACTIONS.find((action) => action.id === 'stop');
+    if (!stop) throw new Error('no Stop action');
+    const running = vm({
+      managed: true,
+      process: { state: 'running', pid: 1, exitCode: null, signal: null },
+    });
+    expect(commandFor(stop, running)).toEqual({
+      vm: 'a',
+      target: 'bridge',
+      execute: 'vm.stop',
+      origin: 'Stop button',
+    });
+    expect(
+      shownActions({ ...running, process: { state: 'exited', pid: null, exitCode: 0, signal: null } }).map(
+        (a) => a.label,
+      ),
+    ).not.toContain('Stop');
+  });
+
   it('ask for confirmation before every action that can lose guest state', () => {
     const confirmed = actionsFor(vm({ managed: true }))
       .filter((action) => action.confirm)
       .map((action) => action.label);
-    expect(confirmed).toEqual(['Reset', 'Power down', 'Quit', 'Kill']);
+    expect(confirmed).toEqual(['Reset', 'Power down', 'Quit', 'Stop', 'Kill']);
   });
 });

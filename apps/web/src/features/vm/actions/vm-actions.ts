@@ -7,7 +7,7 @@ import type { BridgeAction, Vm } from '@qmpdeck/protocol';
 import type { QmpCommandName } from '@qmpdeck/qmp';
 import type { VmCommand } from '../../../live/useExecute.ts';
 
-export type ActionId = 'resume' | 'pause' | 'reset' | 'powerdown' | 'quit' | 'start' | 'kill';
+export type ActionId = 'resume' | 'pause' | 'reset' | 'powerdown' | 'quit' | 'start' | 'stop' | 'kill';
 
 export interface VmAction {
   id: ActionId;
@@ -40,7 +40,8 @@ const RESUMABLE = new Set([
   'guest-panicked',
   'shutdown',
 ]);
-const processRunning = (vm: Vm) => vm.process?.state === 'running' || vm.process?.state === 'starting';
+export const processRunning = (vm: Pick<Vm, 'process'>) =>
+  vm.process?.state === 'running' || vm.process?.state === 'starting';
 
 export const VM_ACTIONS: readonly VmAction[] = [
   {
@@ -108,6 +109,23 @@ export const VM_ACTIONS: readonly VmAction[] = [
     managedOnly: true,
     onlyWhenEnabled: true,
     enabled: (vm) => !processRunning(vm),
+  },
+  {
+    id: 'stop',
+    label: 'Stop',
+    // The bridge's stop: the power button, then `quit` when the guest has not shut down in time, then a kill,
+    // each step in the timeline. Power down stays for a press of the button alone, Kill for pulling the plug.
+    run: { bridge: 'vm.stop' },
+    origin: 'Stop button',
+    intent: 'default',
+    managedOnly: true,
+    onlyWhenEnabled: true,
+    confirm: {
+      title: 'Stop this VM?',
+      body: 'Presses the ACPI power button so the guest shuts down cleanly; if it has not after a minute, QEMU is told to quit, then killed.',
+      confirmLabel: 'Stop now',
+    },
+    enabled: processRunning,
   },
   {
     id: 'kill',
