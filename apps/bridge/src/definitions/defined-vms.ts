@@ -16,7 +16,7 @@ import type { RuntimeRoot } from '../launch/runtime-lock.ts';
 import type { Logger } from '../log.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
-import { accelerators } from './accelerators.ts';
+import { AcceleratorChoice } from './accelerators.ts';
 import type { DefinitionStore } from './definition-store.ts';
 import { definitionToArgv } from './definition-to-argv.ts';
 import { type UefiFiles, uefiFirmware } from './firmware.ts';
@@ -58,7 +58,11 @@ export class DefinedVms {
   readonly #definitions = new Map<string, VmDefinition>();
   readonly #reserved = new Set<string>();
 
-  constructor(readonly deps: DefinedVmsDeps) {}
+  readonly #accelerators: AcceleratorChoice;
+
+  constructor(readonly deps: DefinedVmsDeps) {
+    this.#accelerators = new AcceleratorChoice(DEFAULT_QEMU_BINARY, deps.log);
+  }
 
   all(): VmDefinition[] {
     return [...this.#definitions.values()];
@@ -195,7 +199,9 @@ export class DefinedVms {
             disks,
             cdroms,
             firmware,
-            accelerators: this.deps.accelerators ? [...this.deps.accelerators] : accelerators(),
+            accelerators: this.deps.accelerators
+              ? [...this.deps.accelerators]
+              : await this.#accelerators.for(definition.machine, definition.cpuModel),
           }),
         };
       },
