@@ -23,6 +23,15 @@ import { qemuOutputLevel } from './qemu-output.ts';
 import { redactArgv } from './redact-argv.ts';
 import { removeRuntimeDir } from './runtime-dir.ts';
 
+/** Signals QEMU raises on itself when it fails (an assertion, a bad pointer), as opposed to being stopped. */
+const CRASH_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set([
+  'SIGABRT',
+  'SIGSEGV',
+  'SIGBUS',
+  'SIGILL',
+  'SIGFPE',
+]);
+
 export { DEFAULT_QEMU_BINARY } from './launcher.ts';
 
 export const QMP_SOCKET_FILE = 'qmp.sock';
@@ -274,9 +283,17 @@ export class ManagedProcess {
     this.#output.drain();
     this.#output.stop();
     const how = signal ? `QEMU was killed by ${signal}` : `QEMU exited with code ${code}`;
-    // Only QEMU's own failure is explained by its last words: after a signal its last line is chatter ("VNC server
-    // running on ...") that has nothing to do with why it ended.
-    const why = signal === null && code !== 0 ? this.#why(false) : null;
+    // Only QEMU's own failure is explained by its last words: after a signal from outside its last line is chatter
+    // ("VNC server running on ...") that has nothing to do with why it ended. A crash (an assertion's SIGABRT, a
+    // SIGSEGV) is QEMU's own failure: its report, when it wrote one, says why.
+    const why =
+      signal === null
+        ? code !== 0
+          ? this.#why(false)
+          : null
+        : CRASH_SIGNALS.has(signal)
+          ? this.#why(true)
+          : null;
     const fields = { vm: this.vmId, pid: child.pid, code, signal };
     if (this.#exitRequested !== null || code === 0) this.#log.info(fields, 'VM shut off');
     else this.#log.warn(fields, signal ? `${how} (not by the bridge)` : how);

@@ -4,7 +4,7 @@
  * say who), shows a QEMU that is not running as `stopped` in plain words (shut off, killed, failed, never
  * started), and stops them with itself.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EventPage, type EventRecord, Vm } from '@qmpdeck/protocol';
@@ -42,12 +42,21 @@ describe('managed QEMU processes', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bridge-managed-'));
+    // QEMU cannot be made to crash on demand: a stand-in that reports an assertion as QEMU does and aborts.
+    mkdirSync(join(dir, 'crash'));
+    const crasher = join(dir, 'crash', 'qemu-system-x86_64');
+    writeFileSync(
+      crasher,
+      `#!${process.execPath}\nprocess.stderr.write("qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69\\nqemu-system-x86_64: kvm.c:3183: kvm_buf_set_msrs: Assertion failed.\\n", () => process.kill(process.pid, "SIGABRT"));\n`,
+    );
+    chmodSync(crasher, 0o755);
     bridge = await startTestBridge(
       dir,
       {
         vms: [
           { id: 'm1', name: 'Managed', launch: { args: [...QEMU_BASE_ARGS] } },
           { id: 'broken', launch: { binary: join(dir, 'no-such-qemu'), args: [] } },
+          { id: 'crasher', launch: { binary: join(dir, 'crash', 'qemu-system-x86_64'), args: [] } },
           {
             id: 'misconfigured',
             launch: { args: ['-M', 'no-such-machine', '-nodefaults', '-display', 'none'] },
@@ -103,6 +112,15 @@ describe('managed QEMU processes', () => {
     expect(quit.message).toBe(
       'QEMU exited with code 1: qemu-system-x86_64: unsupported machine type Use -machine help to list supported machines',
     );
+  });
+
+  it('says why a QEMU that crashed (SIGABRT) did, in its own report', async () => {
+    const crashed = await waitFor(async () => {
+      const current = await vm('crasher');
+      return current.process?.state === 'exited' ? current : undefined;
+    }, 'the crashing QEMU to end');
+    expect(crashed).toMatchObject({ connection: 'stopped', process: { signal: 'SIGABRT' } });
+    expect(crashed.message).toMatch(/^QEMU was killed by SIGABRT: qemu-system-x86_64: .*Assertion failed/);
   });
 
   it('shows a managed VM that was never started as stopped, until Start', async () => {
