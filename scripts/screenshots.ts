@@ -153,6 +153,13 @@ async function capture(
   await signInWithKeyboard(page, admin);
   await page.getByTestId('vm-row').first().waitFor();
   await page.getByText('RESET').first().waitFor();
+  // Every row's CPU sparkline drawn (it needs two samples), not only the oldest VMs'.
+  await pollUntil(
+    async () =>
+      (await page.getByTestId('cpu-sparkline').count()) >= (await page.getByTestId('vm-row').count()),
+    30_000,
+    'a CPU sparkline on every row',
+  );
   await shoot(page, 'overview', scheme);
 
   await page.getByRole('link', { name: 'Web frontend' }).click();
