@@ -9,6 +9,7 @@
  * answered (as many errors as bad frames at least), before a ping sent behind them. Sockets never close, every
  * message passes the protocol's validator, the scoped socket never hears of the other VM, health keeps answering.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { ServerMessage } from '@qmpdeck/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,7 +150,7 @@ async function sendOne(
     const { message } = await answerAfter(
       socket,
       from,
-      (m) => m.type !== 'subscribed',
+      (m) => m.type !== 'subscribed' && m.type !== 'result',
       `${what} (then ping)`,
     );
     expect(message, `nothing but the ping's pong answers: ${what}`).toEqual({ type: 'pong', id });
@@ -167,10 +168,19 @@ async function sendOne(
   );
 }
 
-/** Which answers could be this frame's: a `subscribed` only for a subscribe of that VM (a late one is ignored). */
+/**
+ * Which answers could be this frame's: a `subscribed` only for a subscribe of that VM, a `result` only with this
+ * frame's id. Late ones are ignored: a ping or a refusal is answered at once, ahead of a slow command of an earlier
+ * burst still in the client's queue (a guest command waiting for an agent that is not there).
+ */
 function matcherOf(expectation: Expectation): (m: ServerMessage) => boolean {
-  if (expectation.kind === 'subscribe') return (m) => m.type !== 'subscribed' || m.vm === expectation.vm;
-  return (m) => m.type !== 'subscribed';
+  const ownResult = (m: ServerMessage) =>
+    m.type !== 'result' ||
+    ((expectation.kind === 'execute' || expectation.kind === 'bad') &&
+      isDeepStrictEqual(m.id, expectation.id));
+  if (expectation.kind === 'subscribe')
+    return (m) => (m.type !== 'subscribed' || m.vm === expectation.vm) && ownResult(m);
+  return (m) => m.type !== 'subscribed' && ownResult(m);
 }
 
 function expectAnswer(expectation: Expectation, message: ServerMessage, what: string): void {
