@@ -49,6 +49,9 @@ export async function startRealBridge(
     JSON.stringify({
       ...config,
       database: join(dir, 'events.db'),
+      // Its own runtime dir (tests run side by side; one bridge per runtime dir), and its QEMUs end with it.
+      runtimeDir: join(dir, 'run'),
+      stopVmsOnExit: true,
       vms: vms.map((vm) => ({ id: vm.id, name: vm.name, launch: { args: vm.args ?? QEMU_ARGS } })),
     }),
   );
