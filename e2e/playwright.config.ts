@@ -9,7 +9,7 @@ export default defineConfig({
   testDir: './specs',
   testMatch: '**/*.spec.ts',
   fullyParallel: true,
-  workers: process.env.E2E_WORKERS ? Number(process.env.E2E_WORKERS) : 3,
+  workers: process.env.E2E_WORKERS ? Number(process.env.E2E_WORKERS) : 2,
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
