@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WebSocket } from '../apps/bridge/src/testing/ws-lib.ts';
 import { BASELINE_COMMIT, unpackBaselineBridge } from './baseline-bridge.ts';
+import { until } from './bridge-process.ts';
 import { RawQmp } from './raw-qmp.ts';
 import { type Execute, percentile, roundTrips } from './timing.ts';
 
@@ -142,14 +143,6 @@ function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
   return Math.round(kb / 102.4) / 10;
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 export async function benchBridge(report: Report): Promise<void> {

@@ -12,61 +12,27 @@
  *   node --import tsx bench/jobs.bench.ts     (alone)      pnpm bench -- jobs     (with the root runner)
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { WebSocket } from '../apps/bridge/src/testing/ws-lib.ts';
 import type { Job, ServerMessage } from '../packages/protocol/src/index.ts';
 import { QmpClient } from '../packages/qmp/src/index.ts';
+import { cpuSeconds, startBridgeProcess, until } from './bridge-process.ts';
 import { percentile } from './timing.ts';
 
 type Report = (section: string, rows: Record<string, unknown>[]) => void;
 
-const BRIDGE_DIR = fileURLToPath(new URL('../apps/bridge/', import.meta.url));
 const MiB = 1024 * 1024;
 const DISK_MIB = 512;
 const SPEED = 32 * MiB;
 const SPAN_MS = 6000;
-const TICKS_PER_SECOND = 100;
-
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the command.
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
 
 async function cpuPercent(pid: number, ms: number): Promise<number> {
   const before = cpuSeconds(pid);
   await new Promise((resolve) => setTimeout(resolve, ms));
   return Math.round(((cpuSeconds(pid) - before) / (ms / 1000)) * 1000) / 10;
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function startBridge(config: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/main.ts', '--', '--config', config, '--port', '0', '--log-level', 'error'],
-    { cwd: BRIDGE_DIR, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the bridge exited with ${code} before listening`)));
-  });
-  return { child, url };
 }
 
 export async function benchJobs(report: Report): Promise<void> {
@@ -100,7 +66,7 @@ export async function benchJobs(report: Report): Promise<void> {
         storage: [{ id: 'backups', path: path.join(dir, 'backups'), content: ['backup'] }],
       }),
     );
-    const bridge = await startBridge(config);
+    const bridge = await startBridgeProcess(config);
     children.push(bridge.child);
     const pid = bridge.child.pid as number;
     await until(async () => {

@@ -12,60 +12,36 @@
  *   node --import tsx bench/metrics.bench.ts     (alone)      pnpm bench -- metrics     (with the root runner)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { MetricsHistory } from '../apps/bridge/src/metrics/metrics-history.ts';
+import { cpuSeconds, startBridgeProcess, until } from './bridge-process.ts';
 import { percentile } from './timing.ts';
 
 type Report = (section: string, rows: Record<string, unknown>[]) => void;
 
-const BRIDGE_DIR = fileURLToPath(new URL('../apps/bridge/', import.meta.url));
 const VMS = 20;
 const WINDOW_S = Number(process.env.QMPDECK_BENCH_WINDOW_S ?? 60);
 const SCRAPES = 500;
 const WARMUP = 50;
-const TICKS_PER_SECOND = 100;
 const QEMU_ARGS = [
   ...['-M', 'pc', '-S', '-nodefaults', '-display', 'none', '-m', '64'],
   ...['-blockdev', 'driver=null-co,node-name=d0,size=67108864', '-device', 'virtio-blk-pci,drive=d0,id=vd0'],
   ...['-netdev', 'user,id=n0', '-device', 'virtio-net-pci,netdev=n0,id=nic0'],
 ];
 
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, limitMs = 60_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function startBridge(config: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/main.ts', '--', '--config', config, '--port', '0', '--log-level', 'error'],
-    { cwd: BRIDGE_DIR, stdio: ['ignore', 'pipe', 'inherit'] },
+  const { child, url } = await startBridgeProcess(config);
+  await until(
+    async () => {
+      const vms = (await (await fetch(`${url}/api/vms`)).json()) as { status: string | null }[];
+      return vms.length === VMS && vms.every((vm) => vm.status !== null);
+    },
+    'every VM connected',
+    60_000,
   );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the bridge exited with ${code} before listening`)));
-  });
-  await until(async () => {
-    const vms = (await (await fetch(`${url}/api/vms`)).json()) as { status: string | null }[];
-    return vms.length === VMS && vms.every((vm) => vm.status !== null);
-  }, 'every VM connected');
   return { child, url };
 }
 
@@ -131,7 +107,7 @@ export async function benchMetrics(report: Report): Promise<void> {
         }),
       );
     }
-    await until(() => sockets.every((socket) => existsSync(socket)), 'every QMP socket');
+    await until(() => sockets.every((socket) => existsSync(socket)), 'every QMP socket', 60_000);
     const config = (sampling: boolean) => {
       const file = path.join(dir, `config-${sampling}.json`);
       writeFileSync(

@@ -16,13 +16,13 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { startBridgeProcess, until } from './bridge-process.ts';
 import { RawQmp } from './raw-qmp.ts';
 import { type Execute, percentile, roundTrips } from './timing.ts';
 
 type Report = (section: string, rows: Record<string, unknown>[]) => void;
 
-const BRIDGE_DIR = fileURLToPath(new URL('../apps/bridge/', import.meta.url));
 const CALLS = 2000;
 const WARMUP = 300;
 const FANOUT_CLIENTS = 20;
@@ -98,32 +98,6 @@ function startQemu(sockets: string[]): ChildProcess {
   return spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-async function startBridge(config: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/main.ts', '--', '--config', config, '--port', '0', '--log-level', 'error'],
-    { cwd: BRIDGE_DIR, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the bridge exited with ${code} before listening`)));
-  });
-  return { child, url };
-}
-
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
@@ -161,7 +135,7 @@ export async function benchQmpProxy(report: Report): Promise<void> {
         qmpProxy: { dir: path.join(dir, 'qmp') },
       }),
     );
-    const bridge = await startBridge(config);
+    const bridge = await startBridgeProcess(config);
     children.push(bridge.child);
     let endpoint = '';
     await until(async () => {

@@ -1,0 +1,53 @@
+/**
+ * What the benches that run the bridge as its own process share: starting it as users do (its CLI, a config file,
+ * a port of its choosing, errors only in the log), waiting for a condition with a deadline, and reading a process's
+ * CPU time from /proc.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const BRIDGE_DIR = fileURLToPath(new URL('../apps/bridge/', import.meta.url));
+/** The kernel's USER_HZ: /proc's CPU times are counted in these. */
+const TICKS_PER_SECOND = 100;
+
+/** Polls `check` every `stepMs` until it holds, or throws naming `what` after `limitMs`. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  limitMs = 30_000,
+  stepMs = 20,
+): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
+/** The bridge's CLI on `config`, once it printed its ready line; its stderr goes to the bench's. */
+export async function startBridgeProcess(config: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/main.ts', '--', '--config', config, '--port', '0', '--log-level', 'error'],
+    { cwd: BRIDGE_DIR, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (\S+)/.exec(out);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`the bridge exited with ${code} before listening`)));
+  });
+  return { child, url };
+}
+
+/** User plus system CPU seconds of `pid` so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the command, whose name may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
