@@ -35,6 +35,7 @@ import { Hub } from './hub/hub.ts';
 import type { JobRegistry } from './jobs/job-registry.ts';
 import { vmJobTimeline } from './jobs/job-timeline.ts';
 import { VmJobActions } from './jobs/vm-job-actions.ts';
+import { vmJobRunners } from './jobs/vm-job-runners.ts';
 import { defaultRuntimeRoot } from './launch/runtime-dir.ts';
 import { RuntimeRoot, RuntimeRootBusy } from './launch/runtime-lock.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -217,7 +218,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       }),
       ...management.bridgeWide,
     },
-    bridgeActions: { ...management.bridgeActions, ...vmJobs.runners },
+    bridgeActions: { ...management.bridgeActions, ...vmJobRunners(vmJobs) },
     vmReads: { 'hardware.read': new HardwareRead(policy, links).runner },
   });
   vmJobs.attach(pipeline);

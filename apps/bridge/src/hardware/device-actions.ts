@@ -17,9 +17,9 @@ import { describeIssues } from '../http/zod-type-provider.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import { unplugDevice } from './device-unplug.ts';
 import { deviceId } from './disks.ts';
-import type { QueryRunner } from './hardware-reader.ts';
 import { peripheralsFrom } from './nics.ts';
 import { hotplugPlace } from './pci.ts';
+import type { QueryRunner } from './query-runner.ts';
 import { freeRootPorts } from './root-ports.ts';
 
 const STEP_TIMEOUT_MS = 10_000;

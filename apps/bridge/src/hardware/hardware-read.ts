@@ -16,8 +16,9 @@ import type { CommandPolicy } from '../commands/command-policy.ts';
 import type { CommandRequest } from '../commands/command-request.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import { liveClient } from './device-actions.ts';
-import { type QueryRunner, readHardware } from './hardware-reader.ts';
+import { readHardware } from './hardware-reader.ts';
 import type { LinkMemory } from './link-memory.ts';
+import type { QueryRunner } from './query-runner.ts';
 
 const QUERY_TIMEOUT_MS = 10_000;
 

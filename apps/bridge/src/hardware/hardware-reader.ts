@@ -11,14 +11,12 @@ import type {
   HardwareNic,
   LinkState,
 } from '@qmpdeck/protocol';
-import type { ArgsOf, ReturnOf } from '@qmpdeck/qmp';
 import { toErrorBody } from '../bridge-error.ts';
 import { devicePath, diskFrom } from './disks.ts';
 import { isNic, isUsb, nicFrom, type Peripheral, peripheralsFrom, type RxFilter } from './nics.ts';
 import { hotplugPlace, pciDevices } from './pci.ts';
+import type { QueryRunner } from './query-runner.ts';
 import { freeRootPorts } from './root-ports.ts';
-
-export type QueryRunner = <K extends string>(command: K, args?: ArgsOf<K>) => Promise<ReturnOf<K>>;
 
 export async function readHardware(
   query: QueryRunner,

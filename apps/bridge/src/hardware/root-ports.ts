@@ -3,8 +3,9 @@
  * `query-pci`: before the firmware has run (a VM paused before boot) `query-pci` lists no device behind any port,
  * while each port's bus in QOM links the devices on it (`child[0]`).
  */
-import type { QueryRunner } from './hardware-reader.ts';
+
 import type { Peripheral } from './nics.ts';
+import type { QueryRunner } from './query-runner.ts';
 
 export async function freeRootPorts(
   query: QueryRunner,

@@ -2,22 +2,18 @@
  * The bridge actions on a VM that run as jobs (snapshots, memory dumps, backups, hibernation) and the control of
  * a VM's jobs, given to the pipeline as `bridgeActions`. Each action starts its job and answers it at once (the
  * routes answer 202); the job's QMP commands then go through the pipeline as the user who started it (see
- * qemu-job-link.ts). The pipeline is given after it is made (`attach`): it needs these runners, they need it.
+ * qemu-job-link.ts). The pipeline is given after it is made (`attach`): it needs these runners, they need it. The
+ * runners themselves are put together in vm-job-runners.ts, beside the actions they come from.
  */
 import { BridgeErrorClass, type Job } from '@qmpdeck/protocol';
-import { backupRunners } from '../backups/backup-actions.ts';
 import { BackupRetention } from '../backups/backup-retention.ts';
 import { BridgeError } from '../bridge-error.ts';
-import type { BridgeActionRunners } from '../commands/bridge-actions.ts';
 import type { CommandPipeline } from '../commands/command-pipeline.ts';
 import type { CommandRequest } from '../commands/command-request.ts';
 import type { StorageConfig } from '../config/schema.ts';
 import type { SqliteDatabase } from '../database/database.ts';
 import type { DefinedVms } from '../definitions/defined-vms.ts';
-import { dumpRunners } from '../dumps/dump-actions.ts';
-import { hibernateRunners } from '../hibernate/hibernate-actions.ts';
 import type { Logger } from '../log.ts';
-import { snapshotRunners } from '../snapshots/snapshot-actions.ts';
 import { SnapshotNotes } from '../snapshots/snapshot-notes.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import type { JobControls, JobProgress, JobRegistry } from './job-registry.ts';
@@ -90,14 +86,5 @@ export class VmJobActions {
   /** `start`, answering the job alone (what a route answers with 202). */
   startJob(vm: VmSupervisor, request: CommandRequest, spec: QemuJobSpec, work: QemuJobWork): Job {
     return this.start(vm, request, spec, work).job;
-  }
-
-  get runners(): BridgeActionRunners {
-    return {
-      ...snapshotRunners(this, this.notes),
-      ...dumpRunners(this, this.options.storage),
-      ...backupRunners(this, this.options.storage, this.retention, this.options.log),
-      ...hibernateRunners(this, this.options.storage),
-    };
   }
 }
