@@ -35,6 +35,8 @@ export const VM_STATES: readonly string[] = [...RunState.options, 'stopped', 'di
 export const MAX_COMMAND_LABELS = 200;
 /** Errors that say the command itself was not one: its name is not worth a series of its own. */
 const NOT_A_COMMAND = new Set(['CommandNotFound', 'BadRequest']);
+/** Commands counted at once when no scrape came meanwhile: what the queue may hold. */
+const MAX_QUEUED_COMMANDS = 1000;
 const DURATION_BUCKETS = [0.001, 0.005, 0.025, 0.1, 0.5, 2.5, 10, 60];
 
 export interface ExporterSources {
@@ -50,6 +52,7 @@ export class PrometheusExporter {
   readonly #commands: Counter<'vm' | 'command' | 'outcome'>;
   readonly #durations: Histogram<'vm' | 'command'>;
   readonly #commandLabels = new Set<string>();
+  #queued: CommandRecord[] = [];
 
   constructor(readonly sources: ExporterSources) {
     const registers = [this.registry];
@@ -84,16 +87,15 @@ export class PrometheusExporter {
     if (sources.sampler) this.#defineUsageMetrics(registers, sources.sampler);
   }
 
-  /** The pipeline's audit seam: every command, once it is over. */
+  /**
+   * The pipeline's audit seam: every command, once it is over. Only queued here: prom-client hashes its labels on
+   * every update, which on the command's path (a QMP proxy client waits for the answer) costs more than the rest
+   * of the audit together; the queue is counted at the next scrape, or every MAX_QUEUED_COMMANDS commands.
+   */
   readonly commandAudit: CommandAudit = {
     record: (entry: CommandRecord) => {
-      const { request, outcome, error, durationMs } = entry;
-      const command = this.#commandLabel(request.command, error?.class);
-      // A bridge-wide action (audit.read, a refused scrape) is about no VM: an empty label, which Prometheus
-      // reads as none, and which a scoped scrape leaves out.
-      const vm = request.vm ?? '';
-      this.#commands.inc({ vm, command, outcome });
-      this.#durations.observe({ vm, command }, durationMs / 1000);
+      this.#queued.push(entry);
+      if (this.#queued.length >= MAX_QUEUED_COMMANDS) this.#countQueued();
     },
   };
 
@@ -109,8 +111,22 @@ export class PrometheusExporter {
 
   /** The exposition; with `sees`, only the series of the VMs it accepts (and those of no VM). */
   async scrape(sees: ((vm: string) => boolean) | null = null): Promise<string> {
+    this.#countQueued();
     const text = await this.registry.metrics();
     return sees === null ? text : keepVms(text, sees);
+  }
+
+  #countQueued(): void {
+    const queued = this.#queued;
+    this.#queued = [];
+    for (const { request, outcome, error, durationMs } of queued) {
+      const command = this.#commandLabel(request.command, error?.class);
+      // A bridge-wide action (audit.read, a refused scrape) is about no VM: an empty label, which Prometheus
+      // reads as none, and which a scoped scrape leaves out.
+      const vm = request.vm ?? '';
+      this.#commands.inc({ vm, command, outcome });
+      this.#durations.observe({ vm, command }, durationMs / 1000);
+    }
   }
 
   #commandLabel(command: string, errorClass: string | undefined): string {
