@@ -153,7 +153,7 @@ export class ProxySession {
    * `maxUnreadBytes` wait unread: beyond, it pauses, and a flood stays in the client's own socket.
    */
   #pump(): void {
-    const full = () => this.#ahead >= this.#aheadLimit() || this.#state === 'closed';
+    const full = this.#full;
     while (this.#unread !== null && !full()) {
       const end = this.#streamer.feed(this.#unread, this.#unreadAt, this.#unread.length, full);
       if (end >= this.#unread.length) this.#unread = null;
@@ -165,6 +165,12 @@ export class ProxySession {
     else this.socket.resume();
     this.#finishIfDone();
   }
+
+  /**
+   * Made once per client, not per read: a closure made on every message is garbage on the hot path (and, run
+   * through tsx, each one is also named with a defineProperty).
+   */
+  readonly #full = (): boolean => this.#ahead >= this.#aheadLimit() || this.#state === 'closed';
 
   /** After the client's last byte, once everything read is answered: end, as QEMU does on reading end of file. */
   #finishIfDone(): void {
