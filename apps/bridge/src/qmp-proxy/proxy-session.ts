@@ -203,8 +203,10 @@ export class ProxySession {
       // A client whose input ended may have gone entirely: the last answer's write says so before the next runs.
       if (this.#inputEnded && !(await this.#lastWrite)) break;
       await this.#answerSafely(message);
-      // Let the event loop breathe between answers: a burst of garbage is thousands of answers made at once.
-      await new Promise((resolve) => setImmediate(resolve));
+      // Let the event loop breathe between answers while more waits: a burst of garbage is thousands of answers
+      // made at once. A client waiting for its answer before it sends on (the usual) costs no extra turn.
+      if (this.#inBand.length > 0 || this.#unread !== null)
+        await new Promise((resolve) => setImmediate(resolve));
       this.#ahead--;
       this.#pump();
     }
