@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GUEST_KERNEL_ARGS_WITH_DISPLAY } from '../kernel-args.ts';
 import { GuestBuildUnavailable } from './apt.ts';
 import { BANNER_MARK } from './boot-check.ts';
 import { GRUB_CONFIG, ISO_KERNEL_ARGS, isoToolVersions, makeIso } from './iso.ts';
@@ -18,6 +19,7 @@ describe('GRUB_CONFIG', () => {
     expect(GRUB_CONFIG).toMatch(/^set timeout=0$/m);
     expect(GRUB_CONFIG).toMatch(/^set timeout_style=hidden$/m);
     expect(GRUB_CONFIG).toContain(`linux /boot/vmlinuz ${ISO_KERNEL_ARGS}`);
+    expect(ISO_KERNEL_ARGS).toBe(GUEST_KERNEL_ARGS_WITH_DISPLAY.join(' '));
     expect(
       ISO_KERNEL_ARGS.split(' ')
         .filter((arg) => arg.startsWith('console='))
