@@ -1,11 +1,12 @@
 /**
- * What the benches that run the bridge as its own process share: starting it as users do (its CLI, a config file,
- * a port of its choosing, errors only in the log), waiting for a condition with a deadline, and reading a process's
- * CPU time from /proc.
+ * What the benches that run the bridge as its own process share: starting it as users do (`pnpm start` runs the
+ * bundle, apps/bridge/scripts/bundle.ts; a config file, a port of its choosing, errors only in the log), waiting
+ * for a condition with a deadline, and reading a process's CPU time from /proc.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bundleBridge } from '../apps/bridge/scripts/bundle.ts';
 
 const BRIDGE_DIR = fileURLToPath(new URL('../apps/bridge/', import.meta.url));
 /** The kernel's USER_HZ: /proc's CPU times are counted in these. */
@@ -25,13 +26,20 @@ export async function until(
   }
 }
 
+/**
+ * Node's arguments for the bridge of `bridgeDir` (this one by default) on `config`, bundled as `pnpm start` runs
+ * it: on a port of its choosing, errors only in the log.
+ */
+export async function bridgeArgv(config: string, bridgeDir = BRIDGE_DIR): Promise<string[]> {
+  return [await bundleBridge(bridgeDir), '--config', config, '--port', '0', '--log-level', 'error'];
+}
+
 /** The bridge's CLI on `config`, once it printed its ready line; its stderr goes to the bench's. */
 export async function startBridgeProcess(config: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/main.ts', '--', '--config', config, '--port', '0', '--log-level', 'error'],
-    { cwd: BRIDGE_DIR, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const child = spawn(process.execPath, await bridgeArgv(config), {
+    cwd: BRIDGE_DIR,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk) => {

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WebSocket } from '../apps/bridge/src/testing/ws-lib.ts';
 import { BASELINE_COMMIT, unpackBaselineBridge } from './baseline-bridge.ts';
-import { until } from './bridge-process.ts';
+import { bridgeArgv, until } from './bridge-process.ts';
 import { RawQmp } from './raw-qmp.ts';
 import { type Execute, percentile, roundTrips } from './timing.ts';
 
@@ -173,11 +173,7 @@ export async function benchBridge(report: Report): Promise<void> {
         ],
       }),
     );
-    const bridge = await startListening(
-      process.execPath,
-      ['--import', 'tsx', 'src/main.ts', '--', '--config', config, '--port', '0', '--log-level', 'error'],
-      BRIDGE_DIR,
-    );
+    const bridge = await startListening(process.execPath, await bridgeArgv(config), BRIDGE_DIR);
     children.push(bridge.child);
     const bridgeUrl = bridge.at;
     await until(async () => {
@@ -201,22 +197,7 @@ export async function benchBridge(report: Report): Promise<void> {
         users: [{ name: 'bench', role: 'admin', token: BENCH_TOKEN }],
       }),
     );
-    const withUsers = await startListening(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/main.ts',
-        '--',
-        '--config',
-        usersConfig,
-        '--port',
-        '0',
-        '--log-level',
-        'error',
-      ],
-      BRIDGE_DIR,
-    );
+    const withUsers = await startListening(process.execPath, await bridgeArgv(usersConfig), BRIDGE_DIR);
     children.push(withUsers.child);
     const usersUrl = withUsers.at;
     const tokenHeader = { authorization: `Bearer ${BENCH_TOKEN}` };
@@ -240,18 +221,7 @@ export async function benchBridge(report: Report): Promise<void> {
       );
       const baseline = await startListening(
         process.execPath,
-        [
-          '--import',
-          'tsx',
-          'src/main.ts',
-          '--',
-          '--config',
-          baselineConfig,
-          '--port',
-          '0',
-          '--log-level',
-          'error',
-        ],
+        await bridgeArgv(baselineConfig, unpacked.bridgeDir),
         unpacked.bridgeDir,
       );
       children.push(baseline.child);

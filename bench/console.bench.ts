@@ -20,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { demoGuest, demoGuestBaseArgs } from '../apps/bridge/src/guest/testing/demo-guest.ts';
 import { RfbTestClient } from '../apps/bridge/src/testing/rfb-test-client.ts';
 import { WebSocket } from '../apps/bridge/src/testing/ws-lib.ts';
+import { bridgeArgv } from './bridge-process.ts';
 import { percentile } from './timing.ts';
 
 type Report = (section: string, rows: Record<string, unknown>[]) => void;
@@ -166,10 +167,7 @@ export async function benchConsole(report: Report): Promise<void> {
         ],
       }),
     );
-    const bridge = await startListening(
-      ['--import', 'tsx', 'src/main.ts', '--', '--config', config, '--port', '0', '--log-level', 'error'],
-      BRIDGE_DIR,
-    );
+    const bridge = await startListening(await bridgeArgv(config), BRIDGE_DIR);
     children.push(bridge.child);
     await until(async () => {
       const vm = (await (await fetch(`${bridge.at}/api/vms/bench`)).json()) as {

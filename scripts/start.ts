@@ -7,12 +7,15 @@
  * demo config (or an empty one when QEMU is missing) and hands it to the bridge.
  * The helper commands (`hash-password`, `new-token`) go to the bridge as they are:
  * no demo, no web build, stdin passed through for the password.
+ *
+ * The bridge runs bundled (apps/bridge/scripts/bundle.ts), made afresh before every start.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleBridge } from '../apps/bridge/scripts/bundle.ts';
 import { buildDemoConfig, prepareDemoStorage } from '../demo/demo-config.ts';
 import { findDemoGuest } from '../demo/guest/cache.ts';
 
@@ -57,7 +60,7 @@ function ensureWebBuilt(): void {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--') args.shift();
   const hasConfig = args.some(
@@ -67,14 +70,7 @@ function main(): void {
   const subcommand = SUBCOMMANDS.includes(args[0] ?? '');
   if (!hasConfig && !wantsHelp && !subcommand) args.push('--config', writeDemoConfig());
   if (!wantsHelp && !subcommand) ensureWebBuilt();
-  const bridge = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'apps/bridge/src/main.ts'), ...args],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
+  const bridge = spawn(process.execPath, [await bundleBridge(), ...args], { cwd: root, stdio: 'inherit' });
   // Forward a stop request once: Ctrl-C already reaches the bridge through the terminal's process group, and
   // pnpm may pass the signal on too; the bridge takes a quick repeat as the same request, a later one as "now".
   let forwarded = 0;
@@ -88,4 +84,4 @@ function main(): void {
   });
 }
 
-main();
+await main();

@@ -1,7 +1,7 @@
 /**
- * The CLI exactly as users run it (`node --import tsx src/main.ts -- --config FILE
- * --host 127.0.0.1 --port N`): the ready line, a managed QEMU, graceful SIGTERM,
- * and exit code 2 with a one-line message for every mistake.
+ * The CLI exactly as users run it: bundled as `pnpm start` makes it (`node dist/main.mjs -- --config FILE
+ * --host 127.0.0.1 --port N`; scripts/bundle.ts): the ready line, a managed QEMU, graceful SIGTERM, and exit
+ * code 2 with a one-line message for every mistake.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -11,16 +11,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VmList } from '@qmpdeck/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleBridge } from '../scripts/bundle.ts';
 import { freePort, QEMU_BASE_ARGS } from './testing/qemu.ts';
 import { waitFor } from './testing/wait-for.ts';
 
 const BRIDGE_DIR = fileURLToPath(new URL('..', import.meta.url));
+/** The bundle, made once for this file (scripts/bundle.ts replaces it atomically, so parallel files may too). */
+const bundle = await bundleBridge();
 
 function runCli(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; ownGroup?: boolean } = {},
 ): { child: ChildProcess; stdout: () => string; stderr: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const child = spawn(process.execPath, [bundle, ...args], {
     cwd: BRIDGE_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
