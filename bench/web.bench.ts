@@ -38,6 +38,12 @@ import { managedVm } from '../e2e/fixtures/test.ts';
 
 type Report = (section: string, rows: Record<string, unknown>[]) => void;
 
+/** What the instrumentation scripts below keep on a page's window. */
+interface Instrumented {
+  __badge: { text: string | null; at: number }[];
+  __bench: { firstEventAt: number | null; renderedAt: number | null };
+  __raw: { firstAt: number | null; doneAt: number | null; count: number };
+}
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const dist = join(root, 'apps/web/dist');
 const EVENT_COUNT = 100_000;
@@ -298,8 +304,13 @@ async function badgeRows(browser: Browser): Promise<Record<string, unknown>[]> {
         i % 2 === 0 ? ['cont', 'running', 'RESUME'] : ['stop', 'paused', 'STOP'];
       const seen = ((await page.evaluate('window.__badge.length')) as number) + 1;
       await post(command);
+      // A function, not a string: the bridge's Content-Security-Policy forbids eval in its pages.
       await page.waitForFunction(
-        `window.__badge.length >= ${seen} && window.__badge.at(-1).text === '${state}'`,
+        ({ seen, state }) => {
+          const { __badge } = globalThis as unknown as Instrumented;
+          return __badge.length >= seen && __badge.at(-1)?.text === state;
+        },
+        { seen, state },
       );
       const badge = (await page.evaluate('window.__badge.at(-1)')) as { at: number };
       const history = (await (
@@ -333,7 +344,11 @@ async function timelineRows(url: string): Promise<Record<string, unknown>[]> {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     await page.goto(`${url}/vms/bench`);
-    await page.waitForFunction('window.__bench.renderedAt !== null', undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => (globalThis as unknown as Instrumented).__bench.renderedAt !== null,
+      undefined,
+      { timeout: 120_000 },
+    );
     const times = (await page.evaluate('window.__bench')) as { firstEventAt: number; renderedAt: number };
     const metrics = async () =>
       Object.fromEntries(
@@ -344,7 +359,13 @@ async function timelineRows(url: string): Promise<Record<string, unknown>[]> {
     const reopenMs = (await page.evaluate(REOPEN)) as number;
     const raw = await browser.newPage();
     await raw.goto(`${url}/raw`);
-    await raw.waitForFunction('window.__raw.doneAt !== null', undefined, { timeout: 120_000 });
+    await raw.waitForFunction(
+      () => (globalThis as unknown as Instrumented).__raw.doneAt !== null,
+      undefined,
+      {
+        timeout: 120_000,
+      },
+    );
     const rawTimes = (await raw.evaluate('window.__raw')) as { firstAt: number; doneAt: number };
     await raw.close();
     const before = await metrics();
