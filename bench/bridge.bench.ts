@@ -167,6 +167,8 @@ export async function benchBridge(report: Report): Promise<void> {
       config,
       JSON.stringify({
         database: path.join(dir, 'events.db'),
+        // Its sockets (QMP endpoints) in the bench's directory, not the user's runtime directory.
+        runtimeDir: path.join(dir, 'run-events'),
         vms: [
           { id: 'bench', qmp: { socket: main[0] } },
           ...extra.map((socket, i) => ({ id: `vm${i + 1}`, qmp: { socket } })),
@@ -193,6 +195,8 @@ export async function benchBridge(report: Report): Promise<void> {
       usersConfig,
       JSON.stringify({
         database: path.join(dir, 'users.db'),
+        // Its sockets (QMP endpoints) in the bench's directory, not the user's runtime directory.
+        runtimeDir: path.join(dir, 'run-users'),
         vms: [{ id: 'bench', qmp: { socket: main[3] } }],
         users: [{ name: 'bench', role: 'admin', token: BENCH_TOKEN }],
       }),

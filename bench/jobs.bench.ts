@@ -62,6 +62,8 @@ export async function benchJobs(report: Report): Promise<void> {
       config,
       JSON.stringify({
         database: path.join(dir, 'events.db'),
+        // Its sockets (QMP endpoints) in the bench's directory, not the user's runtime directory.
+        runtimeDir: path.join(dir, 'run-events'),
         vms: [{ id: 'bench', qmp: { socket: sockets.bridge } }],
         storage: [{ id: 'backups', path: path.join(dir, 'backups'), content: ['backup'] }],
       }),

@@ -114,6 +114,8 @@ export async function benchMetrics(report: Report): Promise<void> {
         file,
         JSON.stringify({
           database: path.join(dir, 'events.db'),
+          // Its sockets (QMP endpoints) in the bench's directory, not the user's runtime directory.
+          runtimeDir: path.join(dir, 'run-events'),
           metrics: { enabled: sampling, intervalSeconds: 5 },
           vms: sockets.map((socket, i) => ({ id: `vm${i}`, qmp: { socket } })),
         }),
