@@ -323,7 +323,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
         audit: auditStore,
         pipeline,
         log,
-        runtimeBase: options.runtimeBase,
+        runtimeDir: runtime.path,
         limits: options.qmpProxyLimits,
       });
     } catch (err) {

@@ -23,17 +23,6 @@ export function defaultRuntimeRoot(
   return join(tmpdir(), `qmpdeck-${uid}`);
 }
 
-/**
- * `$RUNTIME_DIRECTORY` (systemd's), else `$XDG_RUNTIME_DIR`, else the temp dir: the base of the QMP proxy's default
- * directory (qmp-proxy/proxy-dir.ts).
- */
-export function runtimeBase(env: NodeJS.ProcessEnv = process.env): string {
-  const given = env.RUNTIME_DIRECTORY;
-  if (given && isAbsolute(given) && !given.includes(':')) return given;
-  const xdg = env.XDG_RUNTIME_DIR;
-  return xdg && existsSync(xdg) ? xdg : tmpdir();
-}
-
 /** `<root>/vms/<id>`, made (0700) where missing; refused when any part is not a private directory of ours. */
 export function vmRuntimeDir(root: string, vmId: string): string {
   const vms = join(root, 'vms');

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   claimSocketPath,
-  defaultProxyDir,
   ProxyDirError,
   prepareProxyDir,
   releaseProxyDir,
@@ -28,11 +27,6 @@ afterEach(() => {
 });
 
 describe('the proxy directory', () => {
-  it('defaults to qmpdeck in the runtime directory, and to a per-user name in the shared temp dir', () => {
-    expect(defaultProxyDir('/run/user/1000')).toBe('/run/user/1000/qmpdeck');
-    expect(defaultProxyDir(tmpdir())).toBe(join(tmpdir(), `qmpdeck-${process.getuid?.()}`));
-  });
-
   it('is made 0700 (removed at stop when empty), and refuses a file or a link in its place', () => {
     const base = scratch();
     const dir = prepareProxyDir(join(base, 'a', 'qmp'), null, false);

@@ -7,10 +7,8 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, lstatSync, mkdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runtimeBase } from '../launch/runtime-dir.ts';
 
 /** A unix socket path is at most 107 bytes on Linux (sun_path is 108 with its NUL). */
 export const MAX_SOCKET_PATH_BYTES = 107;
@@ -23,14 +21,8 @@ export interface ProxyDir {
   path: string;
   /** The group allowed to connect, or null for the bridge's user alone. */
   gid: number | null;
-  /** Removed at stop when empty: the default directory, or one the bridge made. */
+  /** Removed at stop when empty: a directory the bridge made for `qmpProxy.dir`. */
   removeAtStop: boolean;
-}
-
-/** `$XDG_RUNTIME_DIR/qmpdeck` (or `<base>/qmpdeck` for a given base); in the shared temp dir, `qmpdeck-<uid>`. */
-export function defaultProxyDir(base: string | undefined = undefined): string {
-  const dir = base ?? runtimeBase();
-  return dir === tmpdir() ? join(dir, `qmpdeck-${process.getuid?.() ?? 'user'}`) : join(dir, 'qmpdeck');
 }
 
 /** A group name (looked up with `getent`, which sees NSS and LDAP groups too) or a gid, as a gid. */
@@ -48,7 +40,9 @@ export async function resolveGroup(group: string | number): Promise<number> {
 
 /**
  * Makes (or checks) the directory. One the bridge makes gets 0700, or 0750 in `gid`; an existing one must be a
- * real directory (not a link), and if it is the default one, the bridge's own and closed to others.
+ * real directory (not a link), and if it is the default one (the bridge's runtime directory), the bridge's own and
+ * closed to others. Only a directory made here is removed at stop: the runtime directory stays, with the managed
+ * QEMUs' sockets in it.
  */
 export function prepareProxyDir(path: string, gid: number | null, isDefault: boolean): ProxyDir {
   const mode = gid === null ? 0o700 : 0o750;
@@ -85,7 +79,7 @@ export function prepareProxyDir(path: string, gid: number | null, isDefault: boo
       );
     }
   }
-  return { path, gid, removeAtStop: created || isDefault };
+  return { path, gid, removeAtStop: created && !isDefault };
 }
 
 /** Removes the directory at stop if it is the bridge's and nothing else is left in it. */

@@ -54,12 +54,12 @@ describe('QMP proxy endpoints', () => {
     return made;
   }
 
-  it('serves <dir>/<id>.qmp, 0600 in a 0700 directory, listed in the VM object', async () => {
+  it('serves <id>.qmp in the bridge runtime directory by default, 0600 in a 0700 directory, listed in the VM object', async () => {
     const socket = await endpointOf(bridge, 'alpha');
-    expect(socket).toBe(join(dir, 'qmpdeck', 'alpha.qmp'));
+    expect(socket).toBe(join(dir, 'alpha.qmp'));
     expect(lstatSync(socket).isSocket()).toBe(true);
     expect(statSync(socket).mode & 0o777).toBe(0o600);
-    expect(statSync(join(dir, 'qmpdeck')).mode & 0o777).toBe(0o700);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
     const { body } = await getJson(bridge, '/api/vms/alpha');
     expect(body.qmpProxy).toEqual({ socket });
   });
@@ -139,7 +139,7 @@ describe('QMP proxy endpoints as VMs come and go', () => {
 
   it('replaces a stale socket, leaves one another process serves, and removes its own when VMs go and at stop', async () => {
     const own = mkdtempSync(join(dir, 'files-'));
-    const proxyDir = join(own, 'qmpdeck');
+    const proxyDir = own;
     const [a, b] = await Promise.all([startQemu(own, 'a'), startQemu(own, 'b')]);
     qemus.push(a, b);
     // A crashed bridge's socket (its process killed, the file left) and a live server of someone else.
@@ -176,7 +176,9 @@ describe('QMP proxy endpoints as VMs come and go', () => {
     await waitFor(() => client.ended, 'the client of the removed VM ended');
     await waitFor(() => !existsSync(join(proxyDir, 'a.qmp')), 'the socket of the removed VM gone');
     await bridge.stop();
-    expect(existsSync(proxyDir)).toBe(false);
+    // The runtime directory stays (the managed QEMUs' sockets live there too); nothing of the proxy is left in it.
+    expect(existsSync(proxyDir)).toBe(true);
+    expect(existsSync(join(proxyDir, 'a.qmp'))).toBe(false);
   });
 
   it('offers nothing with qmpProxy false, and a loopback TCP port per VM with tcp', async () => {

@@ -18,13 +18,7 @@ import type { Logger } from '../log.ts';
 import type { VmRegistry } from '../vms/vm-registry.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import { DEFAULT_PROXY_LIMITS, type ProxyLimits } from './limits.ts';
-import {
-  defaultProxyDir,
-  type ProxyDir,
-  prepareProxyDir,
-  releaseProxyDir,
-  resolveGroup,
-} from './proxy-dir.ts';
+import { type ProxyDir, prepareProxyDir, releaseProxyDir, resolveGroup } from './proxy-dir.ts';
 import { ProxyIdentity } from './proxy-identity.ts';
 import { TcpPorts } from './tcp-ports.ts';
 import { TcpToken } from './tcp-token.ts';
@@ -39,8 +33,8 @@ export interface QmpProxyOptions {
   audit: AuditStore;
   pipeline: CommandPipeline;
   log: Logger;
-  /** Where the default directory goes (tests give their own); default $XDG_RUNTIME_DIR or the temp dir. */
-  runtimeBase?: string | undefined;
+  /** The bridge's runtime directory (launch/runtime-dir.ts): the sockets' directory unless `qmpProxy.dir` says. */
+  runtimeDir: string;
   limits?: ProxyLimits | undefined;
 }
 
@@ -61,11 +55,7 @@ export class QmpProxy {
   static async start(options: QmpProxyOptions): Promise<QmpProxy> {
     const config = options.config ?? {};
     const gid = config.group === undefined ? null : await resolveGroup(config.group);
-    const dir = prepareProxyDir(
-      config.dir ?? defaultProxyDir(options.runtimeBase),
-      gid,
-      config.dir === undefined,
-    );
+    const dir = prepareProxyDir(config.dir ?? options.runtimeDir, gid, config.dir === undefined);
     // With users, TCP clients present their own API tokens: no shared token file.
     const token = config.tcp && !options.users.any ? TcpToken.create(dir.path, gid) : null;
     if (token === null) TcpToken.removeStale(dir.path);
