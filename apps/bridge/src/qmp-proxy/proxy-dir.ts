@@ -7,7 +7,6 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, lstatSync, mkdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 /** A unix socket path is at most 107 bytes on Linux (sun_path is 108 with its NUL). */
