@@ -2,7 +2,7 @@ import type { Job } from '@qmpdeck/protocol';
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { queryKeys } from '../api/queryKeys.ts';
-import { upsertJob, writeJob } from './job-cache.ts';
+import { mergeFetchedJobs, upsertJob, writeJob } from './job-cache.ts';
 
 const job = (id: string, status: Job['status'], current = 0): Job => ({
   id,
@@ -34,5 +34,24 @@ describe('job messages in the cache', () => {
     writeJob(client, job('1', 'done', 100));
     expect(client.getQueryData<Job[]>(queryKeys.jobs(null))?.[0]?.status).toBe('done');
     expect(client.getQueryState(queryKeys.backups('web'))?.isInvalidated).toBe(true);
+  });
+
+  it('keeps a job ended by a message while a fetch answered with it still running; the rest as fetched', () => {
+    const cached = [job('1', 'done', 100), job('2', 'running', 10), job('3', 'failed')];
+    const fetched = [
+      job('1', 'running', 0),
+      job('2', 'running', 40),
+      job('3', 'failed'),
+      job('4', 'running'),
+    ];
+    expect(mergeFetchedJobs(fetched, cached)).toEqual([
+      job('1', 'done', 100),
+      job('2', 'running', 40),
+      job('3', 'failed'),
+      job('4', 'running'),
+    ]);
+    expect(mergeFetchedJobs(fetched, undefined)).toBe(fetched);
+    // A job the cache never saw end is the fetched one, whatever the cache said.
+    expect(mergeFetchedJobs([job('2', 'done')], [job('2', 'running', 90)])).toEqual([job('2', 'done')]);
   });
 });
