@@ -34,12 +34,15 @@ export async function bridgeArgv(config: string, bridgeDir = BRIDGE_DIR): Promis
   return [await bundleBridge(bridgeDir), '--config', config, '--port', '0', '--log-level', 'error'];
 }
 
-/** The bridge's CLI on `config`, once it printed its ready line; its stderr goes to the bench's. */
-export async function startBridgeProcess(config: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, await bridgeArgv(config), {
-    cwd: BRIDGE_DIR,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/**
+ * A Node process on `args` (in `cwd`: the bridge's package by default), once it printed `listening on X` (the
+ * bridge's ready line, and the benches' bare servers'); `url` is that X. Its stderr goes to the bench's.
+ */
+export async function startListening(
+  args: string[],
+  cwd = BRIDGE_DIR,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk) => {
@@ -47,9 +50,14 @@ export async function startBridgeProcess(config: string): Promise<{ child: Child
       const match = /listening on (\S+)/.exec(out);
       if (match?.[1]) resolve(match[1]);
     });
-    child.once('exit', (code) => reject(new Error(`the bridge exited with ${code} before listening`)));
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before listening`)));
   });
   return { child, url };
+}
+
+/** The bridge's CLI on `config`, once it printed its ready line. */
+export async function startBridgeProcess(config: string): Promise<{ child: ChildProcess; url: string }> {
+  return startListening(await bridgeArgv(config));
 }
 
 /** User plus system CPU seconds of `pid` so far. */

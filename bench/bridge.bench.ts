@@ -21,13 +21,12 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WebSocket } from '../apps/bridge/src/testing/ws-lib.ts';
 import { BASELINE_COMMIT, unpackBaselineBridge } from './baseline-bridge.ts';
-import { bridgeArgv, until } from './bridge-process.ts';
+import { bridgeArgv, startListening, until } from './bridge-process.ts';
 import { RawQmp } from './raw-qmp.ts';
 import { type Execute, percentile, roundTrips } from './timing.ts';
 
 type Report = (section: string, rows: Record<string, unknown>[]) => void;
 
-const BRIDGE_DIR = fileURLToPath(new URL('../apps/bridge/', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CALLS = 2000;
 const WARMUP = 300;
@@ -120,25 +119,6 @@ function startQemu(sockets: string[]): ChildProcess {
   return spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-/** Spawns a process and resolves with the first `listening on X` it prints. */
-async function startListening(
-  command: string,
-  args: string[],
-  cwd: string,
-): Promise<{ child: ChildProcess; at: string }> {
-  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
-  const at = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`${command} exited with ${code} before listening`)));
-  });
-  return { child, at };
-}
-
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
@@ -175,18 +155,14 @@ export async function benchBridge(report: Report): Promise<void> {
         ],
       }),
     );
-    const bridge = await startListening(process.execPath, await bridgeArgv(config), BRIDGE_DIR);
+    const bridge = await startListening(await bridgeArgv(config));
     children.push(bridge.child);
-    const bridgeUrl = bridge.at;
+    const bridgeUrl = bridge.url;
     await until(async () => {
       const vms = (await (await fetch(`${bridgeUrl}/api/vms`)).json()) as { status: string | null }[];
       return vms.length === MEMORY_VMS && vms.every((vm) => vm.status !== null);
     }, 'every VM connected');
-    const echo = await startListening(
-      process.execPath,
-      ['--import', 'tsx', 'src/testing/ws-echo-server.ts'],
-      BRIDGE_DIR,
-    );
+    const echo = await startListening(['--import', 'tsx', 'src/testing/ws-echo-server.ts']);
     children.push(echo.child);
 
     // The same bridge with users, on the same QEMU (its own monitor): every call carries a bearer token.
@@ -201,9 +177,9 @@ export async function benchBridge(report: Report): Promise<void> {
         users: [{ name: 'bench', role: 'admin', token: BENCH_TOKEN }],
       }),
     );
-    const withUsers = await startListening(process.execPath, await bridgeArgv(usersConfig), BRIDGE_DIR);
+    const withUsers = await startListening(await bridgeArgv(usersConfig));
     children.push(withUsers.child);
-    const usersUrl = withUsers.at;
+    const usersUrl = withUsers.url;
     const tokenHeader = { authorization: `Bearer ${BENCH_TOKEN}` };
     await until(async () => {
       const answer = await fetch(`${usersUrl}/api/vms`, { headers: tokenHeader });
@@ -224,12 +200,11 @@ export async function benchBridge(report: Report): Promise<void> {
         }),
       );
       const baseline = await startListening(
-        process.execPath,
         await bridgeArgv(baselineConfig, unpacked.bridgeDir),
         unpacked.bridgeDir,
       );
       children.push(baseline.child);
-      baselineUrl = baseline.at;
+      baselineUrl = baseline.url;
       await until(async () => {
         const vms = (await (await fetch(`${baselineUrl}/api/vms`)).json()) as { status: string | null }[];
         return vms[0]?.status !== null;
@@ -267,7 +242,7 @@ export async function benchBridge(report: Report): Promise<void> {
       execute['baseline WebSocket'] = await overWs(baselineUrl);
       execute['baseline HTTP execute'] = overHttp(baselineUrl);
     }
-    const viaEcho = await WsPeer.open(`ws://127.0.0.1:${echo.at}`);
+    const viaEcho = await WsPeer.open(`ws://127.0.0.1:${echo.url}`);
     sockets.push(viaEcho.ws);
     execute['bare ws echo'] = () => {
       const n = ++id;

@@ -16,16 +16,15 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { demoGuest, demoGuestBaseArgs } from '../apps/bridge/src/guest/testing/demo-guest.ts';
 import { RfbTestClient } from '../apps/bridge/src/testing/rfb-test-client.ts';
 import { WebSocket } from '../apps/bridge/src/testing/ws-lib.ts';
-import { bridgeArgv } from './bridge-process.ts';
+import { bridgeArgv, startListening, until } from './bridge-process.ts';
 import { percentile } from './timing.ts';
 
 type Report = (section: string, rows: Record<string, unknown>[]) => void;
 
-const BRIDGE_DIR = fileURLToPath(new URL('../apps/bridge/', import.meta.url));
 const FULL_ROUNDS = 40;
 const SMALL_ROUNDS = 200;
 const WARMUP = 5;
@@ -38,32 +37,6 @@ const SCREEN = { width: 1024, height: 768 };
 const nowUs = () => (performance.timeOrigin + performance.now()) * 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-/** Spawns a process and resolves with the first `listening on X` it prints. */
-async function startListening(args: string[], cwd: string): Promise<{ child: ChildProcess; at: string }> {
-  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (\S+)/.exec(out);
-      if (match) resolve({ child, at: match[1] as string });
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before listening`)));
-  });
-}
-
-async function until(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  limitMs = 120_000,
-): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 /** Plays QEMU's socket chardev: one client, lines written to it with their send time in them. */
 class InjectedChardev {
@@ -137,14 +110,20 @@ export async function benchConsole(report: Report): Promise<void> {
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
     children.push(qemu);
-    await until(() => existsSync(vncSocket) && existsSync(qmpSocket), 'QEMU');
+    // The demo guest takes its time to boot under TCG: two minutes, looked at every 100 ms.
+    await until(() => existsSync(vncSocket) && existsSync(qmpSocket), 'QEMU', 120_000, 100);
     if (demoGuest) {
-      await until(async () => {
-        const probe = await RfbTestClient.overSocket({ path: vncSocket });
-        await probe.handshake({ shared: true });
-        probe.close();
-        return probe.width === SCREEN.width;
-      }, `the guest's ${SCREEN.width}x${SCREEN.height} console`);
+      await until(
+        async () => {
+          const probe = await RfbTestClient.overSocket({ path: vncSocket });
+          await probe.handshake({ shared: true });
+          probe.close();
+          return probe.width === SCREEN.width;
+        },
+        `the guest's ${SCREEN.width}x${SCREEN.height} console`,
+        120_000,
+        100,
+      );
     }
 
     const bridgeChardev = await InjectedChardev.listen(path.join(dir, 'serial-bridge.sock'));
@@ -169,25 +148,32 @@ export async function benchConsole(report: Report): Promise<void> {
         ],
       }),
     );
-    const bridge = await startListening(await bridgeArgv(config), BRIDGE_DIR);
+    const bridge = await startListening(await bridgeArgv(config));
     children.push(bridge.child);
-    await until(async () => {
-      const vm = (await (await fetch(`${bridge.at}/api/vms/bench`)).json()) as {
-        consoles?: { vnc: boolean };
-      };
-      return vm.consoles?.vnc === true && bridgeChardev.held;
-    }, 'the bridge to find the display and hold the serial port');
-    const bare = await startListening(
-      ['--import', 'tsx', 'src/testing/ws-fanout-server.ts', path.join(dir, 'serial-bare.sock')],
-      BRIDGE_DIR,
+    await until(
+      async () => {
+        const vm = (await (await fetch(`${bridge.url}/api/vms/bench`)).json()) as {
+          consoles?: { vnc: boolean };
+        };
+        return vm.consoles?.vnc === true && bridgeChardev.held;
+      },
+      'the bridge to find the display and hold the serial port',
+      120_000,
+      100,
     );
+    const bare = await startListening([
+      '--import',
+      'tsx',
+      'src/testing/ws-fanout-server.ts',
+      path.join(dir, 'serial-bare.sock'),
+    ]);
     children.push(bare.child);
 
-    await benchVnc(report, vncSocket, bridge.at, closers);
+    await benchVnc(report, vncSocket, bridge.url, closers);
     await benchSerialFanOut(
       report,
-      bridge.at,
-      `ws://127.0.0.1:${bare.at}`,
+      bridge.url,
+      `ws://127.0.0.1:${bare.url}`,
       bridgeChardev,
       bareChardev,
       closers,
