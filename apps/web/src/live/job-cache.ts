@@ -6,6 +6,7 @@
 import type { Job } from '@qmpdeck/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { queryKeys } from '../api/queryKeys.ts';
+import { isEnded } from '../features/jobs/job-progress.ts';
 
 export function upsertJob(list: readonly Job[] | undefined, job: Job): Job[] | undefined {
   if (!list) return undefined;
@@ -16,8 +17,6 @@ export function upsertJob(list: readonly Job[] | undefined, job: Job): Job[] | u
   return next;
 }
 
-const ended = (job: Job) => job.status !== 'running' && job.status !== 'paused';
-
 /**
  * A fetched task log, with what `job` messages wrote while it was on its way: the bridge may have answered while a
  * job still ran and its last message (done, failed, cancelled) come first, and no message about it comes again, so
@@ -25,15 +24,15 @@ const ended = (job: Job) => job.status !== 'running' && job.status !== 'paused';
  */
 export function mergeFetchedJobs(fetched: Job[], cached: readonly Job[] | undefined): Job[] {
   if (!cached) return fetched;
-  const endedById = new Map(cached.filter(ended).map((job) => [job.id, job]));
-  return fetched.map((job) => (ended(job) ? job : (endedById.get(job.id) ?? job)));
+  const endedById = new Map(cached.filter(isEnded).map((job) => [job.id, job]));
+  return fetched.map((job) => (isEnded(job) ? job : (endedById.get(job.id) ?? job)));
 }
 
 export function writeJob(queryClient: QueryClient, job: Job): void {
   queryClient.setQueryData<Job[]>(queryKeys.jobs(null), (list) => upsertJob(list, job));
   if (job.vm === null) return;
   queryClient.setQueryData<Job[]>(queryKeys.jobs(job.vm), (list) => upsertJob(list, job));
-  if (ended(job)) {
+  if (isEnded(job)) {
     queryClient.invalidateQueries({ queryKey: queryKeys.backups(job.vm) });
     queryClient.invalidateQueries({ queryKey: queryKeys.snapshots(job.vm) });
   }
