@@ -1,8 +1,8 @@
 /**
  * Requests node's HTTP parser cannot read are answered with the API's error body, then closed (the fuzzer found
  * them dropped without an answer): an unknown method, a header line that is not one (a HEAD's answer without the
- * body). Bytes after a request that said `Connection: close` are no request: that request is answered, once. The bridge keeps serving, and the answer never
- * repeats what was sent.
+ * body). Bytes after a request that said `Connection: close` are no request: that request is answered, once.
+ * The bridge keeps serving, and the answer never repeats what was sent.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';

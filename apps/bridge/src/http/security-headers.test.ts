@@ -7,17 +7,12 @@ import { Socket } from 'node:net';
 import Fastify from 'fastify';
 import helmet from 'helmet';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, securityHeaders } from './security-headers.ts';
+import { helmetOptions, securityHeaders } from './security-headers.ts';
 
-/** What helmet's middleware itself sets on a node response with these options. */
+/** What helmet's middleware itself sets on a plain node response with the bridge's options. */
 function helmetOnARealResponse(tls: boolean): Record<string, unknown> {
   const response = new ServerResponse(new IncomingMessage(new Socket()));
-  helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
-    referrerPolicy: { policy: 'no-referrer' },
-    frameguard: { action: 'deny' },
-    strictTransportSecurity: tls ? { maxAge: 31_536_000, includeSubDomains: false } : false,
-  })(response.req, response, () => {});
+  helmet(helmetOptions(tls))(response.req, response, () => {});
   return response.getHeaders();
 }
 

@@ -9,7 +9,7 @@
  * request (to allow options per route, which the bridge does not use): 18 µs of a request's ~120 µs in the bridge.
  */
 import type { FastifyInstance } from 'fastify';
-import helmet from 'helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 
 export const CONTENT_SECURITY_POLICY = {
   'default-src': ["'self'"],
@@ -38,15 +38,20 @@ export const FALLBACK_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
 };
 
-export async function securityHeaders(app: FastifyInstance, tls: boolean): Promise<void> {
-  const setHeaders = helmet({
+/** Helmet's options for the bridge: HSTS only when it serves TLS itself. */
+export function helmetOptions(tls: boolean): HelmetOptions {
+  return {
     // Exactly these directives: helmet's defaults add `upgrade-insecure-requests`, which would break a bridge
     // reached over plain HTTP on a LAN address.
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     referrerPolicy: { policy: 'no-referrer' },
     frameguard: { action: 'deny' },
     strictTransportSecurity: tls ? { maxAge: 31_536_000, includeSubDomains: false } : false,
-  });
+  };
+}
+
+export async function securityHeaders(app: FastifyInstance, tls: boolean): Promise<void> {
+  const setHeaders = helmet(helmetOptions(tls));
   app.addHook('onRequest', (request, reply, done) =>
     setHeaders(request.raw, reply.raw, (err) =>
       err === undefined ? done() : done(err instanceof Error ? err : new Error(String(err))),
