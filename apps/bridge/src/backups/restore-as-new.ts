@@ -6,17 +6,14 @@
  * Each definition disk is matched with its backup image by the file the backup was taken from.
  */
 
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { BridgeErrorClass, type Job, type VmDefinition } from '@qmpdeck/protocol';
 import { BridgeError } from '../bridge-error.ts';
 import type { CommandRequest } from '../commands/command-request.ts';
 import type { StorageConfig } from '../config/schema.ts';
-import { type DiskCopy, placeCopy } from '../definitions/clone-vm.ts';
 import type { DefinedVms } from '../definitions/defined-vms.ts';
+import { copyDisksOfNewVm, type DiskCopy } from '../definitions/disk-copies.ts';
 import { withMacs } from '../definitions/mac-address.ts';
-import { qemuImgConvert } from '../storage/qemu-img.ts';
-import { locationRoot, tempPath } from '../storage/storage-paths.ts';
+import { tempPath } from '../storage/storage-paths.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import { type BackupManifest, locationPath } from './backup-files.ts';
 
@@ -31,7 +28,7 @@ export async function restoreAsNew(
   const from = defined.require(source);
   const release = defined.reserve(id, request.principal);
   const { images, jobs, log } = defined.deps;
-  const copies: (DiskCopy & { backup: string })[] = [];
+  const copies: DiskCopy[] = [];
   try {
     for (const [index, disk] of from.disks.entries()) {
       const ref = disk.image as string;
@@ -48,11 +45,11 @@ export async function restoreAsNew(
       copies.push({
         index,
         source: { path: resolved.path, format: resolved.format },
+        input: { path: locationPath(backupLocation, saved.file), format: 'qcow2' },
         virtualSize: saved.virtualSize,
         location,
         temp: tempPath(location, 'restore'),
         name: null,
-        backup: locationPath(backupLocation, saved.file),
       });
     }
   } catch (err) {
@@ -78,30 +75,8 @@ export async function restoreAsNew(
       total: copies.reduce((sum, copy) => sum + copy.virtualSize, 0),
     },
     async (progress, signal) => {
-      try {
-        let done = 0;
-        for (const copy of copies) {
-          await qemuImgConvert(
-            { path: copy.backup, format: 'qcow2' },
-            { path: copy.temp, format: copy.source.format },
-            { signal, onProgress: (fraction) => progress.progress(done + fraction * copy.virtualSize) },
-          );
-          done += copy.virtualSize;
-        }
-        const disks = copies.map((copy) =>
-          placeCopy(copy, id, from.disks[copy.index] as VmDefinition['disks'][number]),
-        );
-        defined.save({ ...draft, disks });
-        vm.hold(null);
-        log.info({ vm: id, backup: manifest.id, user: request.actor.user }, 'VM restored from a backup');
-      } catch (err) {
-        for (const copy of copies) {
-          rmSync(copy.temp, { force: true });
-          if (copy.name !== null) rmSync(join(locationRoot(copy.location), copy.name), { force: true });
-        }
-        await defined.forget(id);
-        throw err;
-      }
+      await copyDisksOfNewVm(defined, vm, draft, copies, { progress, signal });
+      log.info({ vm: id, backup: manifest.id, user: request.actor.user }, 'VM restored from a backup');
     },
   );
   return job;

@@ -6,28 +6,16 @@
  * stopped and held (its start refused) until its disks are there; if the copy fails or is cancelled, it is
  * removed again with whatever was copied. Answers 202 `{ job, vm }`.
  */
-import { copyFileSync, existsSync, linkSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { CloneRequest, type CloneResponse, type DiskDefinition, type VmDefinition } from '@qmpdeck/protocol';
+import { copyFileSync, existsSync } from 'node:fs';
+import { CloneRequest, type CloneResponse, type VmDefinition } from '@qmpdeck/protocol';
 import { badRequest } from '../bridge-error.ts';
 import type { CommandRequest } from '../commands/command-request.ts';
 import { describeIssue } from '../config/load.ts';
-import type { StorageConfig } from '../config/schema.ts';
-import { qemuImgConvert } from '../storage/qemu-img.ts';
-import { locationRoot, newFilePath, tempPath } from '../storage/storage-paths.ts';
+import { tempPath } from '../storage/storage-paths.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import { type DefinedVms, vmRunning } from './defined-vms.ts';
+import { copyDisksOfNewVm, type DiskCopy } from './disk-copies.ts';
 import { withMacs } from './mac-address.ts';
-
-export interface DiskCopy {
-  index: number;
-  source: { path: string; format: string };
-  virtualSize: number;
-  location: StorageConfig;
-  temp: string;
-  /** The name it took, once in place. */
-  name: string | null;
-}
 
 export async function cloneVm(
   defined: DefinedVms,
@@ -56,6 +44,7 @@ export async function cloneVm(
         return {
           index,
           source: resolved,
+          input: resolved,
           virtualSize: info?.virtualSize ?? 0,
           location,
           temp: tempPath(location, 'clone'),
@@ -87,54 +76,17 @@ export async function cloneVm(
       total,
     },
     async (progress, signal) => {
-      try {
-        let done = 0;
-        for (const copy of copies) {
-          await qemuImgConvert(
-            copy.source,
-            { path: copy.temp, format: copy.source.format },
-            {
-              signal,
-              onProgress: (fraction) => progress.progress(done + fraction * copy.virtualSize),
-            },
-          );
-          done += copy.virtualSize;
-        }
-        const disks = copies.map((copy) => placeCopy(copy, id, from.disks[copy.index] as DiskDefinition));
-        const vars = defined.deps.store.varsPath(source.id);
-        if (existsSync(vars)) copyFileSync(vars, defined.deps.store.varsPath(id));
-        defined.save({ ...draft, disks });
-        vm.hold(null);
-        log.info({ vm: id, from: source.id, user: request.actor.user }, 'VM cloned');
-      } catch (err) {
-        for (const copy of copies) {
-          rmSync(copy.temp, { force: true });
-          if (copy.name !== null) rmSync(join(locationRoot(copy.location), copy.name), { force: true });
-        }
-        await defined.forget(id);
-        throw err;
-      }
+      const vars = defined.deps.store.varsPath(source.id);
+      await copyDisksOfNewVm(defined, vm, draft, copies, {
+        progress,
+        signal,
+        beforeSave: () => {
+          if (existsSync(vars)) copyFileSync(vars, defined.deps.store.varsPath(id));
+        },
+      });
+      log.info({ vm: id, from: source.id, user: request.actor.user }, 'VM cloned');
     },
   );
   vm.hold(`its disks are being copied from "${source.id}" (job ${job.id})`);
   return { job, vm: vm.snapshot() };
-}
-
-/** The copy takes the first free name `<vm>-disk<N>.<ext>`, never another file's. */
-export function placeCopy(copy: DiskCopy, vm: string, disk: DiskDefinition): DiskDefinition {
-  const extension = copy.source.format === 'qcow2' ? 'qcow2' : 'img';
-  for (let n = copy.index; ; n++) {
-    const name = `${vm}-disk${n}.${extension}`;
-    const path = newFilePath(copy.location, name);
-    if (existsSync(path)) continue;
-    try {
-      linkSync(copy.temp, path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw err;
-    }
-    rmSync(copy.temp, { force: true });
-    copy.name = name;
-    return { ...disk, image: `${copy.location.id}:${name}`, format: copy.source.format as 'qcow2' | 'raw' };
-  }
 }
