@@ -2,13 +2,15 @@
 // typecheck, lint, unit + integration tests (Vitest, real QEMU), the library
 // again on Node 22, then the end-to-end tests (Playwright in Debian's Chromium, real bridge and QEMU).
 // Every step runs even after a failure, so one run shows everything that is
-// wrong; the exit code is non-zero if any step failed. The last line is the
-// plain "N passed, N failed" count over both test runners.
+// wrong; the exit code is non-zero if any step failed. The last lines name each
+// failed test with the first line of its error (a CI log is often read from its
+// tail only), then the plain "N passed, N failed" count over both test runners.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules/.bin', name);
@@ -62,6 +64,43 @@ function readJson(file) {
   }
 }
 
+function firstLine(text) {
+  const plain = stripVTControlCharacters(String(text ?? ''));
+  return plain.split('\n').find((line) => line.trim() !== '') ?? '';
+}
+
+function failedVitestTests(report) {
+  const failures = [];
+  for (const file of report?.testResults ?? []) {
+    const name = file.name.startsWith(root) ? file.name.slice(root.length + 1) : file.name;
+    const failedTests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    for (const test of failedTests) {
+      failures.push(`${name} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    }
+    // A file that failed to load or whose hook threw has no failed test of its own.
+    if (failedTests.length === 0 && file.status === 'failed')
+      failures.push(`${name}: ${firstLine(file.message)}`);
+  }
+  return failures;
+}
+
+function failedPlaywrightTests(report) {
+  const failures = [];
+  const walk = (suite, titles) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status !== 'unexpected') continue;
+        const error = test.results?.find((result) => result.error)?.error;
+        failures.push(`${spec.file} › ${[...titles, spec.title].join(' › ')}: ${firstLine(error?.message)}`);
+      }
+    }
+    // The top-level suites are the files; nested ones are describe blocks, whose titles belong in the name.
+    for (const child of suite.suites ?? []) walk(child, [...titles, child.title]);
+  };
+  for (const suite of report?.suites ?? []) walk(suite, []);
+  return failures;
+}
+
 function counts() {
   let passed = 0;
   let failed = 0;
@@ -85,5 +124,11 @@ const failedSteps = steps.filter((step) => !run(step)).map((step) => step.name);
 const { passed, failed, skipped } = counts();
 console.log('');
 if (failedSteps.length > 0) console.log(`failed steps: ${failedSteps.join(', ')}`);
+for (const failure of [
+  ...failedVitestTests(readJson(vitestReport)),
+  ...failedPlaywrightTests(readJson(playwrightReport)),
+]) {
+  console.log(`FAILED ${failure}`);
+}
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failedSteps.length > 0 ? 1 : 0);
