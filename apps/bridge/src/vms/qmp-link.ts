@@ -123,10 +123,12 @@ export class QmpLink {
     const qmp = this.#qmp;
     if (!qmp) return;
     this.#qmp = null;
-    await qmp.stop();
+    // Said before the socket is closed: a QEMU started again meanwhile (Start right after an exit) gets a link of
+    // its own at once, and this one must not end that link's story or take its state once its socket is closed.
     if (this.#wasConnected && why === 'bridge') this.#log.closedByBridge();
     this.#ended(null);
     this.#setState('disconnected', why === 'bridge' ? 'not connected' : null);
+    await qmp.stop();
   }
 
   /** Runs a person's command on the live connection (the pipeline's QMP route); `oob`: as `exec-oob`. */
