@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildDemoConfig, DEMO_ISO_NAME, type DemoVm, prepareDemoStorage } from './demo-config.ts';
 import { findDemoGuest } from './guest/cache.ts';
+import { connectQmp } from './testing/guest-vm.ts';
 
 const fakeGuest = {
   kernel: '/cache/vmlinuz',
@@ -68,48 +68,17 @@ describe('buildDemoConfig', () => {
   });
 });
 
-/** What the bridge does with a managed VM's args: fill in {dir}, add QMP. */
-function launch(vm: DemoVm, dir: string): ChildProcess {
+/** What the bridge does with a managed VM's args: fill in {dir}, add QMP. Its stderr is kept to say why it failed. */
+function launch(vm: DemoVm, dir: string): { child: ChildProcess; stderr: () => string } {
   const args = vm.launch.args.map((arg) => arg.replaceAll('{dir}', dir));
-  return spawn('qemu-system-x86_64', [...args, '-qmp', `unix:${dir}/qmp.sock,server=on,wait=off`], {
-    stdio: 'ignore',
+  const child = spawn('qemu-system-x86_64', [...args, '-qmp', `unix:${dir}/qmp.sock,server=on,wait=off`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-}
-
-async function waitForFile(path: string): Promise<void> {
-  for (let i = 0; i < 200 && !existsSync(path); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  if (!existsSync(path)) throw new Error(`${path} never appeared`);
-}
-
-/** One QMP command on a fresh connection; QEMU writes one JSON object per line. */
-async function qmp(socket: string, command: string): Promise<unknown> {
-  const connection = createConnection(socket);
-  const lines: unknown[] = [];
-  let buffered = '';
-  const waiters: (() => void)[] = [];
-  connection.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
-    let newline = buffered.indexOf('\n');
-    while (newline >= 0) {
-      lines.push(JSON.parse(buffered.slice(0, newline)));
-      buffered = buffered.slice(newline + 1);
-      newline = buffered.indexOf('\n');
-    }
-    for (const wake of waiters.splice(0)) wake();
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
   });
-  const nextReturn = async (): Promise<unknown> => {
-    for (;;) {
-      const line = lines.shift() as Record<string, unknown> | undefined;
-      if (line && ('return' in line || 'error' in line)) return line;
-      if (!line) await new Promise<void>((resolve) => waiters.push(resolve));
-    }
-  };
-  connection.write('{"execute":"qmp_capabilities"}\n');
-  await nextReturn();
-  connection.write(`{"execute":"${command}"}\n`);
-  const reply = await nextReturn();
-  connection.end();
-  return reply;
+  return { child, stderr: () => stderr };
 }
 
 describe('the demo VMs under real QEMU', () => {
@@ -124,15 +93,18 @@ describe('the demo VMs under real QEMU', () => {
   it('start with their VNC displays on loopback and the paused one in prelaunch', async () => {
     for (const vm of buildDemoConfig(findDemoGuest()).vms) {
       const dir = await mkdtemp(join(tmpdir(), 'qmpdeck-demo-'));
-      started.push({ child: launch(vm, dir), dir });
-      await waitForFile(join(dir, 'qmp.sock'));
-      const vnc = (await qmp(join(dir, 'qmp.sock'), 'query-vnc')) as {
-        return: { enabled: boolean; host: string };
-      };
-      expect(vnc.return).toMatchObject({ enabled: true, host: '127.0.0.1' });
-      expect(existsSync(join(dir, 'serial.sock'))).toBe(true);
-      const status = (await qmp(join(dir, 'qmp.sock'), 'query-status')) as { return: { status: string } };
-      expect(status.return.status).toBe(vm.id === 'demo' ? 'prelaunch' : 'running');
+      const { child, stderr } = launch(vm, dir);
+      started.push({ child, dir });
+      // The project's own client: a refused connect is retried, and a silent QEMU is a timeout that says so.
+      const qmp = await connectQmp(join(dir, 'qmp.sock'), child, stderr);
+      try {
+        expect(await qmp.execute('query-vnc')).toMatchObject({ enabled: true, host: '127.0.0.1' });
+        expect(existsSync(join(dir, 'serial.sock'))).toBe(true);
+        const status = await qmp.execute('query-status');
+        expect(status.status).toBe(vm.id === 'demo' ? 'prelaunch' : 'running');
+      } finally {
+        await qmp.close();
+      }
     }
   });
 });

@@ -52,7 +52,12 @@ async function waitForSocket(path: string, child: ChildProcess, stderr: () => st
   }
 }
 
-async function connectQmp(path: string, child: ChildProcess, stderr: () => string): Promise<QmpClient> {
+/** Connects to the QMP socket of a QEMU `child` once it is there; its `stderr` says why when QEMU ended first. */
+export async function connectQmp(
+  path: string,
+  child: ChildProcess,
+  stderr: () => string,
+): Promise<QmpClient> {
   await waitForSocket(path, child, stderr);
   // The socket file appears at bind(), a moment before listen(): retry refused connections briefly.
   for (let attempt = 0; ; attempt++) {
