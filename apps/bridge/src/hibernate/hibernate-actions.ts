@@ -10,8 +10,8 @@
  *   bytes), then `cont`; the file is removed. A QEMU that cannot load the state exits; the file is kept.
  *   Any other start is the ordinary one.
  */
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { BridgeErrorClass } from '@qmpdeck/protocol';
@@ -24,6 +24,7 @@ import type { QemuJobLink } from '../jobs/qemu-job-link.ts';
 import type { VmJobActions } from '../jobs/vm-job-actions.ts';
 import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import { hibernationPath, isHibernated } from './hibernation-file.ts';
+import { sendStateFile } from './send-state-file.ts';
 
 /** How long QEMU may take to exit after `quit`, or to listen after `migrate-incoming`. */
 const QEMU_STEP_MS = 10_000;
@@ -133,25 +134,17 @@ async function saveState(
   }
 }
 
-/** QEMU listens for the incoming state; the bridge connects and feeds it the file. */
+/** QEMU listens for the incoming state; the bridge feeds it the file, then QEMU says whether it loaded. */
 async function loadState(
   link: QemuJobLink,
   progress: JobProgress,
   socketPath: string,
   statePath: string,
 ): Promise<void> {
-  const size = statSync(statePath).size;
   rmSync(socketPath, { force: true });
   await enableMigrationEvents(link);
   await link.send('migrate-incoming', { uri: `unix:${socketPath}` });
-  const socket = await connectWhenListening(socketPath);
-  const file = createReadStream(statePath);
-  let sent = 0;
-  file.on('data', (chunk) => {
-    sent += chunk.length;
-    progress.progress(sent, size);
-  });
-  await pipeline(file, socket);
+  await sendStateFile(socketPath, statePath, (sent, size) => progress.progress(sent, size));
   await followMigration(link, null, null);
 }
 
@@ -168,24 +161,4 @@ function listen(server: Server, path: string): Promise<void> {
       resolve();
     });
   });
-}
-
-/** `migrate-incoming` answers once QEMU listens; a few retries cover a slow start under load. */
-async function connectWhenListening(path: string): Promise<Socket> {
-  const deadline = Date.now() + QEMU_STEP_MS;
-  for (;;) {
-    try {
-      return await new Promise<Socket>((resolve, reject) => {
-        const socket = createConnection(path);
-        socket.once('connect', () => {
-          socket.off('error', reject);
-          resolve(socket);
-        });
-        socket.once('error', reject);
-      });
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 }
