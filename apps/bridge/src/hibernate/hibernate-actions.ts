@@ -28,6 +28,8 @@ import { sendStateFile } from './send-state-file.ts';
 
 /** How long QEMU may take to exit after `quit`, or to listen after `migrate-incoming`. */
 const QEMU_STEP_MS = 10_000;
+/** QEMU exits at once when it cannot load a state; a failure with QEMU still there is not kept waiting long. */
+const EXIT_AFTER_FAILED_LOAD_MS = 3_000;
 
 export function hibernateRunners(
   actions: VmJobActions,
@@ -74,7 +76,19 @@ export function hibernateRunners(
           await vm.startProcess(['-S', '-incoming', 'defer']);
           if (vm.connection !== 'connected')
             throw new BridgeError(BridgeErrorClass.Conflict, vm.message ?? 'QEMU did not start', 409);
-          await loadState(link, progress, join(process.dir, 'incoming.sock'), statePath);
+          try {
+            await loadState(link, progress, join(process.dir, 'incoming.sock'), statePath);
+          } catch (error) {
+            // A state QEMU cannot load makes it exit (the file is kept): its own words say why, not the lost link.
+            if (await process.exitedWithin(EXIT_AFTER_FAILED_LOAD_MS)) {
+              throw new BridgeError(
+                BridgeErrorClass.Conflict,
+                vm.message ?? 'QEMU exited while loading',
+                409,
+              );
+            }
+            throw error;
+          }
           await link.send('cont');
           rmSync(statePath, { force: true });
           vm.markHibernated(false);

@@ -4,7 +4,7 @@
  * guest's RAM-only root is still there, its uptime went on from where it was (not a new boot), and the guest agent
  * answers. The state file is gone after.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Job, Vm } from '@qmpdeck/protocol';
@@ -90,6 +90,31 @@ describe.skipIf(!demoGuest)('hibernate and start (restore)', () => {
         ['hibernate-restore', 'done'],
         ['hibernate', 'done'],
       ]);
+    },
+    BOOT_WAIT_MS,
+  );
+
+  it(
+    'a state file QEMU cannot load: Start says so in QEMU words, keeps the file, and the VM stays hibernated',
+    async () => {
+      await agentAnswers();
+      const started = await postJson(bridge, '/api/vms/linux/hibernate', {});
+      const job = started.body as Job;
+      await waitFor(
+        () => (bridge.jobs.get(job.id).status === 'running' ? undefined : true),
+        'the hibernation',
+      );
+      await waitFor(async () => (await vm()).connection === 'stopped', 'QEMU stopped');
+      const statePath = join(backups, 'hibernate-linux.state');
+      truncateSync(statePath, Math.floor(statSync(statePath).size / 2));
+
+      const refused = await postJson(bridge, '/api/vms/linux/start', {});
+      expect(refused).toMatchObject({ status: 409, body: { error: { class: 'Conflict' } } });
+      expect(refused.body.error.desc).toMatch(
+        /the restore failed: QEMU exited with code 1: .*load of migration failed/,
+      );
+      expect(existsSync(statePath)).toBe(true);
+      expect(await vm()).toMatchObject({ connection: 'stopped', hibernated: true });
     },
     BOOT_WAIT_MS,
   );
