@@ -26,7 +26,7 @@ import type { VmSupervisor } from '../vms/vm-supervisor.ts';
 import { hibernationPath, isHibernated } from './hibernation-file.ts';
 import { sendStateFile } from './send-state-file.ts';
 
-/** How long QEMU may take to exit after `quit`, or to listen after `migrate-incoming`. */
+/** How long QEMU may take to exit after `quit`, or to run again after `cont`. */
 const QEMU_STEP_MS = 10_000;
 /** QEMU exits at once when it cannot load a state; a failure with QEMU still there is not kept waiting long. */
 const EXIT_AFTER_FAILED_LOAD_MS = 3_000;
