@@ -4,14 +4,14 @@
  * included: the overview reads it from there, subscribed to nothing), `event`
  * and `events` append to the VM's timeline pages (coalesced: a replay of
  * 100,000 events in batches is a few writes, not one per event or per batch),
- * `inflight` replaces the VM's in-flight list, `job` updates the task logs (and a transfer or clone that ends
+ * `inflight` replaces the VM's in-flight list (`subscribed` asks for it again: live/inflight-cache), `job` updates the task logs (and a transfer or clone that ends
  * refreshes the storage listings it changed), `usage` adds a point to the VM's hour of usage history; events that
  * change a VM's devices make its hardware list stale. While the bridge
  * is away every cached VM reads as `disconnected` (its last known run state
  * may no longer be true, and nothing can be sent to it); a fresh `hello`
  * after a reconnect refetches the VMs, since `vm` messages were missed.
  */
-import type { EventRecord, InflightCommand, MetricsResponse, ServerMessage, Vm } from '@qmpdeck/protocol';
+import type { EventRecord, MetricsResponse, ServerMessage, Vm } from '@qmpdeck/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { NEWEST } from '../api/events.ts';
 import { queryKeys } from '../api/queryKeys.ts';
@@ -19,6 +19,7 @@ import { hardwareChangedBy } from '../features/hardware/hardware-refresh.ts';
 import { isEnded } from '../features/jobs/job-progress.ts';
 import { appendSample } from '../features/usage/usage-live.ts';
 import { appendEvents, type EventPages } from './event-pages.ts';
+import { refetchInflightOnSubscribed, writeInflight } from './inflight-cache.ts';
 import { queriesChangedBy, refetchFailedInfo } from './info-refresh.ts';
 import { writeJob } from './job-cache.ts';
 import type { LiveState } from './live-state.ts';
@@ -126,7 +127,10 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
         queueEvents(message.vm, message.events);
         return;
       case 'inflight':
-        queryClient.setQueryData<InflightCommand[]>(queryKeys.inflight(message.vm), message.commands);
+        writeInflight(queryClient, message.vm, message.commands);
+        return;
+      case 'subscribed':
+        refetchInflightOnSubscribed(queryClient, message.vm);
         return;
       case 'usage':
         // The hour of history grows by the new sample; longer ranges are asked again on their own schedule.
@@ -151,7 +155,7 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
         });
         return;
       default:
-        // result/error/pong/subscribed are the socket's own business (it settles executes).
+        // result/error/pong are the socket's own business (it settles executes).
         return;
     }
   };
