@@ -4,9 +4,9 @@
  * included: the overview reads it from there, subscribed to nothing), `event`
  * and `events` append to the VM's timeline pages (coalesced: a replay of
  * 100,000 events in batches is a few writes, not one per event or per batch),
- * `inflight` replaces the VM's in-flight list (`subscribed` asks for it again: live/inflight-cache), `job` updates the task logs (and a transfer or clone that ends
- * refreshes the storage listings it changed), `usage` adds a point to the VM's hour of usage history; events that
- * change a VM's devices make its hardware list stale. While the bridge
+ * `inflight` replaces the VM's in-flight list (`subscribed` asks for it again: live/inflight-cache), `job`
+ * updates the task logs (and a transfer or clone that ends refreshes the storage listings it changed), `usage` adds
+ * a point to the VM's hour of usage history; events that change a VM's devices make its hardware list stale. While the bridge
  * is away every cached VM reads as `disconnected` (its last known run state
  * may no longer be true, and nothing can be sent to it); a fresh `hello`
  * after a reconnect refetches the VMs, since `vm` messages were missed.
@@ -147,11 +147,10 @@ export function createCacheWriter(queryClient: QueryClient): CacheWriter {
         queryClient.invalidateQueries({ queryKey: queryKeys.vms(), exact: true });
         // Jobs may have progressed or ended while away (and a job message can come before the first fetch).
         queryClient.invalidateQueries({ queryKey: queryKeys.jobsAll() });
-        // VM details and in-flight lists may have changed while away; events come back by replay.
+        // VM details may have changed while away; events come back by replay, in-flight lists with each VM's
+        // `subscribed` (the socket subscribes again to every VM it followed).
         queryClient.invalidateQueries({
-          predicate: ({ queryKey }) =>
-            queryKey[0] === 'vms' &&
-            (queryKey.length === 2 || (queryKey.length === 3 && queryKey[2] === 'inflight')),
+          predicate: ({ queryKey }) => queryKey[0] === 'vms' && queryKey.length === 2,
         });
         return;
       default:

@@ -1,7 +1,7 @@
 /**
  * A VM's in-flight commands in the cache: each `inflight` message replaces the list, and the HTTP list is asked
- * when the page first needs it, again after a reconnect and once the VM's subscription is confirmed (a command that
- * began before that sent its message to nobody here). An answer that was on its way while a message came does not
+ * when the page first needs it and again each time the VM's subscription is confirmed, after a reconnect too (a
+ * command that began before that sent its message to nobody here). An answer that was on its way while a message came does not
  * overwrite it: the message is at least as new, and every later change comes as another message.
  */
 import type { InflightCommand } from '@qmpdeck/protocol';
