@@ -2,8 +2,12 @@
  * Causes against real QEMU: a command is named only for events it can produce (the cause table), the guest's
  * own RESET after `system_reset` (its firmware's) is nobody's command, and the first RESUME out of `prelaunch`
  * says so (`data.statusBefore`), so a first boot does not read as "running again".
+ *
+ * SeaBIOS sends its own RESET after `system_reset` only once it has begun its POST (it then reads the reset as a
+ * reboot); a reset sooner than that, which a loaded host makes likely, starts a cold POST and no second RESET. Its
+ * debug console (port 0x402, to a file) says when the POST has begun.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventPage, EventRecord } from '@qmpdeck/protocol';
@@ -17,6 +21,7 @@ describe('event causes', () => {
   let dir: string;
   let qemu: TestQemu;
   let bridge: RunningBridge;
+  let firmwareLog: string;
 
   const events = async (): Promise<EventRecord[]> =>
     ((await getJson(bridge, '/api/vms/alpha/events?limit=1000')).body as EventPage).events;
@@ -25,7 +30,12 @@ describe('event causes', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bridge-causes-'));
-    qemu = await startQemu(dir, 'alpha', ['-drive', 'if=ide,media=cdrom,id=cd0']);
+    firmwareLog = join(dir, 'seabios.log');
+    qemu = await startQemu(dir, 'alpha', [
+      ...['-drive', 'if=ide,media=cdrom,id=cd0'],
+      ...['-chardev', `file,id=firmware,path=${firmwareLog}`],
+      ...['-device', 'isa-debugcon,iobase=0x402,chardev=firmware'],
+    ]);
     bridge = await startTestBridge(dir, { vms: [{ id: 'alpha', qmp: { socket: qemu.socket as string } }] });
     await waitFor(() => bridge.registry.get('alpha')?.status === 'prelaunch', 'alpha connected');
   });
@@ -51,6 +61,12 @@ describe('event causes', () => {
   });
 
   it("names system_reset for the host's RESET only, not for the firmware's own RESET right after", async () => {
+    if (bridge.registry.get('alpha')?.status !== 'running') await run('cont');
+    // Printed by SeaBIOS's qemu_preinit, just after it marks the POST as run.
+    await waitFor(
+      () => readFileSync(firmwareLog, 'utf8').includes('Running on QEMU'),
+      'the firmware began its POST',
+    );
     expect((await run('system_reset')).status).toBe(200);
     const resets = await waitFor(async () => {
       const found = (await events()).filter((event) => event.event === 'RESET');
