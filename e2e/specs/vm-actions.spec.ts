@@ -2,10 +2,23 @@
  * The VM page's actions: what the state allows is enabled, actions that can
  * lose guest state ask first in an accessible dialog, and every outcome is said.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, managedVm, test } from '../fixtures/test.ts';
 import { openVm, statusBadge, timelineEvent } from '../helpers/vm-page.ts';
 
-test.use({ vms: [managedVm('alpha', 'Alpha')] });
+// SeaBIOS's debug console (port 0x402) to a file: it says when the firmware has begun its POST, after which it
+// answers a reset with a RESET of its own (a reset sooner starts a cold POST, and no second RESET comes).
+const firmwareLog = (dir: string) => join(dir, 'seabios.log');
+test.use({
+  vms: async ({ workDir }, use) =>
+    use([
+      managedVm('alpha', 'Alpha', [
+        ...['-chardev', `file,id=firmware,path=${firmwareLog(workDir.path)}`],
+        ...['-device', 'isa-debugcon,iobase=0x402,chardev=firmware'],
+      ]),
+    ]),
+});
 
 test('buttons follow the run state', async ({ page }) => {
   await openVm(page, 'Alpha');
@@ -26,10 +39,11 @@ test('buttons follow the run state', async ({ page }) => {
   await expect(page.getByTestId('timeline').getByText('the VM is running again')).toHaveCount(0);
 });
 
-test('Reset asks first: Cancel sends nothing, confirming resets and says so', async ({ page }) => {
+test('Reset asks first: Cancel sends nothing, confirming resets and says so', async ({ page, workDir }) => {
   await openVm(page, 'Alpha');
   await page.getByRole('button', { name: 'Resume', exact: true }).click();
   await expect(statusBadge(page)).toHaveText('running');
+  await expect.poll(() => readFileSync(firmwareLog(workDir.path), 'utf8')).toContain('Running on QEMU');
 
   await page.getByRole('button', { name: 'Reset', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Reset this VM?' });
