@@ -26,7 +26,7 @@ export interface HubOptions {
   store: EventStore;
   log: Logger;
   maxBufferedBytes?: number | undefined;
-  /** How often clients are pinged; one without a pong by the next ping is dropped. */
+  /** How often clients are pinged; one that left two pings in a row unanswered is dropped at the next. */
   heartbeatMs?: number | undefined;
   /** Sign-in sessions: a client of a session keeps it alive, and is closed (4401) once it ends. */
   sessions?: SessionStore | undefined;
@@ -34,7 +34,12 @@ export interface HubOptions {
   sessionCheckMs?: number | undefined;
 }
 
-const HEARTBEAT_MS = 30_000;
+const HEARTBEAT_MS = 15_000;
+/**
+ * A client is dropped once this many pings in a row went unanswered (30–45 s with the default beat). One miss is
+ * not enough: a tick that fires late (the bridge's own event loop was busy) runs before the waiting pongs are read.
+ */
+const UNANSWERED_PINGS_TO_DROP = 2;
 /** A session's use is written at most once a minute anyway; its expiry is noticed within this. */
 const SESSION_CHECK_MS = 30_000;
 /** The close code and reason of a WebSocket whose session ended (signed out, idle, too old). */
@@ -42,8 +47,8 @@ export const SESSION_ENDED = { code: 4401, reason: 'session ended' } as const;
 
 export class Hub {
   readonly #clients = new Set<HubClient>();
-  /** Clients that answered the last ping; a peer that vanished without closing (cable, sleep) is cut at the next. */
-  readonly #alive = new WeakSet<HubClient>();
+  /** Pings each client has not answered, in a row: a peer that vanished without closing (cable, sleep) stops. */
+  readonly #unanswered = new WeakMap<HubClient, number>();
   readonly #heartbeat: NodeJS.Timeout;
   readonly #sessionCheck: NodeJS.Timeout | null;
   readonly #batches: EventBatches;
@@ -83,9 +88,9 @@ export class Hub {
       flushEvents: () => this.#batches.flush(),
     });
     this.#clients.add(client);
-    this.#alive.add(client);
+    this.#unanswered.set(client, 0);
     this.options.log.debug({ client: client.id, remote: client.remote }, 'WebSocket client connected');
-    ws.on('pong', () => this.#alive.add(client));
+    ws.on('pong', () => this.#unanswered.set(client, 0));
     ws.on('close', (code) => {
       this.#clients.delete(client);
       this.options.log.debug({ client: client.id, code }, 'WebSocket client left');
@@ -176,12 +181,16 @@ export class Hub {
 
   #checkAlive(): void {
     for (const client of this.#clients) {
-      if (!this.#alive.has(client)) {
-        this.options.log.info({ client: client.id }, 'WebSocket client stopped answering pings; dropped');
+      const unanswered = this.#unanswered.get(client) ?? 0;
+      if (unanswered >= UNANSWERED_PINGS_TO_DROP) {
+        this.options.log.info(
+          { client: client.id, unanswered },
+          'WebSocket client stopped answering pings; dropped',
+        );
         client.ws.terminate();
         continue;
       }
-      this.#alive.delete(client);
+      this.#unanswered.set(client, unanswered + 1);
       client.ws.ping();
     }
   }

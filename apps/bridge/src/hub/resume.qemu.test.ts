@@ -226,6 +226,25 @@ describe('resuming the event stream', () => {
     expect(healthy.closed).toBe(false);
   });
 
+  it('keeps a client whose pong waited behind a busy bridge', async () => {
+    const b = await bridge({ heartbeatMs: 100 });
+    const healthy = await client(b);
+    let pings = 0;
+    let stalled = false;
+    healthy.ws.on('ping', () => {
+      pings++;
+      if (stalled) return;
+      stalled = true;
+      // The pong is written; the loop (the bridge's too, in this process) is then busy past the next tick, which
+      // so runs before the pong is read.
+      const until = Date.now() + 350;
+      while (Date.now() < until);
+    });
+    await waitFor(() => pings >= 4, 'three pings after the stall');
+    expect(healthy.closed).toBe(false);
+    expect(b.hub.clientCount).toBe(1);
+  });
+
   it('drops a client that stops reading, keeps serving the others, and lets it resume with after', async () => {
     const b = await bridge({ maxBufferedBytes: 64 * 1024 });
     const filler = { blob: 'y'.repeat(8192) };
