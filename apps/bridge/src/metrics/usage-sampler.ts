@@ -34,6 +34,11 @@ export class UsageSampler {
   readonly #options: UsageSamplerOptions;
   readonly #probes = new Map<string, VmUsageProbe>();
   readonly #latest = new Map<string, LatestReading>();
+  /**
+   * Per VM, its last reading, kept over ticks that got none (QEMU slow to answer, the link away): the next rates
+   * are taken from it, so what happened meanwhile is averaged into them instead of lost from the history.
+   */
+  readonly #rateBase = new Map<string, LatestReading>();
   /** Why each VM was last skipped, so the log says it once, not every tick. */
   readonly #skipped = new Map<string, string>();
   #timer: NodeJS.Timeout | null = null;
@@ -92,10 +97,12 @@ export class UsageSampler {
       return null;
     }
     this.#skipped.delete(vm.id);
-    const previous = this.#latest.get(vm.id);
+    const base = this.#rateBase.get(vm.id);
     // Rates only between readings of the same QEMU process.
-    const values = usageValues(previous?.pid === result.pid ? previous.reading : null, result.reading);
-    this.#latest.set(vm.id, { reading: result.reading, pid: result.pid });
+    const values = usageValues(base?.pid === result.pid ? base.reading : null, result.reading);
+    const latest = { reading: result.reading, pid: result.pid };
+    this.#latest.set(vm.id, latest);
+    this.#rateBase.set(vm.id, latest);
     vm.setUsage(vmUsage(time, values));
     return { vm: vm.id, time, values };
   }
@@ -124,6 +131,7 @@ export class UsageSampler {
       if (ids.has(id)) continue;
       this.#probes.delete(id);
       this.#latest.delete(id);
+      this.#rateBase.delete(id);
       this.#skipped.delete(id);
     }
   }

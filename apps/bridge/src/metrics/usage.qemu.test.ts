@@ -187,4 +187,27 @@ describe('usage sampling and /metrics', () => {
     expect(after).not.toContain('no-such-command-4711');
     expect(sample(after, 'qmpdeck_commands_total{vm="alpha",command="other",outcome="error"}')).toBe(1);
   });
+
+  // Last: it stops alpha's QEMU for a while.
+  it('takes the rates after a tick QEMU did not answer from the reading before it, so nothing is lost', async () => {
+    ws.send({ type: 'subscribe', vm: 'alpha' });
+    await ws.next((m) => m.type === 'usage' && m.vm === 'alpha', 'a usage message');
+    // A stopped process answers no QMP: the tick's reading times out (2 s), and alpha has no sample for it.
+    process.kill(alpha.pid, 'SIGSTOP');
+    try {
+      await waitFor(async () => (await vm('alpha')).usage === null, 'a tick with no reading of alpha');
+    } finally {
+      process.kill(alpha.pid, 'SIGCONT');
+    }
+    const samples = () =>
+      ws.messages
+        .filter((m): m is UsageMessage => m.type === 'usage' && m.vm === 'alpha')
+        .map((m) => m.sample);
+    const afterGap = await waitFor(() => {
+      const all = samples();
+      return all.find((sample, i) => i > 0 && sample.time - (all[i - 1]?.time ?? sample.time) > 1);
+    }, 'a usage sample after a tick with none');
+    expect(afterGap.values.cpu).toBeTypeOf('number');
+    expect(afterGap.values['disk.vnull.write']).toBe(0);
+  });
 });
