@@ -2,22 +2,16 @@
  * The VM page's actions: what the state allows is enabled, actions that can
  * lose guest state ask first in an accessible dialog, and every outcome is said.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seabiosBeganPost, seabiosLogArgs } from '@qmpdeck/qmp/testing';
 import { expect, managedVm, test } from '../fixtures/test.ts';
 import { openVm, statusBadge, timelineEvent } from '../helpers/vm-page.ts';
 
-// SeaBIOS's debug console (port 0x402) to a file: it says when the firmware has begun its POST, after which it
-// answers a reset with a RESET of its own (a reset sooner starts a cold POST, and no second RESET comes).
+// The firmware's log says when a reset will get SeaBIOS's own RESET too (seabios-log.ts).
 const firmwareLog = (dir: string) => join(dir, 'seabios.log');
 test.use({
   vms: async ({ workDir }, use) =>
-    use([
-      managedVm('alpha', 'Alpha', [
-        ...['-chardev', `file,id=firmware,path=${firmwareLog(workDir.path)}`],
-        ...['-device', 'isa-debugcon,iobase=0x402,chardev=firmware'],
-      ]),
-    ]),
+    use([managedVm('alpha', 'Alpha', seabiosLogArgs(firmwareLog(workDir.path)))]),
 });
 
 test('buttons follow the run state', async ({ page }) => {
@@ -43,7 +37,7 @@ test('Reset asks first: Cancel sends nothing, confirming resets and says so', as
   await openVm(page, 'Alpha');
   await page.getByRole('button', { name: 'Resume', exact: true }).click();
   await expect(statusBadge(page)).toHaveText('running');
-  await expect.poll(() => readFileSync(firmwareLog(workDir.path), 'utf8')).toContain('Running on QEMU');
+  await expect.poll(() => seabiosBeganPost(firmwareLog(workDir.path))).toBe(true);
 
   await page.getByRole('button', { name: 'Reset', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Reset this VM?' });

@@ -2,15 +2,13 @@
  * Causes against real QEMU: a command is named only for events it can produce (the cause table), the guest's
  * own RESET after `system_reset` (its firmware's) is nobody's command, and the first RESUME out of `prelaunch`
  * says so (`data.statusBefore`), so a first boot does not read as "running again".
- *
- * SeaBIOS sends its own RESET after `system_reset` only once it has begun its POST (it then reads the reset as a
- * reboot); a reset sooner than that, which a loaded host makes likely, starts a cold POST and no second RESET. Its
- * debug console (port 0x402, to a file) says when the POST has begun.
+ * The reset waits for SeaBIOS's POST to begin: only then does the firmware send that RESET (seabios-log.ts).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventPage, EventRecord } from '@qmpdeck/protocol';
+import { seabiosBeganPost, seabiosLogArgs } from '@qmpdeck/qmp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBridge } from '../server.ts';
 import { getJson, postJson, startTestBridge } from '../testing/bridge.ts';
@@ -32,9 +30,9 @@ describe('event causes', () => {
     dir = mkdtempSync(join(tmpdir(), 'bridge-causes-'));
     firmwareLog = join(dir, 'seabios.log');
     qemu = await startQemu(dir, 'alpha', [
-      ...['-drive', 'if=ide,media=cdrom,id=cd0'],
-      ...['-chardev', `file,id=firmware,path=${firmwareLog}`],
-      ...['-device', 'isa-debugcon,iobase=0x402,chardev=firmware'],
+      '-drive',
+      'if=ide,media=cdrom,id=cd0',
+      ...seabiosLogArgs(firmwareLog),
     ]);
     bridge = await startTestBridge(dir, { vms: [{ id: 'alpha', qmp: { socket: qemu.socket as string } }] });
     await waitFor(() => bridge.registry.get('alpha')?.status === 'prelaunch', 'alpha connected');
@@ -62,11 +60,7 @@ describe('event causes', () => {
 
   it("names system_reset for the host's RESET only, not for the firmware's own RESET right after", async () => {
     if (bridge.registry.get('alpha')?.status !== 'running') await run('cont');
-    // Printed by SeaBIOS's qemu_preinit, just after it marks the POST as run.
-    await waitFor(
-      () => readFileSync(firmwareLog, 'utf8').includes('Running on QEMU'),
-      'the firmware began its POST',
-    );
+    await waitFor(() => seabiosBeganPost(firmwareLog), 'the firmware began its POST');
     expect((await run('system_reset')).status).toBe(200);
     const resets = await waitFor(async () => {
       const found = (await events()).filter((event) => event.event === 'RESET');

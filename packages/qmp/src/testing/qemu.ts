@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { waitFor } from './wait-for.ts';
 
+export { seabiosBeganPost, seabiosLogArgs } from './seabios-log.ts';
 export { waitFor } from './wait-for.ts';
 
 /** A machine with nothing in it, paused before boot: enough for every QMP command that needs no guest. */
