@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoGuest, demoGuestBaseArgs, NO_GUEST_REASON } from '../guest/testing/demo-guest.ts';
 import type { RunningBridge } from '../server.ts';
 import { getJson, postJson, startTestBridge } from '../testing/bridge.ts';
+import { exposedValue } from '../testing/exposition.ts';
 import { waitFor } from '../testing/wait-for.ts';
 import { TestWsClient } from '../testing/ws-client.ts';
 import { readCpuTicks } from './proc-files.ts';
@@ -155,16 +156,11 @@ describe.skipIf(!demoGuest)('usage of the demo guest', () => {
   }, 70_000);
 
   it('shows a dd onto the virtio disk as a write rate on that drive, and every byte in its counter', async () => {
-    const written = async () => {
-      const text = await (await fetch(`${bridge.url}/metrics`)).text();
-      const series = 'qmpdeck_vm_disk_write_bytes_total{vm="linux",drive="data"} ';
-      return Number(
-        text
-          .split('\n')
-          .find((line) => line.startsWith(series))
-          ?.slice(series.length) ?? 0,
-      );
-    };
+    const written = async () =>
+      exposedValue(
+        await (await fetch(`${bridge.url}/metrics`)).text(),
+        'qmpdeck_vm_disk_write_bytes_total{vm="linux",drive="data"}',
+      ) ?? 0;
     const before = await written();
     const started = Math.floor(Date.now() / 1000);
     expect(

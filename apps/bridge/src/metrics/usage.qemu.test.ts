@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPromtool, NOT_FETCHED_REASON } from '../../../../demo/promtool/cache.ts';
 import type { RunningBridge } from '../server.ts';
 import { getJson, postJson, startTestBridge } from '../testing/bridge.ts';
+import { exposedValue } from '../testing/exposition.ts';
 import { QEMU_BASE_ARGS, startQemu, type TestQemu } from '../testing/qemu.ts';
 import { waitFor } from '../testing/wait-for.ts';
 import { TestWsClient } from '../testing/ws-client.ts';
@@ -37,11 +38,6 @@ describe('usage sampling and /metrics', () => {
     const response = await fetch(`${bridge.url}/metrics`);
     expect(response.status).toBe(200);
     return { type: response.headers.get('content-type'), text: await response.text() };
-  };
-  /** The value of one sample line of the exposition, or undefined. */
-  const sample = (text: string, series: string) => {
-    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-    return line === undefined ? undefined : Number(line.slice(series.length + 1));
   };
 
   beforeAll(async () => {
@@ -146,25 +142,25 @@ describe('usage sampling and /metrics', () => {
     expect((await postJson(bridge, '/api/vms/alpha/execute', { execute: 'cont' })).status).toBe(200);
     await waitFor(async () => (await vm('alpha')).status === 'running', 'alpha running');
     let { text } = await scrape();
-    expect(sample(text, 'qmpdeck_vm_state{vm="alpha",state="running"}')).toBe(1);
-    expect(sample(text, 'qmpdeck_vm_state{vm="alpha",state="paused"}')).toBe(0);
-    expect(sample(text, 'qmpdeck_vm_up{vm="alpha"}')).toBe(1);
+    expect(exposedValue(text, 'qmpdeck_vm_state{vm="alpha",state="running"}')).toBe(1);
+    expect(exposedValue(text, 'qmpdeck_vm_state{vm="alpha",state="paused"}')).toBe(0);
+    expect(exposedValue(text, 'qmpdeck_vm_up{vm="alpha"}')).toBe(1);
 
     expect((await postJson(bridge, '/api/vms/alpha/execute', { execute: 'stop' })).status).toBe(200);
     await waitFor(async () => (await vm('alpha')).status === 'paused', 'alpha paused');
     ({ text } = await scrape());
-    expect(sample(text, 'qmpdeck_vm_state{vm="alpha",state="running"}')).toBe(0);
-    expect(sample(text, 'qmpdeck_vm_state{vm="alpha",state="paused"}')).toBe(1);
-    expect(sample(text, 'qmpdeck_qmp_events_total{vm="alpha",event="STOP"}')).toBe(1);
-    expect(sample(text, 'qmpdeck_commands_total{vm="alpha",command="stop",outcome="ok"}')).toBe(1);
-    expect(sample(text, 'qmpdeck_command_duration_seconds_count{vm="alpha",command="stop"}')).toBe(1);
+    expect(exposedValue(text, 'qmpdeck_vm_state{vm="alpha",state="running"}')).toBe(0);
+    expect(exposedValue(text, 'qmpdeck_vm_state{vm="alpha",state="paused"}')).toBe(1);
+    expect(exposedValue(text, 'qmpdeck_qmp_events_total{vm="alpha",event="STOP"}')).toBe(1);
+    expect(exposedValue(text, 'qmpdeck_commands_total{vm="alpha",command="stop",outcome="ok"}')).toBe(1);
+    expect(exposedValue(text, 'qmpdeck_command_duration_seconds_count{vm="alpha",command="stop"}')).toBe(1);
 
     expect((await postJson(bridge, '/api/vms/managed/kill', {})).status).toBe(200);
     ({ text } = await scrape());
-    expect(sample(text, 'qmpdeck_vm_state{vm="managed",state="stopped"}')).toBe(1);
-    expect(sample(text, 'qmpdeck_vm_connection{vm="managed",connection="stopped"}')).toBe(1);
-    expect(sample(text, 'qmpdeck_vm_state{vm="absent",state="disconnected"}')).toBe(1);
-    expect(sample(text, 'qmpdeck_vm_up{vm="absent"}')).toBe(0);
+    expect(exposedValue(text, 'qmpdeck_vm_state{vm="managed",state="stopped"}')).toBe(1);
+    expect(exposedValue(text, 'qmpdeck_vm_connection{vm="managed",connection="stopped"}')).toBe(1);
+    expect(exposedValue(text, 'qmpdeck_vm_state{vm="absent",state="disconnected"}')).toBe(1);
+    expect(exposedValue(text, 'qmpdeck_vm_up{vm="absent"}')).toBe(0);
     // A killed VM's usage counters go with its process, at the next sample.
     await waitFor(
       async () => !(await scrape()).text.includes('qmpdeck_vm_cpu_seconds_total{vm="managed"}'),
@@ -174,18 +170,18 @@ describe('usage sampling and /metrics', () => {
 
   it('counts usage as Prometheus counters: CPU seconds of the process, bytes of each drive', async () => {
     const { text } = await scrape();
-    const cpuSeconds = sample(text, 'qmpdeck_vm_cpu_seconds_total{vm="alpha"}');
+    const cpuSeconds = exposedValue(text, 'qmpdeck_vm_cpu_seconds_total{vm="alpha"}');
     expect(cpuSeconds).toBeGreaterThan(0);
-    expect(sample(text, 'qmpdeck_vm_disk_read_bytes_total{vm="alpha",drive="vnull"}')).toBeGreaterThanOrEqual(
-      0,
-    );
-    expect(sample(text, 'qmpdeck_vm_memory_rss_bytes{vm="alpha"}')).toBeGreaterThan(1024 * 1024);
-    expect(sample(text, 'qmpdeck_websocket_clients')).toBeGreaterThanOrEqual(1);
+    expect(
+      exposedValue(text, 'qmpdeck_vm_disk_read_bytes_total{vm="alpha",drive="vnull"}'),
+    ).toBeGreaterThanOrEqual(0);
+    expect(exposedValue(text, 'qmpdeck_vm_memory_rss_bytes{vm="alpha"}')).toBeGreaterThan(1024 * 1024);
+    expect(exposedValue(text, 'qmpdeck_websocket_clients')).toBeGreaterThanOrEqual(1);
     // A command QEMU does not know is counted, as `other`, not under a name of its own.
     await postJson(bridge, '/api/vms/alpha/execute', { execute: 'no-such-command-4711' });
     const after = (await scrape()).text;
     expect(after).not.toContain('no-such-command-4711');
-    expect(sample(after, 'qmpdeck_commands_total{vm="alpha",command="other",outcome="error"}')).toBe(1);
+    expect(exposedValue(after, 'qmpdeck_commands_total{vm="alpha",command="other",outcome="error"}')).toBe(1);
   });
 
   // Last: it stops alpha's QEMU for a while.
